@@ -1,0 +1,9 @@
+/** The DCMS paths the sandbox serves (reference §3). Fault settings may name only these. */
+export const DCMS_ENDPOINTS = [
+  '/register',
+  '/registerCard',
+  '/inventory/update/deliveryStatus',
+  '/viewCustomer',
+] as const;
+
+export type DcmsEndpoint = (typeof DCMS_ENDPOINTS)[number];

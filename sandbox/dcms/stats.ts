@@ -1,0 +1,44 @@
+import * as z from 'zod';
+
+/**
+ * What the sandbox observed, for tests and operators (`GET /__admin/stats`).
+ *
+ * `calls[path][outcome]` counts DCMS calls. Outcome keys:
+ * - `"200"`                 answered 200 (deliveryStatus: even when some kits failed, see deliveryKitFailures)
+ * - `"<status>:<errorCode>"` answered with an exception, e.g. `"400:CUS001"`, `"429:rate.limit.exceeded"`
+ * - `"fault:<name>"`        an injected fault: error, hang, throttle, commitThenFail, commitThenDrop
+ *
+ * `duplicateCards` counts every card issued for a (tenant, entityId, accountNo, cardType) that
+ * already had one: the workers must keep it at zero. `deliveryUpdates` counts kits whose delivery
+ * status was set; `deliveryKitFailures` counts per-kit MCC007 answers.
+ */
+export const dcmsSandboxStatsSchema = z.object({
+  calls: z.record(z.string(), z.record(z.string(), z.number().int())),
+  tenants: z.record(z.string(), z.object({ customers: z.number().int(), kits: z.number().int() })),
+  duplicateCards: z.number().int(),
+  deliveryUpdates: z.number().int(),
+  deliveryKitFailures: z.number().int(),
+});
+export type DcmsSandboxStats = z.infer<typeof dcmsSandboxStatsSchema>;
+
+/** Counts calls per endpoint and outcome. */
+export class CallCounter {
+  private calls = new Map<string, Map<string, number>>();
+
+  record(endpoint: string, outcome: string): void {
+    let outcomes = this.calls.get(endpoint);
+    if (outcomes === undefined) {
+      outcomes = new Map();
+      this.calls.set(endpoint, outcomes);
+    }
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  }
+
+  snapshot(): DcmsSandboxStats['calls'] {
+    return Object.fromEntries([...this.calls].map(([endpoint, outcomes]) => [endpoint, Object.fromEntries(outcomes)]));
+  }
+
+  reset(): void {
+    this.calls = new Map();
+  }
+}

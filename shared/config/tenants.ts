@@ -1,0 +1,41 @@
+import * as z from 'zod';
+import { tenantName } from '../contracts/envelope.js';
+
+/** Per-tenant DCMS settings: what the bank was given at onboarding. Configuration, never code. */
+export const tenantSettings = z.object({
+  tenant: tenantName,
+  business: z.string().min(1),
+  businessId: z.string().min(1),
+  businessType: z.string().min(1),
+  /** DCMS rate limit for this tenant (reference §2: standard tier 100/s, burst 200). */
+  rateLimit: z.object({ perSecond: z.number().positive(), burst: z.number().int().positive() }).default({ perSecond: 100, burst: 200 }),
+});
+export type TenantSettings = z.infer<typeof tenantSettings>;
+
+export const tenantsDocument = z
+  .array(tenantSettings)
+  .min(1)
+  .refine((list) => new Set(list.map((t) => t.tenant)).size === list.length, 'tenant names must be unique');
+
+export class TenantDirectory {
+  private readonly byName: Map<string, TenantSettings>;
+
+  constructor(tenants: readonly TenantSettings[]) {
+    this.byName = new Map(tenants.map((t) => [t.tenant, t]));
+  }
+
+  static parse(json: string): TenantDirectory {
+    return new TenantDirectory(tenantsDocument.parse(JSON.parse(json)));
+  }
+
+  get names(): ReadonlySet<string> {
+    return new Set(this.byName.keys());
+  }
+
+  /** Settings of a tenant that parseEvent already accepted as known. */
+  get(tenant: string): TenantSettings {
+    const settings = this.byName.get(tenant);
+    if (!settings) throw new Error(`tenant ${tenant} is not configured`);
+    return settings;
+  }
+}

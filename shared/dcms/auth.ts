@@ -1,0 +1,59 @@
+import * as z from 'zod';
+
+export interface DcmsCredentials {
+  username: string;
+  password: string;
+}
+
+const authenticateResponse = z.object({ id_token: z.string().min(1) });
+
+/** Seconds before expiry at which a cached token is no longer handed out. */
+const EXPIRY_MARGIN_MS = 60_000;
+/** DCMS tokens typically live an hour (reference §1.1); used when the token is not a readable JWT. */
+const DEFAULT_TTL_MS = 55 * 60_000;
+
+/** Reads `exp` from a JWT payload without verifying it: only to know when to re-authenticate. */
+export function jwtExpiry(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const exp: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).exp;
+    return typeof exp === 'number' ? exp * 1_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Bearer tokens from `/api/authenticate`, one per tenant, cached until shortly before expiry
+ * (there is no refresh call: authenticate again). Concurrent callers share one in-flight login.
+ */
+export class DcmsTokenCache {
+  private readonly tokens = new Map<string, Promise<{ token: string; expiresAt: number }>>();
+
+  constructor(
+    private readonly login: (tenant: string) => Promise<string>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(tenant: string): Promise<string> {
+    const cached = this.tokens.get(tenant);
+    if (cached) {
+      const entry = await cached.catch(() => undefined);
+      if (entry && entry.expiresAt - EXPIRY_MARGIN_MS > this.now()) return entry.token;
+      if (this.tokens.get(tenant) !== cached) return this.get(tenant);
+    }
+    const pending = this.login(tenant).then((token) => ({ token, expiresAt: jwtExpiry(token) ?? this.now() + DEFAULT_TTL_MS }));
+    this.tokens.set(tenant, pending);
+    pending.catch(() => this.tokens.delete(tenant));
+    return (await pending).token;
+  }
+
+  invalidate(tenant: string): void {
+    this.tokens.delete(tenant);
+  }
+
+  static parseResponse(body: unknown): string {
+    return authenticateResponse.parse(body).id_token;
+  }
+}
