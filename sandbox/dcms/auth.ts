@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export interface AuthSettings {
   /** username → password */
@@ -8,15 +8,17 @@ export interface AuthSettings {
 }
 
 const DEFAULT_TTL_SECONDS = 3600;
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
 export type TokenCheck = { valid: true } | { valid: false; reason: string };
 
 /**
- * Issues opaque bearer tokens for `/api/authenticate`. Callers must treat DCMS's JWT as opaque
- * anyway, so a random string with a server-side expiry exercises the same client paths.
+ * Issues HS256 JWTs for `/api/authenticate`, signed with a key that lives as long as the server.
+ * A real JWT (not a random string) because clients read `exp` to know when to log in again;
+ * verification is stateless, so a long-running sandbox keeps no token list.
  */
 export class TokenIssuer {
-  private readonly tokens = new Map<string, number>();
+  private readonly key = randomBytes(32);
   private readonly ttlMs: number;
 
   constructor(
@@ -29,24 +31,26 @@ export class TokenIssuer {
   /** A token for valid credentials, or undefined. */
   login(username: string, password: string): string | undefined {
     if (!Object.hasOwn(this.settings.users, username) || this.settings.users[username] !== password) return undefined;
-    this.dropExpired();
-    const token = randomBytes(32).toString('base64url');
-    this.tokens.set(token, this.nowMs() + this.ttlMs);
-    return token;
+    const now = this.nowMs();
+    // NumericDate may be fractional (RFC 7519 §2), which keeps sub-second test TTLs exact.
+    const claims = { sub: username, iat: Math.floor(now / 1000), exp: (now + this.ttlMs) / 1000, jti: randomUUID() };
+    const unsigned = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return `${unsigned}.${this.sign(unsigned)}`;
   }
 
   check(authorization: string | undefined): TokenCheck {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (match?.[1] === undefined) return { valid: false, reason: 'Missing bearer token' };
-    const expiresAt = this.tokens.get(match[1]);
-    if (expiresAt === undefined) return { valid: false, reason: 'Invalid token' };
-    if (expiresAt <= this.nowMs()) return { valid: false, reason: 'Token expired' };
+    const match = /^Bearer\s+([\w-]+)\.([\w-]+)\.([\w-]+)\s*$/i.exec(authorization ?? '');
+    if (match === null) return { valid: false, reason: 'Missing bearer token' };
+    const [, header, payload, signature] = match as unknown as [string, string, string, string];
+    const expected = Buffer.from(this.sign(`${header}.${payload}`));
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { valid: false, reason: 'Invalid token' };
+    const { exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp: number };
+    if (exp * 1000 <= this.nowMs()) return { valid: false, reason: 'Token expired' };
     return { valid: true };
   }
 
-  /** Keeps a long-running local sandbox from accumulating dead tokens. */
-  private dropExpired(): void {
-    const now = this.nowMs();
-    for (const [token, expiresAt] of this.tokens) if (expiresAt <= now) this.tokens.delete(token);
+  private sign(unsigned: string): string {
+    return createHmac('sha256', this.key).update(unsigned).digest('base64url');
   }
 }

@@ -39,7 +39,7 @@ export const tenantHeaderMissing = (): DcmsResponse =>
     errorCode: 'tenant.header.missing',
     shortMessage: 'Tenant header missing',
     detailMessage: 'The tenant header is required on every call',
-    fieldError: ['tenant'],
+    fieldError: ['tenant: is required'],
   });
 
 export const unauthorized = (detailMessage: string): DcmsResponse =>

@@ -33,7 +33,7 @@ const VALIDITY_YEARS = 3;
 const FIRST_KIT_NO = 4_240_181_595;
 
 /** Luhn check digit, so generated PANs are well formed even though only their last 4 digits leave. */
-function luhnCheckDigit(partial: string): number {
+export function luhnCheckDigit(partial: string): number {
   let sum = 0;
   for (let i = 0; i < partial.length; i += 1) {
     let digit = Number(partial[partial.length - 1 - i]);

@@ -57,6 +57,7 @@ export function mountDcmsEndpoint(app: FastifyInstance, endpoint: DcmsEndpoint, 
     if (!rate.allowed) return answer(rateLimited(rate.retryAfterSeconds));
 
     const { latencyMs, fault } = deps.faults.decide(endpoint);
+    // Closing mid-delay: leave the call unanswered, its connection is being destroyed anyway.
     if (latencyMs > 0 && !(await deps.lifecycle.sleep(latencyMs))) return deps.lifecycle.hang(reply);
     const injected = (kind: FaultKind): void => deps.calls.record(endpoint, `fault:${kind}`);
 

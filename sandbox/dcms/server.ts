@@ -17,11 +17,12 @@ import { registerCard } from './routes/register-card.js';
 import { registerCustomer } from './routes/register.js';
 import { viewCustomer } from './routes/view-customer.js';
 import { CallCounter, type DcmsSandboxStats } from './stats.js';
-import { SandboxStore } from './store.js';
+import { SandboxStore, type KitRecord as SandboxKit } from './store.js';
 
 export { faultSettingsSchema, FAULT_KINDS, type FaultKind, type FaultSettings } from './faults.js';
 export { dcmsSandboxStatsSchema, type DcmsSandboxStats } from './stats.js';
 export { DCMS_ENDPOINTS, type DcmsEndpoint } from './endpoints.js';
+export type { KitRecord as SandboxKit, DeliveryChange } from './store.js';
 
 export interface DcmsSandboxOptions {
   /** 0 picks a free port; default 4010. */
@@ -47,6 +48,8 @@ export interface RunningDcmsSandbox {
   stats(): DcmsSandboxStats;
   /** Clears data, stats, rate-limit buckets and faults. */
   reset(): void;
+  /** One kit of one tenant, with its delivery status history; undefined when unknown. */
+  kit(tenant: string, kitNo: string): SandboxKit | undefined;
 }
 
 export const DEFAULT_PORT = 4010;
@@ -87,6 +90,7 @@ function createSandbox(options: DcmsSandboxOptions): { app: FastifyInstance; con
       deliveryUpdates: store.deliveryUpdates,
       deliveryKitFailures: store.deliveryKitFailures,
     }),
+    kit: (tenant, kitNo) => store.kit(tenant, kitNo),
     reset: () => {
       store.reset();
       deps.calls.reset();
@@ -99,8 +103,9 @@ function createSandbox(options: DcmsSandboxOptions): { app: FastifyInstance; con
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   app.addHook('preClose', async () => deps.lifecycle.shutdown());
 
-  // The default parser would round 17-digit account numbers; the codec keeps their exact digits.
-  app.removeContentTypeParser('application/json');
+  // JSON only, like DCMS (anything else is a 415), and through the codec: the default parser
+  // would round 17-digit account numbers.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     try {
       done(null, text === '' ? undefined : parseDcmsJson(text as string));
@@ -149,5 +154,6 @@ export async function startDcmsSandbox(options: DcmsSandboxOptions = {}): Promis
     setFaults: controls.setFaults,
     stats: controls.stats,
     reset: controls.reset,
+    kit: controls.kit,
   };
 }

@@ -108,8 +108,10 @@ export class SandboxStore {
     return true;
   }
 
+  /** A copy of one kit, delivery history included, for tests and the admin API. */
   kit(tenant: string, kitNo: string): KitRecord | undefined {
-    return this.tenants.get(tenant)?.kits.get(kitNo);
+    const kit = this.tenants.get(tenant)?.kits.get(kitNo);
+    return kit === undefined ? undefined : structuredClone(kit);
   }
 
   tenantCounts(): Record<string, TenantCounts> {

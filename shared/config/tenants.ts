@@ -32,6 +32,10 @@ export class TenantDirectory {
     return new Set(this.byName.keys());
   }
 
+  has(tenant: string): boolean {
+    return this.byName.has(tenant);
+  }
+
   /** Settings of a tenant that parseEvent already accepted as known. */
   get(tenant: string): TenantSettings {
     const settings = this.byName.get(tenant);

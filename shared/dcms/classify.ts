@@ -18,8 +18,15 @@ const NON_IDEMPOTENT: ReadonlySet<DcmsOperation> = new Set(['register', 'registe
 export const exceptionText = (exception: DcmsException): string =>
   exception.detailMessage ?? exception.errorMessage ?? exception.shortMessage ?? 'no message';
 
-/** A business error carried in the envelope (with HTTP 200 or 4xx). */
-export function fromException(operation: DcmsOperation, exception: DcmsException, status: number): IntegrationError {
+/**
+ * A business error carried in the envelope. The HTTP status decides first: a 429 or 5xx answer
+ * that happens to carry an exception body is still a rate limit or an outage, not a business error.
+ */
+export function fromException(operation: DcmsOperation, exception: DcmsException, status: number, retryAfterSeconds?: number): IntegrationError {
+  if (status === 429 || status >= 500) {
+    const failure = fromStatus(operation, status, retryAfterSeconds);
+    return new IntegrationError({ category: failure.category, code: exception.errorCode ?? failure.code, status, retryAfterSeconds, message: `${failure.message}: ${exceptionText(exception)}` });
+  }
   const code = exception.errorCode ?? `HTTP_${status}`;
   const category =
     operation === 'registerCard' && isCustomerNotFound(code) ? FailureCategory.DependencyNotReady : FailureCategory.Permanent;

@@ -126,7 +126,7 @@ export class DcmsClient {
       this.tokens.invalidate(tenant);
       return this.attempt(operation, tenant, body, deadline, true);
     }
-    if (envelope.success && envelope.data.exception) throw fromException(operation, envelope.data.exception, status);
+    if (envelope.success && envelope.data.exception) throw fromException(operation, envelope.data.exception, status, parseRetryAfter(retryAfter));
     if (status < 200 || status >= 300 || !envelope.success) throw fromStatus(operation, status, parseRetryAfter(retryAfter));
     return envelope.data.result;
   }

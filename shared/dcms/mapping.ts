@@ -60,13 +60,7 @@ export function toRegisterCard(data: AccountOpenedData): RegisterCardRequest {
   };
 }
 
-/** Courier events of one tenant → one `deliveryStatus` body: one group per status, kits in arrival order. */
-export function toDeliveryStatusRequest(events: readonly Pick<CourierKitStatusData, 'kitNo' | 'status'>[]): DeliveryStatusRequest {
-  const groups = new Map<string, string[]>();
-  for (const { kitNo, status } of events) {
-    const kits = groups.get(status) ?? [];
-    if (!kits.includes(kitNo)) kits.push(kitNo);
-    groups.set(status, kits);
-  }
-  return [...groups].map(([deliveryStatus, kitNo]) => ({ deliveryStatus, kitNo }));
+/** One (tenant, status) group of courier events → the `deliveryStatus` body (kits deduplicated, in order). */
+export function toDeliveryStatusRequest(status: CourierKitStatusData['status'], kitNos: readonly string[]): DeliveryStatusRequest {
+  return [{ deliveryStatus: status, kitNo: [...new Set(kitNos)] }];
 }

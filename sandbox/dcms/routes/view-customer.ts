@@ -29,7 +29,7 @@ function customerView(customer: CustomerRecord, kits: KitRecord[]) {
     businessType: p.businessType,
     accountInfo: p.accountInfo,
     kitInfo: kits.map(kitView),
-    addressInfo: p.addressInfo.map((address) => ({ district: null, isoCountryCode: null, ...address })),
+    addressInfo: p.addressInfo.map((address) => ({ ...address, district: address.district ?? null, isoCountryCode: address.isoCountryCode ?? null })),
     communicationInfo: p.communicationInfo.map((contact) => ({ appId: null, ...contact })),
   };
 }

@@ -1,0 +1,103 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ACCOUNT_OPENED, CUSTOMER_CREATED, parseEvent, type AccountOpenedEvent, type CustomerCreatedEvent } from '../../shared/contracts/index.js';
+import type { TenantDirectory } from '../../shared/config/tenants.js';
+import { receiveCountOf } from '../../shared/messaging/settle.js';
+import { countEvent } from '../../shared/observability/telemetry.js';
+import { businessKeys } from '../../shared/persistence/idempotency.js';
+import { classifyRecordError } from '../../shared/worker/record-errors.js';
+import type { WorkerRuntime } from '../../shared/worker/runtime.js';
+import { registerCard } from './register-card.js';
+import { registerCustomer, type FlowContext, type RegistrationOutcome } from './register-customer.js';
+
+type CoreBankingEvent = CustomerCreatedEvent | AccountOpenedEvent;
+const ACCEPTED = [CUSTOMER_CREATED, ACCOUNT_OPENED] as const;
+
+interface Work {
+  /** Tenant-scoped business key: the only part of the payload the idempotency record is keyed on. */
+  key: string;
+  event: CoreBankingEvent;
+  flow: FlowContext;
+}
+
+/** Set by the idempotent function when it really runs, so a stored result can be told apart (a duplicate). */
+interface Execution {
+  executed: boolean;
+}
+
+const keyOf = (event: CoreBankingEvent): string =>
+  event.type === CUSTOMER_CREATED
+    ? businessKeys.customer(event.tenant, event.data.entityId)
+    : businessKeys.card(event.tenant, event.data.entityId, event.data.accountNo, event.data.cardType);
+
+/**
+ * The core-banking worker: a FIFO queue grouped by `tenant:entityId`. A record that must be
+ * retried holds back the later records of its group (skipGroupOnError), so a customer's events are
+ * applied in order while other customers go on.
+ */
+export function createCoreBankingHandler(runtime: WorkerRuntime) {
+  const { logger, metrics, tracer } = runtime.telemetry;
+
+  const issueOnce = makeIdempotent(
+    async ({ event, flow }: Work, execution: Execution): Promise<RegistrationOutcome> => {
+      execution.executed = true;
+      const outcome = event.type === CUSTOMER_CREATED ? await registerCustomer(event, flow) : await registerCard(event, flow);
+      for (const kit of outcome.kits) {
+        await runtime.ledger.recordIssued({ tenant: event.tenant, kitNo: kit.kitNo, entityId: outcome.entityId, accountNo: kit.accountNo, cardType: kit.cardType });
+      }
+      return outcome;
+    },
+    { persistenceStore: runtime.idempotency.persistenceStore, config: runtime.idempotency.config, keyPrefix: 'core-banking' },
+  );
+
+  async function processRecord(record: SQSRecord, tenants: TenantDirectory, deadline: number): Promise<void> {
+    let eventType = 'unknown';
+    try {
+      const event = parseEvent(record.body, ACCEPTED, tenants.names);
+      eventType = event.type;
+      logger.appendKeys({ eventId: event.id, tenant: event.tenant, entityId: event.data.entityId, eventType });
+      const flow: FlowContext = { dcms: runtime.dcms, tenant: tenants.get(event.tenant), mayHaveBeenSent: receiveCountOf(record) > 1, deadline };
+      const execution: Execution = { executed: false };
+      const outcome = await issueOnce({ key: keyOf(event), event, flow }, execution);
+      const result = !execution.executed ? 'duplicate' : outcome.reconciled ? 'reconciled' : 'succeeded';
+      countEvent(metrics, result, eventType);
+      logger.info('event processed', { outcome: result, kitNos: outcome.kits.map((k) => k.kitNo) });
+    } catch (error) {
+      const settlement = await runtime.settler.settle(record, classifyRecordError(error)).catch((settleError: unknown) => {
+        // Not settled means not acknowledged either: SQS redelivers it.
+        logger.error('could not settle a failed record; leaving it to SQS', { error: settleError as Error });
+        throw error;
+      });
+      const { category, code, message } = settlement.failure;
+      countEvent(metrics, settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried', eventType);
+      logger.warn('event not processed', { outcome: settlement.kind, category, code, reason: message, receiveCount: receiveCountOf(record) });
+      if (settlement.kind === 'retryLater') throw settlement.failure;
+    } finally {
+      logger.removeKeys(['eventId', 'tenant', 'entityId', 'eventType']);
+    }
+  }
+
+  const processor = new SqsFifoPartialProcessorAsync();
+  const handle = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    runtime.idempotency.config.registerLambdaContext(context);
+    metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+    const tenants = await runtime.tenants();
+    const deadline = runtime.deadline(context);
+    return processPartialResponse(event, (record: SQSRecord) => processRecord(record, tenants, deadline), processor, {
+      context,
+      skipGroupOnError: true,
+      throwOnFullBatchFailure: false,
+    });
+  };
+
+  return middy(handle)
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+}

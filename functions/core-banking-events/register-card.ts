@@ -1,0 +1,32 @@
+import type { AccountOpenedEvent } from '../../shared/contracts/index.js';
+import { sendAtMostOnce } from '../../shared/dcms/check-first.js';
+import { toRegisterCard } from '../../shared/dcms/mapping.js';
+import { findKit, toIssuedKits } from './issued-kits.js';
+import type { FlowContext, RegistrationOutcome } from './register-customer.js';
+
+/**
+ * `bank.account.opened.v1` → `/registerCard`. `/registerCard` has no natural key: a blind retry
+ * issues a second card. So after any lost answer, and on any redelivery, viewCustomer is read
+ * first and a kit already issued for this account and card type is the result.
+ * CUS001 (customer not there yet) leaves as DependencyNotReady: retried later through SQS.
+ */
+export async function registerCard(event: AccountOpenedEvent, flow: FlowContext): Promise<RegistrationOutcome> {
+  const { data } = event;
+  const tenant = flow.tenant.tenant;
+  const wanted = { accountNo: data.accountNo, cardType: data.cardType };
+  const reconcile = async () => {
+    const view = await flow.dcms.viewCustomer(tenant, data.entityId, { deadline: flow.deadline });
+    const kit = view && findKit(toIssuedKits(view.kitInfo), wanted);
+    return kit ? { entityId: data.entityId, kits: [kit] } : undefined;
+  };
+  const { result, reconciled } = await sendAtMostOnce({
+    send: async () => {
+      const answer = await flow.dcms.registerCard(tenant, toRegisterCard(data), { deadline: flow.deadline });
+      return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, wanted) };
+    },
+    reconcile,
+    checkFirst: flow.mayHaveBeenSent,
+    deadline: flow.deadline,
+  });
+  return { ...result, reconciled };
+}

@@ -1,0 +1,131 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js';
+import { countEvent, type EventOutcome } from '../../shared/observability/telemetry.js';
+import { businessKeys } from '../../shared/persistence/idempotency.js';
+import type { KitHistoryOutcome } from '../../shared/persistence/kit-ledger.js';
+import { classifyRecordError } from '../../shared/worker/record-errors.js';
+import type { WorkerRuntime } from '../../shared/worker/runtime.js';
+import { applyGroup } from './apply-group.js';
+import { DeliveryClaims } from './delivery-claims.js';
+import { groupByTenantAndStatus, planBatch, type CourierItem } from './plan-batch.js';
+
+const keyOf = ({ event }: CourierItem) => businessKeys.delivery(event.tenant, event.data.kitNo, event.data.status, event.data.occurredAt);
+
+/**
+ * The courier worker: a standard queue, unordered, high volume. One SQS batch becomes one
+ * `deliveryStatus` call per (tenant, status); each kit's result is settled on its own message.
+ */
+export function createCourierHandler(runtime: WorkerRuntime) {
+  const { logger, metrics, tracer } = runtime.telemetry;
+  const claims = new DeliveryClaims(runtime.idempotency);
+
+  const handle = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+    const tenants = await runtime.tenants();
+    const deadline = runtime.deadline(context);
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+
+    /** Hands a failed record to the one settlement policy; a record that cannot be settled is retried, never dropped. */
+    const fail = async (record: SQSRecord, error: unknown, kitNo?: string) => {
+      try {
+        const settlement = await runtime.settler.settle(record, classifyRecordError(error));
+        const { category, code, message } = settlement.failure;
+        countEvent(metrics, settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried', COURIER_KIT_STATUS);
+        if (settlement.kind === 'deadLettered') metrics.addMetric('KitsDeadLettered', MetricUnit.Count, 1);
+        logger.warn('courier event not applied', { messageId: record.messageId, kitNo, outcome: settlement.kind, category, code, reason: message });
+        if (settlement.kind === 'retryLater') failures.push({ itemIdentifier: record.messageId });
+      } catch (settleError) {
+        logger.error('could not settle a failed record; leaving it to SQS', { messageId: record.messageId, error: settleError as Error });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    };
+    const done = async (item: CourierItem, outcome: EventOutcome & KitOutcome, history: KitHistoryOutcome) => {
+      const { tenant, id, data } = item.event;
+      await runtime.ledger.appendHistory(tenant, data.kitNo, { occurredAt: data.occurredAt, status: data.status, outcome: history, eventId: id });
+      countEvent(metrics, outcome, COURIER_KIT_STATUS);
+      logger.info('courier event settled', { eventId: id, tenant, kitNo: data.kitNo, status: data.status, outcome });
+    };
+
+    // 1. Parse: invalid events are dead-lettered at once and never disturb their neighbours.
+    const items: CourierItem[] = [];
+    for (const record of event.Records) {
+      try {
+        items.push({ record, event: parseEvent(record.body, [COURIER_KIT_STATUS], tenants.names) });
+      } catch (error) {
+        await fail(record, error);
+      }
+    }
+
+    // 2. Within the batch, only the newest event per kit is sent.
+    const { latest, superseded } = planBatch(items);
+    for (const item of superseded) await settleSafely(item, () => done(item, 'stale', 'STALE'), fail);
+
+    // 3. Claim each event's idempotency record, then drop what DCMS already has newer.
+    const claimed: CourierItem[] = [];
+    for (const item of latest) {
+      await settleSafely(item, async () => {
+        const claim = await claims.claim(keyOf(item), context.getRemainingTimeInMillis());
+        if (claim === 'completed') return done(item, 'duplicate', 'DUPLICATE');
+        if (claim === 'inProgress') return fail(item.record, new Error('in progress'), item.event.data.kitNo);
+        claimed.push(item);
+      }, fail);
+    }
+    const fresh = await dropStale(claimed);
+
+    // 4. One call per (tenant, status); settle each kit on its own result.
+    const groups = [...groupByTenantAndStatus(fresh).values()];
+    const results = (await Promise.all(groups.map((g) => applyGroup(runtime.dcms, g.tenant, g.items, deadline)))).flat();
+    for (const result of results) {
+      const { item } = result;
+      await settleSafely(item, async () => {
+        if (result.ok) {
+          await runtime.ledger.applyStatus(item.event.tenant, item.event.data.kitNo, item.event.data.status, item.event.data.occurredAt);
+          await claims.complete(keyOf(item), 'applied');
+          return done(item, 'succeeded', 'APPLIED');
+        }
+        await claims.release(keyOf(item));
+        return fail(item.record, result.failure, item.event.data.kitNo);
+      }, fail);
+    }
+    return { batchItemFailures: failures };
+
+    async function dropStale(candidates: CourierItem[]): Promise<CourierItem[]> {
+      const keep: CourierItem[] = [];
+      const byTenant = Map.groupBy(candidates, (item) => item.event.tenant);
+      for (const [tenant, tenantItems] of byTenant) {
+        const states = await runtime.ledger.getStates(tenant, tenantItems.map((i) => i.event.data.kitNo));
+        for (const item of tenantItems) {
+          const last = states.get(item.event.data.kitNo)?.lastOccurredAt;
+          if (last === undefined || Date.parse(last) < Date.parse(item.event.data.occurredAt)) keep.push(item);
+          else
+            await settleSafely(item, async () => {
+              await claims.complete(keyOf(item), 'stale');
+              await done(item, 'stale', 'STALE');
+            }, fail);
+        }
+      }
+      return keep;
+    }
+  };
+
+  return middy(handle)
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+type KitOutcome = 'succeeded' | 'duplicate' | 'stale';
+
+/** Runs one item's bookkeeping; if it throws (DynamoDB unavailable), the item is failed, not lost. */
+async function settleSafely(item: CourierItem, step: () => Promise<unknown>, fail: (record: SQSRecord, error: unknown, kitNo?: string) => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    await fail(item.record, error, item.event.data.kitNo);
+  }
+}

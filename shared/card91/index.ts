@@ -1,0 +1,12 @@
+export { Card91Client, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_TTL_MS } from './client.js';
+export type { AccountPageQuery, CallOptions, Card91CallInfo, Card91ClientOptions, TripQuery } from './client.js';
+export { Card91ErrorCode, httpStatusCode } from './errors.js';
+export { mintSdkAuthToken, verifySdkAuthToken } from './sdk-auth-token.js';
+export type { MintSdkAuthTokenInput, SdkAuthSecret, SdkAuthTokenFailure, SdkAuthTokenVerdict } from './sdk-auth-token.js';
+export { mintBusinessJwt } from './business-jwt.js';
+export type { BusinessJwtInput } from './business-jwt.js';
+export { compareDecimals, parseDecimal } from './money.js';
+export type { DecimalString } from './money.js';
+export { CARD91_UTC_OFFSET } from './dates.js';
+export type { IsoDate, IsoDateTime } from './dates.js';
+export * from './schemas.js';

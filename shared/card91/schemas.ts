@@ -1,0 +1,385 @@
+/**
+ * Zod schemas for the ten Card91 MCTC customer-service methods (shared/reference/card91-customer-api.md).
+ * Every type the client exposes is derived from these.
+ *
+ * Response parsing policy: strict on the fields we act on (ids, card state, limits, amounts,
+ * paging), tolerant where the documents disagree (reference §1.3, §5.4):
+ *   - ids and account ids: JSON string or number → string (`accountId` is "int" in the method 3/4
+ *     tables but a string in every response; transaction `id` is a number);
+ *   - amounts: JSON number or string → canonical decimal string (money.ts), never a float;
+ *   - dates: one parser per field for the four formats (dates.ts);
+ *   - descriptive fields (names, address lines, merchant data, fields the seed only shows as null)
+ *     may be absent or null, so a new null from the platform cannot fail a whole read.
+ * Unknown fields are dropped.
+ */
+import * as z from 'zod';
+import { parseDayMonthYear, parseLocalIsoDateTime, parseSpacedDateTime, parseYearMonthDay } from './dates.js';
+import { parseDecimal } from './money.js';
+
+// ---------------------------------------------------------------------------------------------
+// Field helpers
+
+const decimal = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const canonical = parseDecimal(value);
+  if (canonical === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected a decimal amount' });
+    return z.NEVER;
+  }
+  return canonical;
+});
+
+const nonNegativeDecimal = decimal.refine((value) => !value.startsWith('-'), 'expected an amount >= 0');
+
+/** Id printed as a string in one document and a number in another. */
+const identifier = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+
+/** Short codes (stan, rrn, mcc, …) that are strings in the samples but digits by nature. */
+const code = z.union([z.string(), z.number()]).transform(String).nullish();
+
+const text = z.string().nullish();
+
+/** Fields the seed shows only as null: their type is unknown, so any scalar is accepted as is. */
+const unknownScalar = z.union([z.string(), z.number(), z.boolean()]).nullish();
+
+const count = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
+
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((items) => items ?? []);
+
+const dateIn = (parse: (value: string) => string | undefined, format: string) =>
+  z.string().transform((value, ctx) => {
+    const iso = parse(value);
+    if (iso === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a date as ${format}` });
+      return z.NEVER;
+    }
+    return iso;
+  });
+
+const dayMonthYear = dateIn(parseDayMonthYear, 'DD-MM-YYYY');
+const yearMonthDay = dateIn(parseYearMonthDay, 'YYYY-MM-DD');
+const spacedDateTime = dateIn(parseSpacedDateTime, 'YYYY-MM-DD HH:mm:ss');
+const localIsoDateTime = dateIn(parseLocalIsoDateTime, 'YYYY-MM-DDTHH:mm:ss.SSS');
+
+// ---------------------------------------------------------------------------------------------
+// Request inputs (validated before anything is sent; a failure is an InvalidEvent)
+
+/** Indian mobile with the `91` country code and no `+` (reference §1.3). */
+export const mobileSchema = z.string().regex(/^91\d{10}$/, 'expected 91 followed by 10 digits');
+
+/** Platform ids (`CID…`, `CUST…`, `OID…`, account ids) go into paths and queries: restrict them to safe characters. */
+export const platformIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an alphanumeric id');
+
+export const pageRequestSchema = z.object({
+  page: z.number().int().min(1).default(1),
+  perPage: z.number().int().min(1).max(100).default(25),
+});
+
+/** M1 body. */
+export const loginRequestSchema = z.object({
+  mobile: mobileSchema,
+  sdkAuthToken: z.string().min(1),
+  orgId: platformIdSchema,
+});
+
+/** One currency's limits as M6 takes them (the sample's nested shape, not the flat table: reference §M6). */
+export const cardLimitInputSchema = z.object({
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code'),
+  isContactLessAllowed: z.boolean(),
+  isAtmLimitEnabled: z.boolean(),
+  isOnlineLimitEnabled: z.boolean(),
+  isPosLimitEnabled: z.boolean(),
+  perAtmTxnLimit: nonNegativeDecimal,
+  perOnlineTxnLimit: nonNegativeDecimal,
+  perPosTxnLimit: nonNegativeDecimal,
+  perContactlessTxnLimit: nonNegativeDecimal,
+});
+
+/** M6 body. */
+export const setCardSettingsRequestSchema = z.object({
+  entityType: z.literal('CARD'),
+  entityId: platformIdSchema,
+  limits: z.array(cardLimitInputSchema).min(1),
+});
+
+/** Reasons the reference lists (introduced with "eg.", so Card91 may know more; we send only these). */
+export const blockReasonSchema = z.enum(['STOLEN', 'LOST', 'DAMAGED', 'NOT_REQUIRED']);
+
+/** M7 body: permanent. */
+export const blockCardRequestSchema = z.object({ status: z.literal('BLOCKED'), blockedReason: blockReasonSchema });
+
+/** M8 body: temporary freeze / unfreeze. */
+export const cardLockRequestSchema = z.object({ status: z.enum(['LOCKED', 'UNLOCKED']) });
+
+/** M7 and M8 share one path and verb; the body tells them apart. */
+export const cardStatusRequestSchema = z.discriminatedUnion('status', [blockCardRequestSchema, cardLockRequestSchema]);
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+export const cardSchema = z.object({
+  id: z.string().min(1),
+  lastFour: code,
+  /** INACTIVE | ACTIVE | LOCKED | BLOCKED | … (open set: reference §5.7). */
+  state: z.string(),
+  type: text,
+});
+
+export const cardProgramSchema = z.object({
+  id: z.string().min(1),
+  imageUrl: text,
+  programName: text,
+  network: text,
+  issuer: text,
+  /** Input to methods 3, 4 and 9: passed through exactly as received. */
+  accountId: identifier,
+  status: text,
+  orgCardProgramId: identifier.nullish(),
+  cards: list(cardSchema),
+});
+
+const documentSchema = z.object({
+  id: identifier,
+  validity: unknownScalar,
+  version: unknownScalar,
+  docType: text,
+  docUrl: text,
+  countryISOCode: text,
+});
+
+const addressSchema = z.object({
+  id: identifier.nullish(),
+  addressType: text,
+  address1: text,
+  address2: text,
+  landmark: text,
+  city: text,
+  countryISOCode: text,
+  pinCode: code,
+  state: text,
+  status: text,
+});
+
+const flag = z.boolean().nullish();
+
+const organizationConfigSchema = z.object({
+  selfLoad: flag,
+  directLoad: flag,
+  selfEncashment: flag,
+  directEncashment: flag,
+  kycDocRequired: flag,
+  travelDocRequired: flag,
+  splitTxnAllowed: flag,
+  interCurrencyTransferAllowed: flag,
+  loadRefNumberRequired: flag,
+  encashmentRefNumberRequired: flag,
+  defaultEmailAlert: flag,
+  defaultDomesticSmsAlert: flag,
+  defaultInternationalSmsAlert: flag,
+  ecomAllowed: flag,
+  atmAllowed: flag,
+  posAllowed: flag,
+  clAllowed: flag,
+  ecomDefault: flag,
+  atmDefault: flag,
+  posDefault: flag,
+  clDefault: flag,
+  zoopEnabled: flag,
+});
+
+/** Response of M1 and M2 (reference §2). Contains PII: never log it. */
+export const customerDetailSchema = z.object({
+  id: z.string().min(1),
+  firstName: text,
+  middleName: text,
+  lastName: text,
+  nameOnCard: text,
+  dob: dayMonthYear.nullish(),
+  gender: text,
+  mobile: z.string(),
+  internationalMobileNumber: text,
+  email: text,
+  status: text,
+  currencyCode: text,
+  lrsLimit: decimal.nullish(),
+  usedLimit: decimal.nullish(),
+  availableLimit: decimal.nullish(),
+  panValue: text,
+  passportValue: text,
+  passportFileNumber: text,
+  passportValidity: dayMonthYear.nullish(),
+  documents: list(documentSchema),
+  addresses: list(addressSchema),
+  employmentDetails: list(z.unknown()),
+  cardPrograms: list(cardProgramSchema),
+  organizationConfig: organizationConfigSchema.nullish(),
+});
+
+/** M3 element. `balance` and `priority` are strings on the wire; `isActive` is a status string, not a boolean. */
+export const currencyBalanceSchema = z.object({
+  balance: decimal,
+  currencyCode: z.string(),
+  priority: code,
+  isActive: text,
+});
+
+export const currencyBalancesSchema = z.object({
+  accountCurrencyBalanceList: list(currencyBalanceSchema),
+  splitTxnAllowed: flag,
+});
+
+const pageMetadata = {
+  recordsCurrentPage: count,
+  currentPage: count,
+  totalPages: count,
+  totalRecords: count,
+};
+
+/** M4 element. `switch_rc` keeps its snake_case wire name (the one field that has it). */
+export const transactionSchema = z.object({
+  id: identifier,
+  txnId: z.string(),
+  txnType: text,
+  txnCategory: text,
+  currencyCode: text,
+  amount: decimal,
+  baseCurrencyAmount: decimal.nullish(),
+  baseCurrencyCode: text,
+  exchangeRate: decimal.nullish(),
+  overallMarkup: decimal.nullish(),
+  stan: code,
+  rrn: code,
+  rc: code,
+  switch_rc: code,
+  displayMessage: text,
+  eventType: text,
+  mid: code,
+  tid: code,
+  mcc: code,
+  reversalCount: count.nullish(),
+  refundCount: count.nullish(),
+  cardId: text,
+  customerId: unknownScalar,
+  network: text,
+  settled: flag,
+  fromAccount: unknownScalar,
+  toAccount: unknownScalar,
+  merchantName: text,
+  merchantCity: text,
+  merchantRegion: text,
+  merchantCountryCode: text,
+  merchantAddress: unknownScalar,
+  merchantPostalCode: code,
+  merchantPhone: unknownScalar,
+  latitude: text,
+  longitude: text,
+  orgCardProgramMapId: unknownScalar,
+  nameOnCard: text,
+  cardLastFour: code,
+  aid: unknownScalar,
+  tvr: unknownScalar,
+  settlementDate: unknownScalar,
+  transmissionDate: spacedDateTime.nullish(),
+  localTxnDate: unknownScalar,
+  txnDate: spacedDateTime,
+  orgId: text,
+  switchTxnId: code,
+  switchRefTxnId: code,
+  txnStatus: text,
+  amountFlow: unknownScalar,
+  entityType: text,
+  entityId: identifier.nullish(),
+  node: z.number().nullish(),
+  referenceTxnId: unknownScalar,
+});
+
+export const transactionPageSchema = z.object({
+  ...pageMetadata,
+  accountId: identifier.nullish(),
+  transactions: list(transactionSchema),
+});
+
+/** One currency's limits (M5, and the shape M6 answers with). */
+export const cardLimitSchema = z.object({
+  currency: z.string(),
+  perAtmTxnLimit: decimal,
+  perOnlineTxnLimit: decimal,
+  perPosTxnLimit: decimal,
+  perContactlessTxnLimit: decimal,
+  maxPerAtmTxnLimit: decimal,
+  maxPerOnlineTxnLimit: decimal,
+  maxPerPosTxnLimit: decimal,
+  maxPerContactlessTxnLimit: decimal,
+  isContactLessAllowed: z.boolean(),
+  isAtmLimitEnabled: z.boolean(),
+  isOnlineLimitEnabled: z.boolean(),
+  isPosLimitEnabled: z.boolean(),
+});
+
+export const cardSettingsSchema = z.object({ limits: z.array(cardLimitSchema) });
+
+/** M9 element (`LOAD`/`RELOAD` ids `CLID…`, `ENCASH` ids `ENCSH…`). */
+export const cardLoadSchema = z.object({
+  cardLoadId: z.string(),
+  type: z.string(),
+  status: z.string(),
+  currencyCode: z.string(),
+  fxAmount: decimal,
+  baseCurrencyAmount: decimal.nullish(),
+  account: identifier.nullish(),
+  referenceNumber: identifier.nullish(),
+  txnDate: localIsoDateTime,
+  moneyReceivedDate: localIsoDateTime.nullish(),
+});
+
+export const cardLoadPageSchema = z.object({
+  ...pageMetadata,
+  cardLoadList: list(cardLoadSchema),
+});
+
+/** M10 element. `id` is null in every sample: `mctcTripId` is the id. */
+export const tripSchema = z.object({
+  id: identifier.nullish(),
+  mctcTripId: z.string(),
+  status: text,
+  customerId: text,
+  tripStartDate: yearMonthDay,
+  tripEndDate: yearMonthDay,
+  travelPurposeCode: text,
+  orgId: text,
+  /** Free text in the samples (`"usa"`, `"weqwe"`), not a validated ISO code. */
+  destinationCountryCode: text,
+  tripName: text,
+  maxLoadLimit: decimal.nullish(),
+});
+
+/** M10 answers with a bare array and no paging metadata. */
+export const tripListSchema = z.array(tripSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export type Mobile = z.infer<typeof mobileSchema>;
+export type PageRequest = z.input<typeof pageRequestSchema>;
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+export type CardLimitInput = z.input<typeof cardLimitInputSchema>;
+export type BlockReason = z.infer<typeof blockReasonSchema>;
+export type CardLockStatus = z.infer<typeof cardLockRequestSchema>['status'];
+export type CardStatusRequest = z.infer<typeof cardStatusRequestSchema>;
+export type SetCardSettingsRequest = z.infer<typeof setCardSettingsRequestSchema>;
+
+export type Card = z.infer<typeof cardSchema>;
+export type CardProgram = z.infer<typeof cardProgramSchema>;
+export type CustomerDetail = z.infer<typeof customerDetailSchema>;
+export type CurrencyBalance = z.infer<typeof currencyBalanceSchema>;
+export type CurrencyBalances = z.infer<typeof currencyBalancesSchema>;
+export type Transaction = z.infer<typeof transactionSchema>;
+export type TransactionPage = z.infer<typeof transactionPageSchema>;
+export type CardLimit = z.infer<typeof cardLimitSchema>;
+export type CardSettings = z.infer<typeof cardSettingsSchema>;
+export type CardLoad = z.infer<typeof cardLoadSchema>;
+export type CardLoadPage = z.infer<typeof cardLoadPageSchema>;
+export type Trip = z.infer<typeof tripSchema>;

@@ -1,0 +1,83 @@
+/**
+ * Customer tokens (`Jwt_token` login header), cached per mobile for the life of a Lambda instance.
+ *
+ * Card91 documents no lifetime (reference §1.2) and its sample token is opaque, not a JWT. If a
+ * token does decode as a JWT with a numeric `exp`, that expiry is used; otherwise the configured
+ * default TTL. Either way a 401 still triggers a fresh login, so a wrong guess costs one call.
+ * Entries are dropped `refreshMarginMs` before they expire so that a call never starts with a
+ * token about to lapse mid-flight.
+ */
+
+export interface TokenCacheOptions {
+  /** Lifetime assumed for tokens that carry no readable expiry. */
+  defaultTtlMs: number;
+  /** Treat a token as expired this long before its real expiry. */
+  refreshMarginMs?: number;
+  /** Most customers kept; the least recently stored is dropped first (bounds memory in a long-lived instance). */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/;
+
+/** `exp` (seconds) of a JWT-shaped token, in epoch ms; undefined for opaque tokens. The signature is not ours to check. */
+export function jwtExpiry(token: string): number | undefined {
+  const payload = JWT_SHAPE.exec(token)?.[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const exp = typeof claims === 'object' && claims !== null ? (claims as { exp?: unknown }).exp : undefined;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class CustomerTokenCache {
+  private readonly entries = new Map<string, CachedToken>();
+  private readonly defaultTtlMs: number;
+  private readonly refreshMarginMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(options: TokenCacheOptions) {
+    this.defaultTtlMs = options.defaultTtlMs;
+    this.refreshMarginMs = options.refreshMarginMs ?? 30_000;
+    this.maxEntries = options.maxEntries ?? 1_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A token still comfortably valid for this customer, if any. */
+  get(mobile: string): string | undefined {
+    const entry = this.entries.get(mobile);
+    if (entry === undefined) return undefined;
+    if (this.now() >= entry.expiresAt - this.refreshMarginMs) {
+      this.entries.delete(mobile);
+      return undefined;
+    }
+    return entry.token;
+  }
+
+  set(mobile: string, token: string): void {
+    const expiresAt = jwtExpiry(token) ?? this.now() + this.defaultTtlMs;
+    this.entries.delete(mobile);
+    this.entries.set(mobile, { token, expiresAt });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  /**
+   * Forgets the customer's token, but only if it is still the one that was rejected: a concurrent
+   * call may already have logged in again, and its fresh token must survive.
+   */
+  invalidate(mobile: string, rejectedToken: string): void {
+    if (this.entries.get(mobile)?.token === rejectedToken) this.entries.delete(mobile);
+  }
+}

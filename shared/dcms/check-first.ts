@@ -1,0 +1,66 @@
+import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
+
+export interface AtMostOnceOptions<T> {
+  /** The non-idempotent write (`/register`, `/registerCard`). */
+  send: () => Promise<T>;
+  /** Reads the platform (`/viewCustomer`) and returns the effect if it already happened. */
+  reconcile: () => Promise<T | undefined>;
+  /** A previous delivery of this event may have sent the write already: read before sending. */
+  checkFirst: boolean;
+  /** An error that means "already there" (entity.already.exists); trusted only once reconcile confirms it. */
+  isAlreadyDone?: (error: IntegrationError) => boolean;
+  /** Unknown outcomes tolerated in this invocation before handing the event back to SQS. */
+  maxUnknownOutcomes?: number;
+  /** Epoch ms after which no new send starts. */
+  deadline?: number;
+}
+
+export interface AtMostOnceResult<T> {
+  result: T;
+  /** True when the effect was found on the platform instead of being made by this call. */
+  reconciled: boolean;
+}
+
+/**
+ * Check-first sending (DESIGN §2): a write whose answer was lost (timeout, dropped connection,
+ * 5xx after commit) is never re-sent blindly. The platform is read first; only when the effect is
+ * absent is the write sent again. This is what keeps a second card from being issued.
+ */
+export async function sendAtMostOnce<T>(options: AtMostOnceOptions<T>): Promise<AtMostOnceResult<T>> {
+  if (options.checkFirst) {
+    const existing = await options.reconcile();
+    if (existing !== undefined) return { result: existing, reconciled: true };
+  }
+  const maxUnknown = options.maxUnknownOutcomes ?? 3;
+  for (let unknownOutcomes = 0; ; ) {
+    let failure: IntegrationError;
+    try {
+      return { result: await options.send(), reconciled: false };
+    } catch (error) {
+      failure = toIntegrationError(error);
+    }
+    const unknown = failure.category === FailureCategory.UnknownOutcome;
+    const alreadyDone = options.isAlreadyDone?.(failure) ?? false;
+    if (!unknown && !alreadyDone) throw failure;
+
+    const existing = await options.reconcile();
+    if (existing !== undefined) return { result: existing, reconciled: true };
+    if (alreadyDone) {
+      throw new IntegrationError({
+        category: FailureCategory.Permanent,
+        code: failure.code,
+        message: `${failure.message}; the platform does not confirm it on read-back, so it was not treated as done`,
+      });
+    }
+    unknownOutcomes += 1;
+    const pastDeadline = options.deadline !== undefined && Date.now() >= options.deadline;
+    if (unknownOutcomes >= maxUnknown || pastDeadline) {
+      // Not lost: SQS redelivers, and the next receive reads before it sends.
+      throw new IntegrationError({
+        category: FailureCategory.Transient,
+        code: 'UNKNOWN_OUTCOME',
+        message: `${failure.message}; outcome unknown after ${unknownOutcomes} attempt(s) and not found on read-back`,
+      });
+    }
+  }
+}

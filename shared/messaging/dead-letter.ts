@@ -1,0 +1,59 @@
+import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import type { IntegrationError } from '../resilience/errors.js';
+
+/** Message attribute names on dead-letter records: what an operator filters and redrives on. */
+export const DLQ_ATTRIBUTES = {
+  category: 'failure.category',
+  code: 'failure.code',
+  message: 'failure.message',
+  attempts: 'failure.attempts',
+  functionName: 'failure.function',
+  time: 'failure.time',
+  originalMessageId: 'original.messageId',
+  originalCategory: 'failure.lastCategory',
+} as const;
+
+/** SQS caps an attribute value at 256 KiB with the body; reasons are kept short and readable. */
+const MAX_REASON_LENGTH = 1_024;
+
+const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+
+export interface DeadLetterOptions {
+  sqs: SQSClient;
+  dlqUrl: string;
+  fifo: boolean;
+  functionName: string;
+}
+
+/**
+ * Sends a record to its DLQ with the body unchanged and the reason as attributes. The caller then
+ * acknowledges the record (it is deleted from the source queue only after this send succeeded).
+ */
+export class DeadLetterPublisher {
+  constructor(private readonly options: DeadLetterOptions) {}
+
+  async publish(record: SQSRecord, failure: IntegrationError, attempts: number, originalCategory?: string): Promise<void> {
+    const attributes: Record<string, MessageAttributeValue> = {
+      [DLQ_ATTRIBUTES.category]: text(failure.category),
+      [DLQ_ATTRIBUTES.code]: text(failure.code),
+      [DLQ_ATTRIBUTES.message]: text(failure.message.slice(0, MAX_REASON_LENGTH) || failure.code),
+      [DLQ_ATTRIBUTES.attempts]: { DataType: 'Number', StringValue: String(attempts) },
+      [DLQ_ATTRIBUTES.functionName]: text(this.options.functionName),
+      [DLQ_ATTRIBUTES.time]: text(new Date().toISOString()),
+      [DLQ_ATTRIBUTES.originalMessageId]: text(record.messageId),
+      ...(originalCategory && { [DLQ_ATTRIBUTES.originalCategory]: text(originalCategory) }),
+    };
+    await this.options.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.options.dlqUrl,
+        MessageBody: record.body,
+        MessageAttributes: attributes,
+        ...(this.options.fifo && {
+          MessageGroupId: record.attributes.MessageGroupId ?? 'dead-letter',
+          MessageDeduplicationId: record.messageId,
+        }),
+      }),
+    );
+  }
+}

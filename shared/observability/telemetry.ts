@@ -1,0 +1,40 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { DcmsCallInfo } from '../dcms/client.js';
+import { maskingReplacer } from './masking.js';
+
+export const METRICS_NAMESPACE = 'CardIssuance';
+
+export interface Telemetry {
+  logger: Logger;
+  metrics: Metrics;
+  tracer: Tracer;
+}
+
+/** Logger (masked JSON), EMF metrics and tracer for one function, created once at cold start. */
+export function createTelemetry(serviceName: string): Telemetry {
+  return {
+    logger: new Logger({ serviceName, jsonReplacerFn: maskingReplacer }),
+    metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName }),
+    tracer: new Tracer({ serviceName }),
+  };
+}
+
+/** Outcome of one event, as counted in `EventsProcessed` by the `outcome` dimension. */
+export type EventOutcome = 'succeeded' | 'duplicate' | 'stale' | 'reconciled' | 'retried' | 'deadLettered';
+
+export function countEvent(metrics: Metrics, outcome: EventOutcome, eventType: string): void {
+  const single = metrics.singleMetric();
+  single.addDimensions({ outcome, eventType });
+  single.addMetric('EventsProcessed', MetricUnit.Count, 1);
+}
+
+/** DCMS calls and latency by endpoint and outcome code (the alarms' error-rate source). */
+export function recordDcmsCall(metrics: Metrics, logger: Logger, call: DcmsCallInfo): void {
+  const single = metrics.singleMetric();
+  single.addDimensions({ endpoint: call.operation, outcome: call.outcome });
+  single.addMetric('DcmsCalls', MetricUnit.Count, 1);
+  single.addMetric('DcmsLatency', MetricUnit.Milliseconds, call.durationMs);
+  logger.debug('DCMS call', { endpoint: call.operation, tenant: call.tenant, outcome: call.outcome, durationMs: Math.round(call.durationMs) });
+}

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
+import { accountOpened, customerCreated } from '../support/events.js';
+import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
+
+const attribute = (message: { MessageAttributes?: Record<string, { StringValue?: string }> }, name: string) => message.MessageAttributes?.[name]?.StringValue;
+
+describe('core-banking worker', () => {
+  let harness: WorkerHarness;
+  afterEach(async () => harness?.close());
+
+  it('registers a customer once for the same event delivered twice and for a second event of the same customer', async () => {
+    harness = await startWorkerHarness('coreBanking');
+    const first = customerCreated('C1001');
+    const sameCustomerNewId = customerCreated('C1001');
+    await harness.send([first, first, sameCustomerNewId]);
+    await harness.drain();
+    const stats = harness.dcms.stats();
+    expect(stats.calls['/register']).toEqual({ '200': 1 });
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+
+  it('issues the card once the customer exists when the account event comes first', async () => {
+    harness = await startWorkerHarness('coreBanking');
+    // Different FIFO groups stand in for a redrive that delivers them out of order.
+    await harness.send([accountOpened('C2001')], () => 'redriven');
+    const draining = harness.drain();
+    await expect.poll(() => harness.dcms.stats().calls['/registerCard']?.['400:CUS001'], { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    await harness.send([customerCreated('C2001')]);
+    await draining;
+    const stats = harness.dcms.stats();
+    expect(stats.calls['/registerCard']?.['400:CUS001']).toBeGreaterThanOrEqual(1);
+    expect(stats.calls['/registerCard']?.['200']).toBe(1);
+    expect(stats.duplicateCards).toBe(0);
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+
+  it('dead-letters malformed JSON, schema violations and unknown tenants with reasons, and processes their neighbours', async () => {
+    harness = await startWorkerHarness('coreBanking');
+    const noMobile = customerCreated('C3002', { contacts: [] });
+    await harness.send(['{not json', noMobile, customerCreated('C3003', {}, 'UNKNOWN_BANK'), customerCreated('C3004')]);
+    await harness.drain();
+    const dead = await harness.deadLetters();
+    const codes = dead.map((m) => attribute(m, DLQ_ATTRIBUTES.code)).sort();
+    expect(codes).toEqual(['BAD_JSON', 'SCHEMA', 'UNKNOWN_TENANT']);
+    expect(dead.every((m) => attribute(m, DLQ_ATTRIBUTES.category) === 'InvalidEvent')).toBe(true);
+    const schemaFailure = dead.find((m) => attribute(m, DLQ_ATTRIBUTES.code) === 'SCHEMA');
+    expect(attribute(schemaFailure!, DLQ_ATTRIBUTES.message)).toContain('contacts');
+    expect(schemaFailure?.Body).toBe(JSON.stringify(noMobile));
+    expect(harness.dcms.stats().calls['/register']).toEqual({ '200': 1 });
+  });
+});
