@@ -36,6 +36,7 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
       VISIBILITY_BASE_SECONDS: '1',
       VISIBILITY_MAX_SECONDS: '2',
       DEADLINE_MARGIN_MS: '500',
+      DCMS_TIMEOUT_MS: '2000',
     }),
   };
 }

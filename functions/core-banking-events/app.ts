@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { ACCOUNT_OPENED, CUSTOMER_CREATED, parseEvent, type AccountOpenedEvent, type CustomerCreatedEvent } from '../../shared/contracts/index.js';
 import type { TenantDirectory } from '../../shared/config/tenants.js';
 import { receiveCountOf } from '../../shared/messaging/settle.js';
-import { countEvent } from '../../shared/observability/telemetry.js';
+import { reportOutcome } from '../../shared/observability/telemetry.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { classifyRecordError } from '../../shared/worker/record-errors.js';
 import type { WorkerRuntime } from '../../shared/worker/runtime.js';
@@ -58,15 +58,18 @@ export function createCoreBankingHandler(runtime: WorkerRuntime) {
 
   async function processRecord(record: SQSRecord, tenants: TenantDirectory, deadline: number): Promise<void> {
     let eventType = 'unknown';
+    let eventId: string | undefined;
     try {
       const event = parseEvent(record.body, ACCEPTED, tenants.names);
       eventType = event.type;
+      eventId = event.id;
       logger.appendKeys({ eventId: event.id, tenant: event.tenant, entityId: event.data.entityId, eventType });
+      logger.debug('event received', { data: event.data });
       const flow: FlowContext = { dcms: runtime.dcms, tenant: tenants.get(event.tenant), mayHaveBeenSent: receiveCountOf(record) > 1, deadline };
       const execution: Execution = { executed: false };
       const outcome = await issueOnce({ key: keyOf(event), event, flow }, execution);
       const result = !execution.executed ? 'duplicate' : outcome.reconciled ? 'reconciled' : 'succeeded';
-      countEvent(metrics, result, eventType);
+      reportOutcome(metrics, runtime.observer, { messageId: record.messageId, eventId, eventType, outcome: result });
       logger.info('event processed', { outcome: result, kitNos: outcome.kits.map((k) => k.kitNo) });
     } catch (error) {
       const settlement = await runtime.settler.settle(record, classifyRecordError(error)).catch((settleError: unknown) => {
@@ -75,7 +78,8 @@ export function createCoreBankingHandler(runtime: WorkerRuntime) {
         throw error;
       });
       const { category, code, message } = settlement.failure;
-      countEvent(metrics, settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried', eventType);
+      const outcome = settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried';
+      reportOutcome(metrics, runtime.observer, { messageId: record.messageId, eventId, eventType, outcome, category, code, reason: message });
       logger.warn('event not processed', { outcome: settlement.kind, category, code, reason: message, receiveCount: receiveCountOf(record) });
       if (settlement.kind === 'retryLater') throw settlement.failure;
     } finally {

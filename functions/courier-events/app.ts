@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js';
-import { countEvent, type EventOutcome } from '../../shared/observability/telemetry.js';
+import { reportOutcome, type EventOutcome } from '../../shared/observability/telemetry.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import type { KitHistoryOutcome } from '../../shared/persistence/kit-ledger.js';
 import { classifyRecordError } from '../../shared/worker/record-errors.js';
@@ -29,13 +29,15 @@ export function createCourierHandler(runtime: WorkerRuntime) {
     const tenants = await runtime.tenants();
     const deadline = runtime.deadline(context);
     const failures: SQSBatchResponse['batchItemFailures'] = [];
+    const eventIds = new Map<string, string>();
 
     /** Hands a failed record to the one settlement policy; a record that cannot be settled is retried, never dropped. */
     const fail = async (record: SQSRecord, error: unknown, kitNo?: string) => {
       try {
         const settlement = await runtime.settler.settle(record, classifyRecordError(error));
         const { category, code, message } = settlement.failure;
-        countEvent(metrics, settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried', COURIER_KIT_STATUS);
+        const outcome = settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried';
+        reportOutcome(metrics, runtime.observer, { messageId: record.messageId, eventId: eventIds.get(record.messageId), eventType: COURIER_KIT_STATUS, outcome, category, code, reason: message });
         if (settlement.kind === 'deadLettered') metrics.addMetric('KitsDeadLettered', MetricUnit.Count, 1);
         logger.warn('courier event not applied', { messageId: record.messageId, kitNo, outcome: settlement.kind, category, code, reason: message });
         if (settlement.kind === 'retryLater') failures.push({ itemIdentifier: record.messageId });
@@ -47,7 +49,7 @@ export function createCourierHandler(runtime: WorkerRuntime) {
     const done = async (item: CourierItem, outcome: EventOutcome & KitOutcome, history: KitHistoryOutcome) => {
       const { tenant, id, data } = item.event;
       await runtime.ledger.appendHistory(tenant, data.kitNo, { occurredAt: data.occurredAt, status: data.status, outcome: history, eventId: id });
-      countEvent(metrics, outcome, COURIER_KIT_STATUS);
+      reportOutcome(metrics, runtime.observer, { messageId: item.record.messageId, eventId: id, eventType: COURIER_KIT_STATUS, outcome });
       logger.info('courier event settled', { eventId: id, tenant, kitNo: data.kitNo, status: data.status, outcome });
     };
 
@@ -55,7 +57,10 @@ export function createCourierHandler(runtime: WorkerRuntime) {
     const items: CourierItem[] = [];
     for (const record of event.Records) {
       try {
-        items.push({ record, event: parseEvent(record.body, [COURIER_KIT_STATUS], tenants.names) });
+        const parsed = parseEvent(record.body, [COURIER_KIT_STATUS], tenants.names);
+        eventIds.set(record.messageId, parsed.id);
+        logger.debug('courier event received', { eventId: parsed.id, data: parsed.data });
+        items.push({ record, event: parsed });
       } catch (error) {
         await fail(record, error);
       }

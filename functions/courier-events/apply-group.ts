@@ -31,8 +31,10 @@ export async function applyGroup(dcms: DcmsClient, tenant: string, items: readon
       return { item, ok: false, failure: new IntegrationError({ category: FailureCategory.Transient, code: 'NO_KIT_RESULT', message: 'DCMS answered without a result for this kit' }) };
     }
     if (succeeded(result)) return { item, ok: true };
+    // A failed kit says `status: "500"` beside `httpStatus: "BAD_REQUEST"` (reference §3.3): it is a
+    // business answer inside an HTTP 200, classified by its errorCode, not by that string.
     const failure = result.exception
-      ? fromException('deliveryStatus', result.exception, Number(result.status) || 200)
+      ? fromException('deliveryStatus', result.exception, 200)
       : new IntegrationError({ category: FailureCategory.Permanent, code: 'KIT_NOT_UPDATED', message: `DCMS did not apply the status (status ${String(result.status)})` });
     return { item, ok: false, failure };
   });

@@ -362,7 +362,6 @@ export const tripListSchema = z.array(tripSchema);
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type Mobile = z.infer<typeof mobileSchema>;
 export type PageRequest = z.input<typeof pageRequestSchema>;
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export type CardLimitInput = z.input<typeof cardLimitInputSchema>;

@@ -4,8 +4,8 @@
  * Card91 documents no lifetime (reference §1.2) and its sample token is opaque, not a JWT. If a
  * token does decode as a JWT with a numeric `exp`, that expiry is used; otherwise the configured
  * default TTL. Either way a 401 still triggers a fresh login, so a wrong guess costs one call.
- * Entries are dropped `refreshMarginMs` before they expire so that a call never starts with a
- * token about to lapse mid-flight.
+ * Entries are dropped `refreshMarginMs` before they expire (at most half the token's lifetime, so
+ * a short-lived token is still used) so that a call never starts with a token about to lapse.
  */
 
 export interface TokenCacheOptions {
@@ -20,7 +20,8 @@ export interface TokenCacheOptions {
 
 interface CachedToken {
   token: string;
-  expiresAt: number;
+  /** Expiry less the refresh margin. */
+  usableUntil: number;
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/;
@@ -56,7 +57,7 @@ export class CustomerTokenCache {
   get(mobile: string): string | undefined {
     const entry = this.entries.get(mobile);
     if (entry === undefined) return undefined;
-    if (this.now() >= entry.expiresAt - this.refreshMarginMs) {
+    if (this.now() >= entry.usableUntil) {
       this.entries.delete(mobile);
       return undefined;
     }
@@ -64,9 +65,11 @@ export class CustomerTokenCache {
   }
 
   set(mobile: string, token: string): void {
-    const expiresAt = jwtExpiry(token) ?? this.now() + this.defaultTtlMs;
+    const now = this.now();
+    const expiresAt = jwtExpiry(token) ?? now + this.defaultTtlMs;
+    const margin = Math.max(0, Math.min(this.refreshMarginMs, (expiresAt - now) / 2));
     this.entries.delete(mobile);
-    this.entries.set(mobile, { token, expiresAt });
+    this.entries.set(mobile, { token, usableUntil: expiresAt - margin });
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);

@@ -28,6 +28,8 @@ export const workerEnv = z
     DCMS_BASE_URL: z.url(),
     /** Secrets Manager secret `{ "<TENANT>": { "username": "…", "password": "…" } }`; absent = no bearer auth. */
     DCMS_CREDENTIALS_SECRET: z.string().min(1).optional(),
+    /** Caps every DCMS call timeout (defaults follow the reference: 5/10/15 s); local runs use a short one. */
+    DCMS_TIMEOUT_MS: milliseconds.optional(),
     RETRY_BASE_DELAY_MS: milliseconds.default(200),
     RETRY_MAX_DELAY_MS: milliseconds.default(5_000),
     VISIBILITY_BASE_SECONDS: seconds.default(30),

@@ -24,10 +24,26 @@ export function createTelemetry(serviceName: string): Telemetry {
 /** Outcome of one event, as counted in `EventsProcessed` by the `outcome` dimension. */
 export type EventOutcome = 'succeeded' | 'duplicate' | 'stale' | 'reconciled' | 'retried' | 'deadLettered';
 
-export function countEvent(metrics: Metrics, outcome: EventOutcome, eventType: string): void {
+/** One record's outcome in one invocation (`retried` is not final: the record comes back). */
+export interface OutcomeReport {
+  messageId: string;
+  eventId?: string;
+  eventType: string;
+  outcome: EventOutcome;
+  category?: string;
+  code?: string;
+  reason?: string;
+}
+
+/** Receives every outcome as it happens: the local stack's accounting; nothing in production. */
+export type OutcomeObserver = (report: OutcomeReport) => void;
+
+/** Counts the outcome in `EventsProcessed` (EMF) and hands it to the observer, if any. */
+export function reportOutcome(metrics: Metrics, observer: OutcomeObserver | undefined, report: OutcomeReport): void {
   const single = metrics.singleMetric();
-  single.addDimensions({ outcome, eventType });
+  single.addDimensions({ outcome: report.outcome, eventType: report.eventType });
   single.addMetric('EventsProcessed', MetricUnit.Count, 1);
+  observer?.(report);
 }
 
 /** DCMS calls and latency by endpoint and outcome code (the alarms' error-rate source). */

@@ -4,10 +4,10 @@ import type { Context } from 'aws-lambda';
 import { dcmsCredentialsProvider, loadTenants } from '../config/remote-config.js';
 import type { TenantDirectory } from '../config/tenants.js';
 import { loadWorkerEnv, type WorkerEnv } from '../config/worker-env.js';
-import { DcmsClient } from '../dcms/client.js';
+import { DEFAULT_TIMEOUTS_MS, DcmsClient, type DcmsCallInfo } from '../dcms/client.js';
 import { DeadLetterPublisher } from '../messaging/dead-letter.js';
 import { FailureSettler } from '../messaging/settle.js';
-import { recordDcmsCall, createTelemetry, type Telemetry } from '../observability/telemetry.js';
+import { recordDcmsCall, createTelemetry, type OutcomeObserver, type Telemetry } from '../observability/telemetry.js';
 import { createIdempotency, type IdempotencySetup } from '../persistence/idempotency.js';
 import { KitLedger } from '../persistence/kit-ledger.js';
 import { DependencyBreaker } from '../resilience/breaker.js';
@@ -28,9 +28,17 @@ export interface WorkerRuntime {
   tenants: () => Promise<TenantDirectory>;
   /** Epoch ms after which no new DCMS attempt starts in this invocation. */
   deadline: (context: Context) => number;
+  observer?: OutcomeObserver;
 }
 
-export function createWorkerRuntime(source: NodeJS.ProcessEnv = process.env): WorkerRuntime {
+export interface RuntimeOptions {
+  /** Local runs watch every record's outcome; Lambda has none. */
+  observer?: OutcomeObserver;
+  /** Local runs read DCMS call outcomes too, for their summary. */
+  onDcmsCall?: (call: DcmsCallInfo) => void;
+}
+
+export function createWorkerRuntime(source: NodeJS.ProcessEnv = process.env, options: RuntimeOptions = {}): WorkerRuntime {
   const env = loadWorkerEnv(source);
   const telemetry = createTelemetry(env.POWERTOOLS_SERVICE_NAME);
   // An explicit endpoint (local emulators) must be passed as such: from the environment alone, the SQS
@@ -45,10 +53,14 @@ export function createWorkerRuntime(source: NodeJS.ProcessEnv = process.env): Wo
   const dcms = new DcmsClient({
     baseUrl: env.DCMS_BASE_URL,
     credentials: dcmsCredentialsProvider(env.DCMS_CREDENTIALS_SECRET),
+    ...(env.DCMS_TIMEOUT_MS !== undefined && { timeoutsMs: cappedTimeouts(env.DCMS_TIMEOUT_MS) }),
     retry: { ...DEFAULT_RETRY, baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
     breaker: new DependencyBreaker('DCMS'),
     limiter: new TokenBucketLimiter((t) => limits(t).perSecond, (t) => limits(t).burst),
-    onCall: (call) => recordDcmsCall(telemetry.metrics, telemetry.logger, call),
+    onCall: (call) => {
+      recordDcmsCall(telemetry.metrics, telemetry.logger, call);
+      options.onDcmsCall?.(call);
+    },
   });
   const deadLetters = new DeadLetterPublisher({ sqs, dlqUrl: env.DLQ_URL, fifo: env.QUEUE_FIFO, functionName: env.AWS_LAMBDA_FUNCTION_NAME });
   return {
@@ -69,5 +81,9 @@ export function createWorkerRuntime(source: NodeJS.ProcessEnv = process.env): Wo
     }),
     tenants,
     deadline: (context) => Date.now() + context.getRemainingTimeInMillis() - env.DEADLINE_MARGIN_MS,
+    ...(options.observer && { observer: options.observer }),
   };
 }
+
+const cappedTimeouts = (cap: number) =>
+  Object.fromEntries(Object.entries(DEFAULT_TIMEOUTS_MS).map(([operation, ms]) => [operation, Math.min(ms, cap)]));

@@ -50,3 +50,48 @@ describe('core-banking worker', () => {
     expect(harness.dcms.stats().calls['/register']).toEqual({ '200': 1 });
   });
 });
+
+describe('core-banking worker, unknown outcomes', () => {
+  let harness: WorkerHarness;
+  afterEach(async () => harness?.close());
+
+  for (const fault of ['commitThenFail', 'commitThenDrop', 'hang'] as const) {
+    it(`issues exactly one card when /registerCard answers with ${fault}`, async () => {
+      harness = await startWorkerHarness('coreBanking');
+      await harness.send([customerCreated('C4001')]);
+      await harness.drain();
+      harness.dcms.setFaults({ script: [{ endpoint: '/registerCard', fault, times: 1 }] });
+      await harness.send([accountOpened('C4001', '8642135', 'PHYSICAL')]);
+      await harness.drain();
+
+      const stats = harness.dcms.stats();
+      expect(stats.duplicateCards).toBe(0);
+      expect(stats.tenants.ACME_BANK?.kits).toBe(1);
+      // The lost answer was reconciled by reading the customer, not by sending again.
+      expect(stats.calls['/viewCustomer']?.['200']).toBeGreaterThanOrEqual(1);
+      expect(await harness.deadLetters()).toHaveLength(0);
+    });
+  }
+
+  it('reconciles a /register whose answer was lost, including its insta-card', async () => {
+    harness = await startWorkerHarness('coreBanking');
+    harness.dcms.setFaults({ script: [{ endpoint: '/register', fault: 'commitThenDrop', times: 1 }] });
+    await harness.send([customerCreated('C4002', { card: { accountNo: '8642135', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' } })]);
+    await harness.drain();
+    const stats = harness.dcms.stats();
+    expect(stats.tenants.ACME_BANK).toMatchObject({ customers: 1, kits: 1 });
+    expect(stats.duplicateCards).toBe(0);
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+
+  it('retries 429 and 5xx bursts within the call and succeeds', async () => {
+    harness = await startWorkerHarness('coreBanking');
+    harness.dcms.setFaults({ script: [{ endpoint: '/register', fault: 'throttle', times: 2 }, { endpoint: '/registerCard', fault: 'error', times: 2 }] });
+    await harness.send([customerCreated('C4003'), accountOpened('C4003', '8642135', 'VIRTUAL')]);
+    await harness.drain();
+    const stats = harness.dcms.stats();
+    expect(stats.tenants.ACME_BANK).toMatchObject({ customers: 1, kits: 1 });
+    expect(stats.calls['/register']).toMatchObject({ '200': 1 });
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,88 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { createAuthWebhookHandler } from '../../functions/card91-auth-webhook/auth-webhook.js';
+import type { AuthWebhookOutcome } from '../../functions/card91-auth-webhook/auth-webhook.js';
+import { mintSdkAuthToken } from '../../shared/card91/sdk-auth-token.js';
+
+const MOBILE = '919876543210';
+const SECRET = { kid: '2026-11', secret: 's'.repeat(40) };
+const NOW = Date.parse('2026-11-22T10:00:00Z');
+
+const event = (body: string | undefined, isBase64Encoded = false): APIGatewayProxyEventV2 =>
+  ({ version: '2.0', routeKey: 'POST /card91/auth', rawPath: '/card91/auth', rawQueryString: '', headers: {}, body, isBase64Encoded }) as APIGatewayProxyEventV2;
+
+function setup(options: { businessToken?: string } = {}) {
+  const outcomes: AuthWebhookOutcome[] = [];
+  const getSecrets = vi.fn(async () => [SECRET]);
+  const handler = createAuthWebhookHandler({
+    getSecrets,
+    businessTokenProvider: options.businessToken === undefined ? undefined : async () => options.businessToken!,
+    onOutcome: (outcome) => outcomes.push(outcome),
+    now: () => NOW,
+  });
+  return { handler, outcomes, getSecrets };
+}
+
+const validToken = mintSdkAuthToken({ mobile: MOBILE, secret: SECRET, now: NOW });
+const authUrlPayload = (token: string, mobile = MOBILE) =>
+  JSON.stringify({ unique_id: token, mobile, sdk: 'ISSUE_CARD', org_id: 'OID240605060125057ID16561311', card_prog_id: 'CP240709122046100ID18366231' });
+
+describe('Card91 auth-URL webhook handler', () => {
+  it('answers 200 {"message": ""} for a valid token sent as the auth-URL page’s unique_id', async () => {
+    const { handler, outcomes } = setup();
+    const result = await handler(event(authUrlPayload(validToken)));
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body!)).toEqual({ message: '' });
+    expect(result.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
+    expect(result.headers).not.toHaveProperty('X-C91-B-Token');
+    expect(outcomes).toEqual([{ outcome: 'accepted' }]);
+  });
+
+  it('also reads the token from an `sdkAuthToken` field (M1’s name for it), and base64 bodies', async () => {
+    const { handler } = setup();
+    const body = Buffer.from(JSON.stringify({ mobile: MOBILE, sdkAuthToken: validToken })).toString('base64');
+    expect((await handler(event(body, true))).statusCode).toBe(200);
+  });
+
+  it('adds X-C91-B-Token and exposes it when a business token provider is configured', async () => {
+    const { handler } = setup({ businessToken: 'business.jwt.value' });
+    const result = await handler(event(authUrlPayload(validToken)));
+    expect(result.headers).toMatchObject({ 'X-C91-B-Token': 'business.jwt.value', 'Access-Control-Expose-Headers': 'X-C91-B-Token' });
+  });
+
+  it.each([
+    ['expired', mintSdkAuthToken({ mobile: MOBILE, secret: SECRET, now: NOW - 301_000 }), MOBILE],
+    ['forged', mintSdkAuthToken({ mobile: MOBILE, secret: { kid: SECRET.kid, secret: 'f'.repeat(40) }, now: NOW }), MOBILE],
+    ['mismatch', validToken, '919812345678'],
+    ['malformed', 'not-a-token', MOBILE],
+  ] as const)('answers the same non-revealing 401 for a %s token, and reports the reason', async (reason, token, mobile) => {
+    const { handler, outcomes } = setup({ businessToken: 'business.jwt.value' });
+    const result = await handler(event(authUrlPayload(token, mobile)));
+
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body!)).toEqual({ message: 'Unauthorized' });
+    expect(result.headers).not.toHaveProperty('X-C91-B-Token');
+    expect(outcomes).toEqual([{ outcome: 'rejected', reason }]);
+  });
+
+  it.each([
+    ['no body', undefined],
+    ['not JSON', '{"mobile": '],
+    ['no token field', JSON.stringify({ mobile: MOBILE })],
+    ['a mobile without 91', JSON.stringify({ mobile: '9876543210', unique_id: validToken })],
+    ['an oversized body', JSON.stringify({ mobile: MOBILE, unique_id: validToken, pad: 'x'.repeat(10_000) })],
+  ])('answers 400 for %s, without reading the secrets', async (_what, body) => {
+    const { handler, outcomes, getSecrets } = setup();
+    const result = await handler(event(body));
+
+    expect(result.statusCode).toBe(400);
+    expect(outcomes).toEqual([{ outcome: 'malformed-request' }]);
+    expect(getSecrets).not.toHaveBeenCalled();
+  });
+
+  it('lets a secrets failure surface (a 500 from the Lambda integration; Card91 refuses the login)', async () => {
+    const handler = createAuthWebhookHandler({ getSecrets: async () => Promise.reject(new Error('secrets unavailable')) });
+    await expect(handler(event(authUrlPayload(validToken)))).rejects.toThrow('secrets unavailable');
+  });
+});
