@@ -1,5 +1,5 @@
 import type { AccountOpenedEvent } from '../../shared/contracts/index.js';
-import { sendAtMostOnce } from '../../shared/dcms/check-first.js';
+import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
 import { toRegisterCard } from '../../shared/dcms/mapping.js';
 import { findKit, toIssuedKits } from './issued-kits.js';
 import type { FlowContext, RegistrationOutcome } from './register-customer.js';

@@ -1,7 +1,7 @@
 import type { CustomerCreatedEvent } from '../../shared/contracts/index.js';
 import type { TenantSettings } from '../../shared/config/tenants.js';
 import { ENTITY_ALREADY_EXISTS } from '../../shared/dcms/classify.js';
-import { sendAtMostOnce } from '../../shared/dcms/check-first.js';
+import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
 import type { DcmsClient } from '../../shared/dcms/client.js';
 import { toRegisterCustomer } from '../../shared/dcms/mapping.js';
 import type { CustomerView } from '../../shared/dcms/schemas.js';

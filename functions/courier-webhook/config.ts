@@ -31,8 +31,14 @@ export const webhookEnv = z
     MAX_EVENTS_PER_REQUEST: positiveInt.max(1_000).default(500),
     /** How far a signature timestamp may be from our clock, either way. */
     SIGNATURE_TOLERANCE_SECONDS: positiveInt.max(900).default(300),
+    /** Set by the Lambda runtime itself: tells a deployed function from a local run. */
+    AWS_EXECUTION_ENV: z.string().optional(),
   })
-  .refine((env) => env.COURIERS_PARAMETER ?? env.COURIERS_JSON, { message: 'set COURIERS_PARAMETER (SSM) or COURIERS_JSON (local)' });
+  .refine((env) => env.COURIERS_PARAMETER ?? env.COURIERS_JSON, { message: 'set COURIERS_PARAMETER (SSM) or COURIERS_JSON (local)' })
+  .refine((env) => !(env.COURIER_SECRETS_JSON && env.AWS_EXECUTION_ENV), {
+    path: ['COURIER_SECRETS_JSON'],
+    message: 'signing keys in a plain environment variable are refused in Lambda; use Secrets Manager',
+  });
 export type WebhookEnv = z.infer<typeof webhookEnv>;
 
 /** Parses the environment, or throws one error listing every bad variable (never their values). */

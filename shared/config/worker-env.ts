@@ -6,43 +6,56 @@ const milliseconds = z.coerce.number().int().nonnegative();
 const queueUrl = z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) queue URL');
 
 /**
- * Environment of a queue worker, validated once at cold start: a missing or malformed setting
+ * Environment of any queue worker, validated once at cold start: a missing or malformed setting
  * stops the function before it touches a message, with every problem named.
  * Secrets are never here: only the names of the parameters and secrets that hold them.
  */
-export const workerEnv = z
+const queueWorkerShape = {
+  POWERTOOLS_SERVICE_NAME: z.string().min(1),
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).default('local'),
+  /** Local emulators only: SQS clients must be given the endpoint explicitly. */
+  AWS_ENDPOINT_URL_SQS: z.string().optional(),
+  QUEUE_URL: queueUrl,
+  DLQ_URL: queueUrl,
+  QUEUE_FIFO: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  MAX_RECEIVE_COUNT: seconds,
+  IDEMPOTENCY_TABLE: z.string().min(1),
+  IDEMPOTENCY_TTL_SECONDS: seconds.default(7 * 24 * 3_600),
+  /** SSM parameter with the tenants document (production). */
+  TENANTS_PARAMETER: z.string().min(1).optional(),
+  /** The tenants document inline (local runs and tests only). */
+  TENANTS_JSON: z.string().min(1).optional(),
+  RETRY_BASE_DELAY_MS: milliseconds.default(200),
+  RETRY_MAX_DELAY_MS: milliseconds.default(5_000),
+  VISIBILITY_BASE_SECONDS: seconds.default(30),
+  VISIBILITY_MAX_SECONDS: seconds.default(900),
+  /** Time kept back from the Lambda deadline for settling records (DLQ sends, visibility changes). */
+  DEADLINE_MARGIN_MS: milliseconds.default(3_000),
+};
+
+const tenantsSource = (env: { TENANTS_PARAMETER?: string; TENANTS_JSON?: string }) => Boolean(env.TENANTS_PARAMETER ?? env.TENANTS_JSON);
+const tenantsSourceMessage = { message: 'set TENANTS_PARAMETER (SSM) or TENANTS_JSON (local)' };
+
+export const queueWorkerEnv = z.object(queueWorkerShape).refine(tenantsSource, tenantsSourceMessage);
+export type QueueWorkerEnv = z.infer<typeof queueWorkerEnv>;
+
+/** A worker that calls DCMS and keeps the kit ledger. */
+export const dcmsWorkerEnv = z
   .object({
-    POWERTOOLS_SERVICE_NAME: z.string().min(1),
-    AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).default('local'),
-    QUEUE_URL: queueUrl,
-    DLQ_URL: queueUrl,
-    QUEUE_FIFO: z.enum(['true', 'false']).transform((v) => v === 'true'),
-    MAX_RECEIVE_COUNT: seconds,
-    IDEMPOTENCY_TABLE: z.string().min(1),
+    ...queueWorkerShape,
     STATE_TABLE: z.string().min(1),
-    IDEMPOTENCY_TTL_SECONDS: seconds.default(7 * 24 * 3_600),
-    /** SSM parameter with the tenants document (production). */
-    TENANTS_PARAMETER: z.string().min(1).optional(),
-    /** The tenants document inline (local runs and tests only). */
-    TENANTS_JSON: z.string().min(1).optional(),
     DCMS_BASE_URL: z.url(),
     /** Secrets Manager secret `{ "<TENANT>": { "username": "…", "password": "…" } }`; absent = no bearer auth. */
     DCMS_CREDENTIALS_SECRET: z.string().min(1).optional(),
     /** Caps every DCMS call timeout (defaults follow the reference: 5/10/15 s); local runs use a short one. */
     DCMS_TIMEOUT_MS: milliseconds.optional(),
-    RETRY_BASE_DELAY_MS: milliseconds.default(200),
-    RETRY_MAX_DELAY_MS: milliseconds.default(5_000),
-    VISIBILITY_BASE_SECONDS: seconds.default(30),
-    VISIBILITY_MAX_SECONDS: seconds.default(900),
-    /** Time kept back from the Lambda deadline for settling records (DLQ sends, visibility changes). */
-    DEADLINE_MARGIN_MS: milliseconds.default(3_000),
   })
-  .refine((env) => env.TENANTS_PARAMETER ?? env.TENANTS_JSON, { message: 'set TENANTS_PARAMETER (SSM) or TENANTS_JSON (local)' });
-export type WorkerEnv = z.infer<typeof workerEnv>;
+  .refine(tenantsSource, tenantsSourceMessage);
+export type DcmsWorkerEnv = z.infer<typeof dcmsWorkerEnv>;
 
 /** Parses the environment, or throws one error listing every bad variable (never their values). */
-export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = workerEnv.safeParse(source);
+export function loadEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`).join('; ');
     throw new Error(`invalid worker configuration: ${problems}`);

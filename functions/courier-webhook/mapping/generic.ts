@@ -21,6 +21,7 @@ const genericEvent = z.object({
   remarks: freeText(512).optional(),
 });
 const genericBatch = z.object({ events: z.array(genericEvent).min(1, 'at least one event is required') });
+const genericSingle = genericEvent.transform((event) => ({ events: [event] }));
 
 const isBatch = (json: unknown): boolean => typeof json === 'object' && json !== null && !Array.isArray(json) && 'events' in json;
 
@@ -36,7 +37,7 @@ const toScan = (event: z.infer<typeof genericEvent>): CourierScan => ({
 
 export const genericFormat: NativeFormat = {
   parse(json): ScanParseResult {
-    const parsed = isBatch(json) ? genericBatch.safeParse(json) : genericEvent.transform((event) => ({ events: [event] })).safeParse(json);
+    const parsed = isBatch(json) ? genericBatch.safeParse(json) : genericSingle.safeParse(json);
     return parsed.success ? { ok: true, scans: parsed.data.events.map(toScan) } : { ok: false, issues: fieldIssues(parsed.error) };
   },
   // Our format speaks the contract's statuses directly.

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { DeliveryStatus } from '../../../shared/contracts/index.js';
 
 /** One bad field of a request: where (`events[0].kitNo`) and what is wrong, never its value. */
 export interface FieldIssue {
@@ -25,7 +26,7 @@ export type ScanParseResult = { ok: true; scans: CourierScan[] } | { ok: false; 
 /** A courier's native format: its body parser and the code table built in for it. */
 export interface NativeFormat {
   parse(json: unknown, options: { utcOffset: string }): ScanParseResult;
-  statusCodes: Readonly<Record<string, string>>;
+  statusCodes: Readonly<Record<string, DeliveryStatus>>;
 }
 
 /** `events[0].kitNo`: the path notation of a 400's issues. */

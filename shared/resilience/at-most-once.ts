@@ -1,9 +1,9 @@
-import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
+import { FailureCategory, IntegrationError, toIntegrationError } from './errors.js';
 
 export interface AtMostOnceOptions<T> {
-  /** The non-idempotent write (`/register`, `/registerCard`). */
+  /** The non-idempotent write (DCMS `/register`, `/registerCard`, a Card91 state change). */
   send: () => Promise<T>;
-  /** Reads the platform (`/viewCustomer`) and returns the effect if it already happened. */
+  /** Reads the platform (e.g. `/viewCustomer`) and returns the effect if it already happened. */
   reconcile: () => Promise<T | undefined>;
   /** A previous delivery of this event may have sent the write already: read before sending. */
   checkFirst: boolean;

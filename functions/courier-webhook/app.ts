@@ -1,0 +1,162 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { CourierDirectory, CourierSettings } from './couriers.js';
+import { enqueueEvents, type EnqueueOptions } from './enqueue.js';
+import { mapCourierPayload } from './mapping/index.js';
+import { replayKey, type ReplayGuard } from './replay.js';
+import { header, isJsonContentType, rawBody } from './request.js';
+import { responses, type WebhookResponse } from './responses.js';
+import type { SecretsSource } from './secrets.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './signature.js';
+import { CourierThrottle } from './throttle.js';
+
+export interface WebhookLimits {
+  maxBodyBytes: number;
+  maxEventsPerRequest: number;
+  signatureToleranceSeconds: number;
+}
+
+export interface CourierWebhookDependencies {
+  couriers: () => Promise<CourierDirectory>;
+  secrets: SecretsSource;
+  replay: ReplayGuard;
+  enqueue: EnqueueOptions;
+  telemetry: { logger: Logger; metrics: Metrics };
+  limits: WebhookLimits;
+  /** Time kept back from the function's deadline for answering after the last SQS attempt. */
+  deadlineMarginMs: number;
+  now?: () => number;
+}
+
+export type CourierWebhookHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<WebhookResponse>;
+
+/** How each request ended, as counted in `WebhookRequests` by the `outcome` dimension. */
+type Outcome =
+  | 'accepted'
+  | 'replayed'
+  | 'inProgress'
+  | 'unknownCourier'
+  | 'tooLarge'
+  | 'unsupportedMediaType'
+  | 'unauthorized'
+  | 'rateLimited'
+  | 'malformedJson'
+  | 'invalid'
+  | 'unknownStatusCode'
+  | 'enqueueFailed'
+  | 'error';
+
+/** Signed timestamps may be this far off beyond the tolerance (clock drift between instances). */
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * `POST /couriers/{courier}/events` (API Gateway HTTP API, payload v2). Checks run cheapest and
+ * least revealing first: courier, size, media type, signature; then rate, body, mapping, replay;
+ * the events are queued last, all or none from the courier's point of view (anything short of
+ * all queued is a 5xx, so the courier sends the request again).
+ */
+export function createCourierWebhookHandler(deps: CourierWebhookDependencies): CourierWebhookHandler {
+  const { logger, metrics } = deps.telemetry;
+  const { limits } = deps;
+  const now = deps.now ?? Date.now;
+  const throttle = new CourierThrottle(now);
+
+  const finish = (outcome: Outcome, courier: string, response: WebhookResponse): WebhookResponse => {
+    const single = metrics.singleMetric();
+    single.addDimensions({ outcome, courier });
+    single.addMetric('WebhookRequests', MetricUnit.Count, 1);
+    return response;
+  };
+
+  const handle = async (event: APIGatewayProxyEventV2, context: Context, settings: CourierSettings): Promise<WebhookResponse> => {
+    const { courier } = settings;
+    const refuse = (outcome: Outcome, response: WebhookResponse, details: Record<string, unknown> = {}) => {
+      logger.warn('courier request refused', { courier, outcome, status: response.statusCode, ...details });
+      return finish(outcome, courier, response);
+    };
+
+    const body = rawBody(event);
+    if (body.length > limits.maxBodyBytes) return refuse('tooLarge', responses.tooLarge(limits.maxBodyBytes), { bytes: body.length });
+    if (!isJsonContentType(header(event, 'content-type'))) return refuse('unsupportedMediaType', responses.unsupportedMediaType());
+
+    const verdict = verifySignature(
+      { timestamp: header(event, TIMESTAMP_HEADER), signature: header(event, SIGNATURE_HEADER), body },
+      { secrets: await deps.secrets(settings.secretId), nowSeconds: Math.floor(now() / 1_000), toleranceSeconds: limits.signatureToleranceSeconds },
+    );
+    // The reason is ours to know (logs, alarms); the caller gets the same 401 whatever it is.
+    if (!verdict.ok) return refuse('unauthorized', responses.unauthorized(), { reason: verdict.reason });
+
+    const waitMs = throttle.take(courier, settings.rateLimit);
+    if (waitMs > 0) return refuse('rateLimited', responses.rateLimited(Math.ceil(waitMs / 1_000)));
+
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      // The parser's message quotes the body: it is neither logged nor returned.
+      return refuse('malformedJson', responses.malformedJson());
+    }
+    const mapped = mapCourierPayload(json, settings, limits.maxEventsPerRequest);
+    if (mapped.kind === 'invalid') return refuse('invalid', responses.invalid(mapped.issues), { issues: mapped.issues.length });
+    if (mapped.kind === 'unknownCodes') {
+      // Needs an operator: a code to add to the integration's statusCodes (or a courier to call).
+      logger.error('courier sent status codes with no mapping', { courier, codes: mapped.codes });
+      return finish('unknownStatusCode', courier, responses.unknownStatusCodes(mapped.codes));
+    }
+    const { events } = mapped;
+    const eventIds = events.map((e) => e.id);
+
+    const key = replayKey(courier, verdict.timestamp, body);
+    const startedAt = now();
+    const functionDeadline = startedAt + context.getRemainingTimeInMillis();
+    const claim = await deps.replay.claim(key, {
+      expiresAtSeconds: verdict.timestamp + limits.signatureToleranceSeconds + CLOCK_SKEW_SECONDS,
+      lockedUntilMs: functionDeadline,
+    });
+    if (claim.kind === 'completed') {
+      // A retry whose answer got lost, or a replay of a captured request: no effect either way.
+      logger.warn('courier request replayed; answered with its original ids', { courier, eventIds: claim.eventIds });
+      return finish('replayed', courier, responses.alreadyAccepted(claim.eventIds));
+    }
+    if (claim.kind === 'inProgress') return refuse('inProgress', responses.inProgress());
+
+    try {
+      await enqueueEvents(events, deps.enqueue, {
+        deadline: functionDeadline - deps.deadlineMarginMs,
+        onRetry: (retry) => logger.warn('retrying SQS entries that were not queued', { courier, ...retry }),
+      });
+    } catch (error) {
+      logger.error('courier events not queued; the courier must retry', { courier, count: events.length, error: error as Error });
+      // Without the claim the courier's retry of this very request is processed, not taken for a replay.
+      await deps.replay.release(key).catch((releaseError: unknown) =>
+        logger.error('could not release the replay claim; a retry of the same request waits for its lock to expire', { courier, error: releaseError as Error }),
+      );
+      return finish('enqueueFailed', courier, responses.enqueueFailed());
+    }
+    // The events are queued: a failure to mark the claim only means a replay would be queued again,
+    // which the deterministic ids and the worker's idempotency absorb.
+    await deps.replay.complete(key, eventIds).catch((completeError: unknown) =>
+      logger.warn('could not mark the replay record completed', { courier, error: completeError as Error }),
+    );
+    metrics.addMetric('CourierEventsAccepted', MetricUnit.Count, events.length);
+    logger.info('courier events accepted', { courier, tenant: settings.tenant, count: events.length, eventIds, kitNos: [...new Set(events.map((e) => e.data.kitNo))] });
+    return finish('accepted', courier, responses.accepted(eventIds));
+  };
+
+  return async (event, context) => {
+    const name = event.pathParameters?.courier ?? '';
+    try {
+      const settings = (await deps.couriers()).get(name);
+      if (!settings) {
+        // The name is the caller's text: logged cut short, never used as a metric dimension.
+        logger.warn('request for an unknown courier', { courierName: name.slice(0, 64) });
+        return finish('unknownCourier', 'unknown', responses.unknownCourier());
+      }
+      return await handle(event, context, settings);
+    } catch (error) {
+      logger.error('courier webhook failed', { error: error as Error });
+      return finish('error', 'unknown', responses.internalError());
+    }
+  };
+}

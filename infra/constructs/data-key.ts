@@ -1,0 +1,39 @@
+import { Aws } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/**
+ * The stage's customer-managed key: queues, DLQs, tables, secrets, log groups and the alarm topic.
+ * One key keeps one key policy to audit; who may read what is still decided per resource by IAM,
+ * and each function is granted only the key actions its resources need.
+ */
+export class DataKey extends Construct {
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, props: { prefix: string }) {
+    super(scope, id);
+    this.key = new Key(this, 'Key', {
+      alias: `alias/${props.prefix}/data`,
+      description: `${props.prefix}: card-issuance queues, tables, secrets, logs and alarms`,
+      enableKeyRotation: true,
+    });
+    // CloudWatch Logs encrypts our log groups itself; the encryption context limits it to this account's log groups.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
+      }),
+    );
+    // CloudWatch alarms publish to the encrypted alarm topic; without this, alarm notifications are silently dropped.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import type { Duration } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/observability/telemetry.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Local esbuild (no Docker), one minified ESM file per function with everything in it, the AWS SDK
+ * included: the deployed code runs the SDK versions the lockfile pins and the tests ran, not
+ * whichever the runtime ships that month.
+ */
+const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  // ESM entry points of dual packages first: they tree-shake; `main` is the CommonJS fallback.
+  mainFields: ['module', 'main'],
+  // CommonJS dependencies inside an ES module still call require(); give them one.
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  minify: true,
+  sourceMap: true,
+  // Stack traces map to file and line; the sources themselves stay out of the artifact.
+  sourcesContent: false,
+  externalModules: [],
+};
+
+/** What every function of a stage shares. */
+export interface FunctionSettings {
+  prefix: string;
+  key: IKey;
+  logLevel: string;
+  loggerSampleRate: number;
+  logRetention: RetentionDays;
+}
+
+export interface IntegrationFunctionProps {
+  /** Folder under functions/ holding handler.ts; also the Powertools service name (the `service` dimension). */
+  service: string;
+  settings: FunctionSettings;
+  timeout: Duration;
+  memorySize?: number;
+  /** The function's own variables: names and URLs of its resources, never a secret value. */
+  environment: Record<string, string>;
+}
+
+/**
+ * One Lambda function of this project: Node.js 24 on arm64, bundled from functions/<service>/handler.ts,
+ * Powertools configured, X-Ray active, logs in its own encrypted group. Its role starts empty (no
+ * managed policy): every permission is added by `allow`, on named resources.
+ */
+export class IntegrationFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly service: string;
+
+  constructor(scope: Construct, id: string, props: IntegrationFunctionProps) {
+    super(scope, id);
+    const { service, settings } = props;
+    this.service = service;
+    const functionName = `${settings.prefix}-${service}`;
+
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `${functionName} execution role` });
+    const logGroup = new LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${functionName}`, retention: settings.logRetention, encryptionKey: settings.key });
+    logGroup.grantWrite(role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      functionName,
+      entry: `${REPO_ROOT}functions/${service}/handler.ts`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      role,
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      bundling: BUNDLING,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: service,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: settings.logLevel,
+        POWERTOOLS_LOGGER_SAMPLE_RATE: String(settings.loggerSampleRate),
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+    });
+  }
+
+  /** Adds one least-privilege statement: these actions, on these resources only. */
+  allow(actions: string[], resources: string[]): void {
+    this.function.addToRolePolicy(new PolicyStatement({ actions, resources }));
+  }
+}

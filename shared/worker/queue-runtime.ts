@@ -1,0 +1,57 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { loadTenants } from '../config/remote-config.js';
+import type { TenantDirectory } from '../config/tenants.js';
+import type { QueueWorkerEnv } from '../config/worker-env.js';
+import { DeadLetterPublisher } from '../messaging/dead-letter.js';
+import { FailureSettler } from '../messaging/settle.js';
+import { createTelemetry, type OutcomeObserver, type Telemetry } from '../observability/telemetry.js';
+import { createIdempotency, type IdempotencySetup } from '../persistence/idempotency.js';
+import { DEFAULT_RETRY, type RetryOptions } from '../resilience/retry.js';
+
+/** What every queue worker needs, built once per Lambda instance (cold start) and reused. */
+export interface QueueWorkerRuntime {
+  telemetry: Telemetry;
+  sqs: SQSClient;
+  dynamo: DynamoDBClient;
+  idempotency: IdempotencySetup;
+  settler: FailureSettler;
+  retry: RetryOptions;
+  /** Tenants from configuration (SSM, cached 5 minutes): read per invocation, cheap when cached. */
+  tenants: () => Promise<TenantDirectory>;
+  /** The directory the last `tenants()` call returned. */
+  currentTenants: () => TenantDirectory | undefined;
+  /** Epoch ms after which no new platform call starts in this invocation. */
+  deadline: (context: Context) => number;
+  observer?: OutcomeObserver;
+}
+
+export function createQueueWorkerRuntime(env: QueueWorkerEnv, observer?: OutcomeObserver): QueueWorkerRuntime {
+  const telemetry = createTelemetry(env.POWERTOOLS_SERVICE_NAME);
+  // An explicit endpoint (local emulators) must be passed as such: from the environment alone, the SQS
+  // client would send to the queue URL's own host instead.
+  const sqs = telemetry.tracer.captureAWSv3Client(new SQSClient(env.AWS_ENDPOINT_URL_SQS ? { endpoint: env.AWS_ENDPOINT_URL_SQS } : {}));
+  const dynamo = telemetry.tracer.captureAWSv3Client(new DynamoDBClient({}));
+  let tenantsCache: TenantDirectory | undefined;
+  const deadLetters = new DeadLetterPublisher({ sqs, dlqUrl: env.DLQ_URL, fifo: env.QUEUE_FIFO, functionName: env.AWS_LAMBDA_FUNCTION_NAME });
+  return {
+    telemetry,
+    sqs,
+    dynamo,
+    idempotency: createIdempotency(dynamo, env.IDEMPOTENCY_TABLE, env.IDEMPOTENCY_TTL_SECONDS),
+    settler: new FailureSettler({
+      sqs,
+      queueUrl: env.QUEUE_URL,
+      deadLetters,
+      maxReceiveCount: env.MAX_RECEIVE_COUNT,
+      visibilityBaseSeconds: env.VISIBILITY_BASE_SECONDS,
+      visibilityMaxSeconds: env.VISIBILITY_MAX_SECONDS,
+    }),
+    retry: { ...DEFAULT_RETRY, baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
+    tenants: async () => (tenantsCache = await loadTenants(env)),
+    currentTenants: () => tenantsCache,
+    deadline: (context) => Date.now() + context.getRemainingTimeInMillis() - env.DEADLINE_MARGIN_MS,
+    ...(observer && { observer }),
+  };
+}
