@@ -40,3 +40,50 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
     }),
   };
 }
+
+export interface LocalCard91WorkerEnvOptions {
+  resources: LocalResources;
+  /** The card-controls queue unless told otherwise. */
+  queue?: QueueKey;
+  serviceName: string;
+  card91BaseUrl: string;
+  card91OrgId: string;
+  /** `[{"kid", "secret"}]` as JSON: the secrets the local auth webhook verifies with. */
+  sdkAuthSecretsJson: string;
+  tenantsJson: string;
+  /** Short retry backoff and visibility growth, so a local run drains in seconds. */
+  fast?: boolean;
+}
+
+/**
+ * The environment a deployed Card91 worker gets from the CDK stack, pointed at the local resources
+ * and the Card91 sandbox. Local runs inline the tenants document and the sdkAuthToken signing
+ * secrets instead of reading SSM and Secrets Manager; everything else is the same.
+ */
+export function localCard91WorkerEnv(options: LocalCard91WorkerEnvOptions): NodeJS.ProcessEnv {
+  const key = options.queue ?? 'cardControls';
+  const queue = options.resources.queues[key];
+  const description = QUEUES[key];
+  return {
+    ...process.env,
+    POWERTOOLS_SERVICE_NAME: options.serviceName,
+    AWS_LAMBDA_FUNCTION_NAME: options.serviceName,
+    QUEUE_URL: queue.url,
+    DLQ_URL: queue.dlqUrl,
+    QUEUE_FIFO: String(description.fifo),
+    MAX_RECEIVE_COUNT: String(description.maxReceiveCount),
+    IDEMPOTENCY_TABLE: options.resources.tables.idempotency,
+    TENANTS_JSON: options.tenantsJson,
+    CARD91_BASE_URL: options.card91BaseUrl,
+    CARD91_ORG_ID: options.card91OrgId,
+    CARD91_SDK_AUTH_SECRETS_JSON: options.sdkAuthSecretsJson,
+    ...(options.fast && {
+      RETRY_BASE_DELAY_MS: '20',
+      RETRY_MAX_DELAY_MS: '200',
+      VISIBILITY_BASE_SECONDS: '1',
+      VISIBILITY_MAX_SECONDS: '2',
+      DEADLINE_MARGIN_MS: '500',
+      CARD91_TIMEOUT_MS: '2000',
+    }),
+  };
+}

@@ -47,6 +47,8 @@ type Outcome =
   | 'enqueueFailed'
   | 'error';
 
+const UNKNOWN = '(unknown)';
+
 /** Signed timestamps may be this far off beyond the tolerance (clock drift between instances). */
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -62,10 +64,11 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
   const now = deps.now ?? Date.now;
   const throttle = new CourierThrottle(now);
 
-  const finish = (outcome: Outcome, courier: string, response: WebhookResponse): WebhookResponse => {
+  const finish = (outcome: Outcome, courier: string, response: WebhookResponse, eventsAccepted = 0): WebhookResponse => {
     const single = metrics.singleMetric();
     single.addDimensions({ outcome, courier });
     single.addMetric('WebhookRequests', MetricUnit.Count, 1);
+    if (eventsAccepted > 0) single.addMetric('CourierEventsAccepted', MetricUnit.Count, eventsAccepted);
     return response;
   };
 
@@ -116,7 +119,7 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
     });
     if (claim.kind === 'completed') {
       // A retry whose answer got lost, or a replay of a captured request: no effect either way.
-      logger.warn('courier request replayed; answered with its original ids', { courier, eventIds: claim.eventIds });
+      logger.warn('courier request replayed; answered with its original ids', { courier, events: claim.eventIds.map((eventId) => ({ eventId })) });
       return finish('replayed', courier, responses.alreadyAccepted(claim.eventIds));
     }
     if (claim.kind === 'inProgress') return refuse('inProgress', responses.inProgress());
@@ -139,24 +142,31 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
     await deps.replay.complete(key, eventIds).catch((completeError: unknown) =>
       logger.warn('could not mark the replay record completed', { courier, error: completeError as Error }),
     );
-    metrics.addMetric('CourierEventsAccepted', MetricUnit.Count, events.length);
-    logger.info('courier events accepted', { courier, tenant: settings.tenant, count: events.length, eventIds, kitNos: [...new Set(events.map((e) => e.data.kitNo))] });
-    return finish('accepted', courier, responses.accepted(eventIds));
+    // Identifiers only, under the keys the log masking keeps readable (a bare kitNo in a list would be masked as a number).
+    logger.info('courier events accepted', {
+      courier,
+      tenant: settings.tenant,
+      count: events.length,
+      events: events.map((e) => ({ eventId: e.id, kitNo: e.data.kitNo, status: e.data.status })),
+    });
+    return finish('accepted', courier, responses.accepted(eventIds), events.length);
   };
 
   return async (event, context) => {
     const name = event.pathParameters?.courier ?? '';
+    let settings: CourierSettings | undefined;
     try {
-      const settings = (await deps.couriers()).get(name);
+      settings = (await deps.couriers()).get(name);
       if (!settings) {
         // The name is the caller's text: logged cut short, never used as a metric dimension.
         logger.warn('request for an unknown courier', { courierName: name.slice(0, 64) });
-        return finish('unknownCourier', 'unknown', responses.unknownCourier());
+        return finish('unknownCourier', UNKNOWN, responses.unknownCourier());
       }
       return await handle(event, context, settings);
     } catch (error) {
-      logger.error('courier webhook failed', { error: error as Error });
-      return finish('error', 'unknown', responses.internalError());
+      // Configuration, secrets or the replay table failed: our fault, and worth the courier's retry.
+      logger.error('courier webhook failed', { courier: settings?.courier, error: error as Error });
+      return finish('error', settings?.courier ?? UNKNOWN, responses.internalError());
     }
   };
 }

@@ -31,6 +31,8 @@ export const courierSettings = z.object({
   rateLimit: z.object({ perSecond: z.number().positive(), burst: z.number().int().positive() }).default({ perSecond: 20, burst: 40 }),
 });
 export type CourierSettings = z.infer<typeof courierSettings>;
+/** As written in the couriers document (defaults not applied yet). */
+export type CourierSettingsInput = z.input<typeof courierSettings>;
 
 export const couriersDocument = z
   .array(courierSettings)
@@ -54,7 +56,7 @@ export function courierDirectoryLoader(source: { COURIERS_PARAMETER?: string; CO
   let last: { raw: unknown; directory: CourierDirectory } | undefined;
   return async () => {
     const raw = await getParameter(parameter, { maxAge: MAX_AGE_SECONDS, transform: 'json' });
-    if (last?.raw !== raw) last = { raw, directory: toDirectory(raw) };
+    if (last === undefined || last.raw !== raw) last = { raw, directory: toDirectory(raw) };
     return last.directory;
   };
 }

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
+import { courierSettings } from '../../functions/courier-webhook/couriers.js';
 import { tenantsDocument } from '../../shared/config/tenants.js';
 
 /** The one context key holding this app's settings (cdk.json, or `-c card-issuance=…` to override). */
@@ -35,6 +36,14 @@ export const stageSettings = z.object({
   webhooks: z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }),
   /** The tenants document the workers read from SSM, validated by the workers' own schema. */
   tenants: tenantsDocument,
+  /**
+   * The courier integrations the webhook reads from SSM, by the webhook's own schema. The stack
+   * creates each one's HMAC secret and fills in `secretId`.
+   */
+  couriers: z
+    .array(courierSettings.omit({ secretId: true }))
+    .min(1)
+    .refine((list) => new Set(list.map((c) => c.courier)).size === list.length, 'courier names must be unique'),
 });
 export type StageSettings = z.infer<typeof stageSettings>;
 

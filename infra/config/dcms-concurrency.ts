@@ -33,3 +33,9 @@ export function dcmsMaxConcurrency(tenants: readonly Pick<TenantSettings, 'rateL
   const instances = Math.floor((slowestTenant * load.share) / callsPerInstance);
   return Math.min(EVENT_SOURCE_CONCURRENCY.max, Math.max(EVENT_SOURCE_CONCURRENCY.min, instances));
 }
+
+/** The DCMS workers' shares together must not promise more than each tenant's limit. */
+export function assertDcmsBudget(loads: readonly DcmsLoad[]): void {
+  const total = loads.reduce((sum, load) => sum + load.share, 0);
+  if (total > 1 + Number.EPSILON) throw new Error(`the DCMS workers' shares sum to ${total}; at most 1 is available`);
+}

@@ -5,6 +5,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/observability/telemetry.js';
 
@@ -56,11 +57,13 @@ export interface IntegrationFunctionProps {
 export class IntegrationFunction extends Construct {
   readonly function: NodejsFunction;
   readonly service: string;
+  private readonly key: IKey;
 
   constructor(scope: Construct, id: string, props: IntegrationFunctionProps) {
     super(scope, id);
     const { service, settings } = props;
     this.service = service;
+    this.key = settings.key;
     const functionName = `${settings.prefix}-${service}`;
 
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `${functionName} execution role` });
@@ -95,5 +98,11 @@ export class IntegrationFunction extends Construct {
   /** Adds one least-privilege statement: these actions, on these resources only. */
   allow(actions: string[], resources: string[]): void {
     this.function.addToRolePolicy(new PolicyStatement({ actions, resources }));
+  }
+
+  /** Reads these secrets (Powertools parameters): their values and nothing else, decrypted with the stage key. */
+  readSecrets(...secrets: ISecret[]): void {
+    this.allow(['secretsmanager:GetSecretValue'], secrets.map((s) => s.secretArn));
+    this.allow(['kms:Decrypt'], [this.key.keyArn]);
   }
 }

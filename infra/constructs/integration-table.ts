@@ -1,4 +1,4 @@
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { tableName, type TableDescription } from '../../shared/config/resources.js';
@@ -12,21 +12,25 @@ export interface IntegrationTableProps {
   deletionProtection: boolean;
 }
 
-/** An on-demand table with point-in-time recovery, encrypted with the stage key. */
+/**
+ * An on-demand table with point-in-time recovery, encrypted with the stage key. `Table`, not
+ * `TableV2`: TableV2 cannot render a customer-managed key in an environment-agnostic stack.
+ */
 export class IntegrationTable extends Construct {
-  readonly table: TableV2;
+  readonly table: Table;
 
   constructor(scope: Construct, id: string, props: IntegrationTableProps) {
     super(scope, id);
     const { description } = props;
-    this.table = new TableV2(this, 'Table', {
+    this.table = new Table(this, 'Table', {
       tableName: tableName(props.prefix, description),
       partitionKey: { name: description.partitionKey, type: AttributeType.STRING },
       ...(description.sortKey !== undefined && { sortKey: { name: description.sortKey, type: AttributeType.STRING } }),
       timeToLiveAttribute: description.ttlAttribute,
-      billing: Billing.onDemand(),
+      billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryptionV2.customerManagedKey(props.key),
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.key,
       deletionProtection: props.deletionProtection,
     });
   }

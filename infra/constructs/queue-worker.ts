@@ -1,28 +1,40 @@
 import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type * as z from 'zod';
-import type { workerEnv } from '../../shared/config/worker-env.js';
+import type { queueWorkerEnv } from '../../shared/config/worker-env.js';
 import { IntegrationFunction, type FunctionSettings } from './integration-function.js';
 import type { WorkerQueue } from './worker-queue.js';
 
-/** Variables a queue worker reads (shared/config/worker-env.ts): a renamed variable breaks the type-check here. */
-export type WorkerVariables = Partial<Record<keyof z.input<typeof workerEnv>, string>>;
+/** Names of the variables in a worker schema: a variable renamed there breaks the type-check here. */
+export type VariablesOf<Schema extends z.ZodType> = Partial<Record<keyof z.input<Schema>, string>>;
+
+/** What every queue worker of a stage reads besides its queue: idempotency records and the tenants document. */
+export interface WorkerCommon {
+  idempotencyTable: ITable;
+  tenantsParameter: IStringParameter;
+}
 
 export interface QueueWorkerProps {
   /** Folder under functions/ holding handler.ts; also the Powertools service name. */
   service: string;
-  settings: FunctionSettings;
+  functions: FunctionSettings;
   queue: WorkerQueue;
+  common: WorkerCommon;
   /** Event-source ceiling on concurrent instances (for DCMS workers: dcmsMaxConcurrency). */
   maxConcurrency: number;
-  /** The flow's own variables (tables, configuration names); the queue's are added here. */
+  /** The flow's own variables (platform, tables); the queue worker's are added here. */
   environment: Record<string, string>;
 }
 
+/** Powertools idempotency (DynamoDBPersistenceLayer): claim, read on conflict, complete, release. */
+const IDEMPOTENCY_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
 /**
- * A Lambda worker fed by its queue: batch size, batching window and timeouts from the queue's
- * description, partial batch responses, and the right to dead-letter into its own DLQ.
+ * A Lambda worker fed by its queue (shared/worker/queue-runtime.ts): batch size, batching window and
+ * timeouts from the queue's description, partial batch responses, its DLQ, idempotency, tenants.
  */
 export class QueueWorker extends Construct {
   readonly handler: IntegrationFunction;
@@ -30,21 +42,23 @@ export class QueueWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
-    const { queue } = props;
+    const { queue, common } = props;
     const { description } = queue;
     this.queue = queue;
 
-    const queueVariables = {
+    const variables = {
       QUEUE_URL: queue.queue.queueUrl,
       DLQ_URL: queue.deadLetterQueue.queueUrl,
       QUEUE_FIFO: String(description.fifo),
       MAX_RECEIVE_COUNT: String(description.maxReceiveCount),
-    } satisfies WorkerVariables;
+      IDEMPOTENCY_TABLE: common.idempotencyTable.tableName,
+      TENANTS_PARAMETER: common.tenantsParameter.parameterName,
+    } satisfies VariablesOf<typeof queueWorkerEnv>;
     this.handler = new IntegrationFunction(this, 'Handler', {
       service: props.service,
-      settings: props.settings,
+      settings: props.functions,
       timeout: queue.functionTimeout,
-      environment: { ...props.environment, ...queueVariables },
+      environment: { ...props.environment, ...variables },
     });
 
     // The mapping's grant is the only right on the source queue: receive, delete, change visibility (settle.ts).
@@ -59,7 +73,9 @@ export class QueueWorker extends Construct {
     );
     // Permanent failures are sent to the DLQ at once, with their reason (shared/messaging/dead-letter.ts).
     this.handler.allow(['sqs:SendMessage'], [queue.deadLetterQueue.queueArn]);
-    // SQS with a customer key: a send needs a data key, a receive needs to decrypt it.
-    this.handler.allow(['kms:Decrypt', 'kms:GenerateDataKey'], [props.settings.key.keyArn]);
+    // SQS with a customer key: a send needs a data key, a receive needs to decrypt it (DynamoDB, Secrets Manager: decrypt).
+    this.handler.allow(['kms:Decrypt', 'kms:GenerateDataKey'], [props.functions.key.keyArn]);
+    this.handler.allow(IDEMPOTENCY_ACTIONS, [common.idempotencyTable.tableArn]);
+    this.handler.allow(['ssm:GetParameter'], [common.tenantsParameter.parameterArn]);
   }
 }

@@ -4,7 +4,13 @@ import { readFile } from 'node:fs/promises';
  * The lines of a JSONL feed, each as written (a line that is not JSON is kept as it is: the worker
  * dead-letters it with its reason). Blank lines separate nothing and are skipped; CRLF files work.
  */
-export async function readFeedLines(path: string): Promise<string[]> {
+export interface FeedLine {
+  /** 1-based line number in the file. */
+  line: number;
+  text: string;
+}
+
+export async function readFeedLines(path: string): Promise<FeedLine[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -13,6 +19,6 @@ export async function readFeedLines(path: string): Promise<string[]> {
   }
   return text
     .split('\n')
-    .map((line) => line.replace(/\r$/, ''))
-    .filter((line) => line.trim().length > 0);
+    .map((raw, index) => ({ line: index + 1, text: raw.replace(/\r$/, '') }))
+    .filter((entry) => entry.text.trim().length > 0);
 }

@@ -1,0 +1,171 @@
+import { CfnOutput, Duration, RemovalPolicies, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret, type SecretStringGenerator } from 'aws-cdk-lib/aws-secretsmanager';
+import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import type { webhookEnv } from '../../functions/courier-webhook/config.js';
+import { QUEUES, TABLES } from '../../shared/config/resources.js';
+import { deliveryStatus } from '../../shared/contracts/courier-kit-status.js';
+import type { StageSettings } from '../config/app-config.js';
+import { assertDcmsBudget, type DcmsLoad } from '../config/dcms-concurrency.js';
+import { DataKey } from '../constructs/data-key.js';
+import { DcmsWorker, type DcmsAccess } from '../constructs/dcms-worker.js';
+import { IntegrationFunction, type FunctionSettings } from '../constructs/integration-function.js';
+import { IntegrationTable } from '../constructs/integration-table.js';
+import { Monitoring } from '../constructs/monitoring.js';
+import type { VariablesOf, WorkerCommon } from '../constructs/queue-worker.js';
+import { WebhookApi } from '../constructs/webhook-api.js';
+import { WorkerQueue } from '../constructs/worker-queue.js';
+
+export interface IntegrationStackProps extends StackProps {
+  settings: StageSettings;
+}
+
+/**
+ * How the two DCMS workers split each tenant's DCMS limit (dcms-concurrency.ts). Core banking gets
+ * most of it: one call per event, where a courier call carries up to a whole batch of kits.
+ */
+const DCMS_LOAD = {
+  // The FIFO batch processor takes records one at a time, and a record's calls are sequential.
+  coreBanking: { share: 0.75, callsInFlight: 1 },
+  // One deliveryStatus call per (tenant, status) group of a batch, the groups in parallel.
+  courier: { share: 0.25, callsInFlight: deliveryStatus.options.length },
+} as const satisfies Record<string, DcmsLoad>;
+
+/** Resource types that hold data or audit trails: kept in production, removed with a dev stack. */
+const STATEFUL_TYPES = ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'];
+
+/** One stage of the card-issuance integration: queues, tables, configuration, workers, webhooks, monitoring. */
+export class IntegrationStack extends Stack {
+  constructor(scope: Construct, id: string, props: IntegrationStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const prefix = settings.resourcePrefix;
+    const { key } = new DataKey(this, 'DataKey', { prefix });
+    const functions: FunctionSettings = {
+      prefix,
+      key,
+      logLevel: settings.logLevel,
+      loggerSampleRate: settings.loggerSampleRate,
+      logRetention: settings.logRetentionDays as RetentionDays,
+    };
+
+    // Queues and tables, built from the one shared description (the local stack builds the same).
+    const queue = (id: string, description: (typeof QUEUES)[keyof typeof QUEUES]) => new WorkerQueue(this, id, { description, prefix, key });
+    const queues = {
+      coreBanking: queue('CoreBankingQueue', QUEUES.coreBanking),
+      courier: queue('CourierQueue', QUEUES.courier),
+      cardControls: queue('CardControlsQueue', QUEUES.cardControls),
+    };
+    const table = (id: string, description: (typeof TABLES)[keyof typeof TABLES]) =>
+      new IntegrationTable(this, id, { description, prefix, key, deletionProtection: settings.retainData }).table;
+    const tables = {
+      idempotency: table('IdempotencyTable', TABLES.idempotency),
+      integrationState: table('IntegrationStateTable', TABLES.integrationState),
+      webhookReplay: table('WebhookReplayTable', TABLES.webhookReplay),
+    };
+
+    // Configuration read at run time: the tenants document (no secret) in SSM, credentials in Secrets Manager.
+    // Secret values are set by operators, never by a deploy; the descriptions give the expected shape.
+    const tenantsParameter = new StringParameter(this, 'TenantsParameter', {
+      parameterName: `/${prefix}/tenants`,
+      description: 'Tenants document of the DCMS workers (shared/config/tenants.ts)',
+      stringValue: JSON.stringify(settings.tenants),
+      tier: ParameterTier.INTELLIGENT_TIERING,
+    });
+    const secret = (id: string, name: string, description: string, generateSecretString?: SecretStringGenerator) =>
+      new Secret(this, id, { secretName: `${prefix}/${name}`, description, encryptionKey: key, generateSecretString });
+    const secrets = {
+      dcmsCredentials: secret('DcmsCredentials', 'dcms-credentials', 'DCMS API users: {"<TENANT>": {"username": "…", "password": "…"}}'),
+      card91SdkAuth: secret('Card91SdkAuthSigning', 'card91-sdk-auth-signing', 'sdkAuthToken keys: [{"kid": "…", "secret": "≥32 chars"}], the first signs, all verify'),
+      // One HMAC key per courier integration, generated here in the shape the webhook reads; handed to the courier out of band.
+      couriers: settings.couriers.map((c) =>
+        secret(`CourierSecret-${c.courier}`, `couriers/${c.courier}`, `HMAC keys of courier ${c.courier}: {"current": "…", "previous": "…"}`, {
+          secretStringTemplate: '{}',
+          generateStringKey: 'current',
+          passwordLength: 64,
+          excludePunctuation: true,
+        }),
+      ),
+    };
+    const couriersParameter = new StringParameter(this, 'CouriersParameter', {
+      parameterName: `/${prefix}/couriers`,
+      description: 'Courier integrations of the courier webhook (functions/courier-webhook/couriers.ts)',
+      stringValue: this.toJsonString(settings.couriers.map((c, i) => ({ ...c, secretId: secrets.couriers[i]!.secretArn }))),
+      tier: ParameterTier.INTELLIGENT_TIERING,
+    });
+
+    const monitoring = new Monitoring(this, 'Monitoring', { prefix, key });
+
+    // Queue workers calling DCMS: one declaration each.
+    assertDcmsBudget(Object.values(DCMS_LOAD));
+    const common: WorkerCommon = { idempotencyTable: tables.idempotency, tenantsParameter };
+    const dcms: DcmsAccess = {
+      baseUrl: settings.dcms.baseUrl,
+      minLatencyMs: settings.dcms.minLatencyMs,
+      tenants: settings.tenants,
+      credentials: secrets.dcmsCredentials,
+      stateTable: tables.integrationState,
+    };
+    const coreBanking = new DcmsWorker(this, 'CoreBankingEvents', {
+      service: 'core-banking-events',
+      functions,
+      queue: queues.coreBanking,
+      common,
+      dcms,
+      load: DCMS_LOAD.coreBanking,
+      stateTableActions: ['dynamodb:UpdateItem'], // KitLedger.recordIssued
+    });
+    const courier = new DcmsWorker(this, 'CourierEvents', {
+      service: 'courier-events',
+      functions,
+      queue: queues.courier,
+      common,
+      dcms,
+      load: DCMS_LOAD.courier,
+      stateTableActions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], // getStates, applyStatus, appendHistory
+    });
+    monitoring.watchWorker(coreBanking.worker, { callsDcms: true });
+    monitoring.watchWorker(courier.worker, { callsDcms: true });
+    // Card91 workers: the card-controls queue above (queues.cardControls) gets its QueueWorker here, with
+    // `common` and the Card91 settings in place of DCMS ones, when functions/card-controls/handler.ts exists.
+
+    // Webhooks: one function and one route each.
+    const webhooks = new WebhookApi(this, 'Webhooks', { prefix, key, logRetention: functions.logRetention, throttle: settings.webhooks });
+    const card91Auth = new IntegrationFunction(this, 'Card91AuthWebhook', {
+      service: 'card91-auth-webhook',
+      settings: functions,
+      // Card91 waits on this answer during a customer's login: fail fast rather than hold the login.
+      timeout: Duration.seconds(10),
+      environment: { CARD91_SDK_AUTH_SECRETS_ID: secrets.card91SdkAuth.secretArn },
+    });
+    card91Auth.readSecrets(secrets.card91SdkAuth);
+    webhooks.post('/card91/auth', card91Auth);
+
+    const courierWebhook = new IntegrationFunction(this, 'CourierWebhook', {
+      service: 'courier-webhook',
+      settings: functions,
+      // The courier waits on the line; its own retry of a failed request is the longer loop.
+      timeout: Duration.seconds(10),
+      environment: {
+        COURIER_QUEUE_URL: queues.courier.queue.queueUrl,
+        REPLAY_TABLE: tables.webhookReplay.tableName,
+        COURIERS_PARAMETER: couriersParameter.parameterName,
+      } satisfies VariablesOf<typeof webhookEnv>,
+    });
+    courierWebhook.allow(['sqs:SendMessage'], [queues.courier.queue.queueArn]);
+    courierWebhook.allow(['kms:Decrypt', 'kms:GenerateDataKey'], [key.keyArn]);
+    courierWebhook.allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [tables.webhookReplay.tableArn]);
+    courierWebhook.allow(['ssm:GetParameter'], [couriersParameter.parameterArn]);
+    courierWebhook.readSecrets(...secrets.couriers);
+    webhooks.post('/couriers/{courier}/events', courierWebhook);
+
+    monitoring.watchWebhooks(webhooks, [card91Auth, courierWebhook]);
+
+    RemovalPolicies.of(this).apply(settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY, { applyToResourceTypes: STATEFUL_TYPES });
+
+    new CfnOutput(this, 'WebhooksUrl', { value: webhooks.stage.url, description: 'Base URL of the partner webhooks' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn, description: 'Subscribe the on-call channel here' });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+  }
+}

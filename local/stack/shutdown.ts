@@ -1,0 +1,46 @@
+/**
+ * Cleanup of everything the stack started, in reverse order of starting, exactly once: on a normal
+ * end, on an error, on Ctrl-C (SIGINT) or SIGTERM. DynamoDB Local is a Java child process that
+ * survives its parent unless stopped, so every way out goes through here.
+ */
+export class Shutdown {
+  private readonly steps: Array<{ name: string; run: () => Promise<void> }> = [];
+  private running: Promise<void> | undefined;
+
+  /** Registers a cleanup step; steps run last-registered first. */
+  add(name: string, run: () => Promise<void>): void {
+    this.steps.push({ name, run });
+  }
+
+  /** Runs every step (once, however often called); a failing step is reported and the others still run. */
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.toReversed()) {
+        try {
+          await step.run();
+        } catch (error) {
+          console.error(`while stopping ${step.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    })();
+    return this.running;
+  }
+
+  /**
+   * Runs `onSignal` on the first SIGINT or SIGTERM. A second signal while stopping is answered with
+   * a note rather than an abrupt exit, which would leave the Java process behind.
+   */
+  onSignals(onSignal: (signal: NodeJS.Signals) => void): void {
+    let received: NodeJS.Signals | undefined;
+    const handler = (signal: NodeJS.Signals) => {
+      if (received) {
+        console.error(`stopping after ${received}; still cleaning up (DynamoDB Local, queues)…`);
+        return;
+      }
+      received = signal;
+      onSignal(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  }
+}

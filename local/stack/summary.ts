@@ -1,0 +1,117 @@
+import type { DcmsSandboxStats } from '../../sandbox/dcms/server.js';
+import type { QueueKey } from '../../shared/config/resources.js';
+import { maskText } from '../../shared/observability/masking.js';
+import type { AccountingResult, DeadLetteredEvent, InputOutcome } from './accounting.js';
+import type { DcmsCallCount } from './dcms-calls.js';
+import type { OperationCount } from './operation-counter.js';
+
+/** The run's summary: what the table shows and what `--report` writes. */
+export interface RunSummary {
+  /** Every input has exactly one final outcome and every dead-lettered event is in its DLQ. */
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+  timing: {
+    /** Emulators, resources, sandboxes and functions up. */
+    startupMs: number;
+    /** From the first event sent to the last queue drained. */
+    processingMs: number;
+    eventsPerSecond: number;
+  };
+  events: {
+    in: number;
+    /** Per input, one outcome each: sums to `in`. */
+    outcomes: Record<InputOutcome, number>;
+    byQueue: Partial<Record<QueueKey, Record<InputOutcome, number>>>;
+    /** Deliveries that failed and went back to SQS (not final; one event may count several times). */
+    retries: number;
+    /** Outcomes seen for messages this run did not feed (a --state-dir leftover, a redrive meanwhile). */
+    otherMessages: number;
+  };
+  deadLetters: {
+    byReason: Array<{ queue: QueueKey; category: string; code: string; count: number; example: string }>;
+    events: DeadLetteredEvent[];
+  };
+  problems: {
+    unaccounted: AccountingResult['unaccounted'];
+    missingFromDlq: DeadLetteredEvent[];
+    refused: AccountingResult['refused'];
+    settledMoreThanOnce: AccountingResult['settledMoreThanOnce'];
+  };
+  dcms: {
+    url: string;
+    calls: DcmsCallCount[];
+    /** What the local sandbox observed (absent with DCMS_BASE_URL). `duplicateCards` must be 0. */
+    sandbox?: Pick<DcmsSandboxStats, 'duplicateCards' | 'deliveryUpdates' | 'deliveryKitFailures'> & { calls: number };
+  };
+  dynamodb: { reads: number; writes: number; operations: OperationCount[] };
+  logFile: string;
+}
+
+export interface SummaryInput {
+  accounting: AccountingResult;
+  startedAt: Date;
+  bootedAt: Date;
+  firstSentAt: Date;
+  drainedAt: Date;
+  dcmsUrl: string;
+  dcmsCalls: DcmsCallCount[];
+  sandbox?: DcmsSandboxStats;
+  dynamo: OperationCount[];
+  logFile: string;
+}
+
+/** Dead-letter reasons can quote payload values: masked like every log line. */
+const masked = (event: DeadLetteredEvent): DeadLetteredEvent => (event.reason === undefined ? event : { ...event, reason: maskText(event.reason) });
+
+export function buildSummary(input: SummaryInput): RunSummary {
+  const { accounting } = input;
+  const processingMs = input.drainedAt.getTime() - input.firstSentAt.getTime();
+  const events = accounting.deadLettered.map(masked);
+  const byReason = new Map<string, RunSummary['deadLetters']['byReason'][number]>();
+  for (const event of events) {
+    const category = event.category ?? (event.by === 'sqs' ? 'MovedBySqs' : 'Unknown');
+    const code = event.code ?? '-';
+    const key = `${event.queue}\u0000${category}\u0000${code}`;
+    const entry = byReason.get(key) ?? { queue: event.queue, category, code, count: 0, example: event.reason ?? '' };
+    entry.count += 1;
+    byReason.set(key, entry);
+  }
+  const sandbox = input.sandbox && {
+    duplicateCards: input.sandbox.duplicateCards,
+    deliveryUpdates: input.sandbox.deliveryUpdates,
+    deliveryKitFailures: input.sandbox.deliveryKitFailures,
+    calls: Object.values(input.sandbox.calls).reduce((sum, outcomes) => sum + Object.values(outcomes).reduce((a, b) => a + b, 0), 0),
+  };
+  return {
+    ok: accounting.complete && (sandbox?.duplicateCards ?? 0) === 0,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.drainedAt.toISOString(),
+    timing: {
+      startupMs: input.bootedAt.getTime() - input.startedAt.getTime(),
+      processingMs,
+      eventsPerSecond: processingMs > 0 ? Math.round((accounting.eventsIn / processingMs) * 1_000 * 10) / 10 : 0,
+    },
+    events: {
+      in: accounting.eventsIn,
+      outcomes: accounting.outcomes,
+      byQueue: accounting.byQueue,
+      retries: accounting.retries,
+      otherMessages: accounting.otherMessages,
+    },
+    deadLetters: { byReason: [...byReason.values()].sort((a, b) => b.count - a.count), events },
+    problems: {
+      unaccounted: accounting.unaccounted,
+      missingFromDlq: accounting.missingFromDlq.map(masked),
+      refused: accounting.refused,
+      settledMoreThanOnce: accounting.settledMoreThanOnce,
+    },
+    dcms: { url: input.dcmsUrl, calls: input.dcmsCalls, ...(sandbox && { sandbox }) },
+    dynamodb: {
+      reads: input.dynamo.filter((o) => o.kind === 'read').reduce((sum, o) => sum + o.calls, 0),
+      writes: input.dynamo.filter((o) => o.kind === 'write').reduce((sum, o) => sum + o.calls, 0),
+      operations: input.dynamo.toSorted((a, b) => a.table.localeCompare(b.table) || b.calls - a.calls),
+    },
+    logFile: input.logFile,
+  };
+}

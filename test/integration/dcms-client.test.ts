@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDcmsSandbox, type RunningDcmsSandbox } from '../../sandbox/dcms/server.js';
+import { customerCreatedData } from '../../shared/contracts/index.js';
+import { DcmsClient, type DcmsCallInfo } from '../../shared/dcms/client.js';
+import { toRegisterCard, toRegisterCustomer } from '../../shared/dcms/mapping.js';
+import { IntegrationError } from '../../shared/resilience/errors.js';
+import { customerCreated } from '../support/events.js';
+
+const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } };
+const FAST = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20, minAttemptMs: 0 };
+const customer = (entityId: string, extra: Record<string, unknown> = {}) => toRegisterCustomer(customerCreatedData.parse({ ...customerCreated(entityId).data, ...extra }), ACME);
+
+const rejection = async (promise: Promise<unknown>): Promise<IntegrationError> => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof IntegrationError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('DcmsClient against the DCMS sandbox', () => {
+  let sandbox: RunningDcmsSandbox;
+  let calls: DcmsCallInfo[];
+  let client: DcmsClient;
+  beforeAll(async () => {
+    sandbox = await startDcmsSandbox({ port: 0, auth: { users: { api_user: 'secret' } } });
+  });
+  afterAll(() => sandbox.close());
+  beforeEach(() => {
+    sandbox.reset();
+    calls = [];
+    client = new DcmsClient({
+      baseUrl: sandbox.url,
+      credentials: async () => ({ username: 'api_user', password: 'secret' }),
+      retry: FAST,
+      timeoutsMs: { registerCard: 500, register: 500, viewCustomer: 500, deliveryStatus: 500 },
+      onCall: (call) => calls.push(call),
+    });
+  });
+
+  it('registers a customer with an insta-card, issues a card, views both and updates delivery per kit', async () => {
+    const registered = await client.register('ACME_BANK', customer('676765', { card: { accountNo: '8642135', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' } }));
+    expect(registered.kitInfo).toHaveLength(1);
+    const card = await client.registerCard('ACME_BANK', toRegisterCard({ entityId: '676765', accountNo: '8642135', cardType: 'PHYSICAL', deliveryAddress: 'PERMANENT' }));
+    expect(card.kitInfo[0]).toMatchObject({ accountNo: '8642135', cardType: 'PHYSICAL', cardStatus: 'INACTIVE', networkType: 'RUPAY', bin: '608040' });
+    expect(card.kitInfo[0]?.cardNumber).toMatch(/^608040X{6}\d{4}$/);
+
+    const view = await client.viewCustomer('ACME_BANK', '676765');
+    expect(view?.kitInfo.map((k) => k.cardType).sort()).toEqual(['PHYSICAL', 'VIRTUAL']);
+    expect(await client.viewCustomer('ACME_BANK', 'nobody')).toBeNull();
+
+    const results = await client.updateDeliveryStatus('ACME_BANK', [{ deliveryStatus: 'DELIVERED', kitNo: [card.kitInfo[0]!.kitNo, '234'] }]);
+    expect(results[0]).toMatchObject({ kitNo: card.kitInfo[0]!.kitNo, result: true });
+    expect(results[1]?.exception?.errorCode).toBe('MCC007');
+    // One authentication served every call.
+    expect(calls.filter((c) => c.operation === 'authenticate')).toHaveLength(1);
+  });
+
+  it('keeps a 17-digit account number exact on the wire and back', async () => {
+    await client.register('ACME_BANK', customer('C17', { accounts: [{ accountNo: '55555555555556782', type: 'SAVING', currency: 'INR' }] }));
+    const card = await client.registerCard('ACME_BANK', toRegisterCard({ entityId: 'C17', accountNo: '55555555555556782', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' }));
+    expect(card.kitInfo[0]?.accountNo).toBe('55555555555556782');
+  });
+
+  it('maps both error-code styles onto the taxonomy', async () => {
+    const cus001 = await rejection(client.registerCard('ACME_BANK', toRegisterCard({ entityId: 'ghost', accountNo: '1', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' })));
+    expect(cus001).toMatchObject({ category: 'DependencyNotReady', code: 'CUS001', status: 400 });
+    await client.register('ACME_BANK', customer('C1'));
+    const duplicate = await rejection(client.register('ACME_BANK', customer('C1')));
+    expect(duplicate).toMatchObject({ category: 'Permanent', code: 'entity.already.exists' });
+    const invalid = await rejection(client.register('ACME_BANK', { ...customer('C2'), accountInfo: [] }));
+    expect(invalid).toMatchObject({ category: 'Permanent', code: 'invalid.input.request' });
+  });
+
+  it('retries a 429 honouring Retry-After, and 5xx on reads, within 3 retries', async () => {
+    sandbox.setFaults({ script: [{ endpoint: '/viewCustomer', fault: 'throttle', times: 1 }] });
+    await client.register('ACME_BANK', customer('C3'));
+    const started = Date.now();
+    expect(await client.viewCustomer('ACME_BANK', 'C3')).not.toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    sandbox.setFaults({ script: [{ endpoint: '/viewCustomer', fault: 'error', times: 4 }] });
+    const exhausted = await rejection(client.viewCustomer('ACME_BANK', 'C3'));
+    expect(exhausted).toMatchObject({ category: 'Transient', status: 500 });
+    expect(calls.filter((c) => c.operation === 'viewCustomer' && c.outcome.startsWith('500'))).toHaveLength(4);
+  });
+
+  it('sees commit-then-fail, dropped connections and hangs on writes as unknown outcomes, sent once', async () => {
+    await client.register('ACME_BANK', customer('C4'));
+    for (const fault of ['commitThenFail', 'commitThenDrop', 'hang'] as const) {
+      sandbox.setFaults({ script: [{ endpoint: '/registerCard', fault, times: 1 }] });
+      const before = calls.length;
+      const lost = await rejection(client.registerCard('ACME_BANK', toRegisterCard({ entityId: 'C4', accountNo: '8642135', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' })));
+      expect(lost.category).toBe('UnknownOutcome');
+      expect(calls.slice(before).filter((c) => c.operation === 'registerCard')).toHaveLength(1);
+    }
+    expect(calls.filter((c) => c.outcome === 'TIMEOUT')).toHaveLength(1);
+  });
+
+  it('authenticates again once on 401, and gives up as Permanent when the new token is refused too', async () => {
+    let corruptNext = 0;
+    const corrupting: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      if (corruptNext > 0 && headers.has('authorization')) {
+        corruptNext -= 1;
+        headers.set('authorization', 'Bearer not-a-token');
+      }
+      return fetch(input, { ...init, headers });
+    };
+    const tampered = new DcmsClient({ baseUrl: sandbox.url, credentials: async () => ({ username: 'api_user', password: 'secret' }), retry: FAST, fetch: corrupting, onCall: (c) => calls.push(c) });
+    await tampered.register('ACME_BANK', customer('C5'));
+    corruptNext = 1;
+    expect(await tampered.viewCustomer('ACME_BANK', 'C5')).not.toBeNull();
+    expect(calls.filter((c) => c.operation === 'authenticate')).toHaveLength(2);
+    corruptNext = 2;
+    expect(await rejection(tampered.viewCustomer('ACME_BANK', 'C5'))).toMatchObject({ category: 'Permanent', status: 401 });
+  });
+});
