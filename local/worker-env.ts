@@ -1,3 +1,4 @@
+import { SANDBOX_ORG_ID } from '../sandbox/card91/seed-data.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
 import type { LocalResources } from './emulators.js';
 
@@ -41,15 +42,22 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
   };
 }
 
+/**
+ * The sdkAuthToken signing secret of local runs only: published here on purpose, so that the local
+ * auth webhook, the card-controls worker and the ops CLI agree on it without any setup.
+ */
+export const LOCAL_CARD91_SDK_AUTH_SECRETS = [{ kid: 'local', secret: 'local-only-card91-sdk-auth-secret-0123456789' }] as const;
+
 export interface LocalCard91WorkerEnvOptions {
   resources: LocalResources;
   /** The card-controls queue unless told otherwise. */
   queue?: QueueKey;
   serviceName: string;
   card91BaseUrl: string;
-  card91OrgId: string;
-  /** `[{"kid", "secret"}]` as JSON: the secrets the local auth webhook verifies with. */
-  sdkAuthSecretsJson: string;
+  /** Default: the Card91 sandbox's own org id. */
+  card91OrgId?: string;
+  /** `[{"kid", "secret"}]` as JSON, as the auth webhook verifies them; default LOCAL_CARD91_SDK_AUTH_SECRETS. */
+  sdkAuthSecretsJson?: string;
   tenantsJson: string;
   /** Short retry backoff and visibility growth, so a local run drains in seconds. */
   fast?: boolean;
@@ -75,8 +83,8 @@ export function localCard91WorkerEnv(options: LocalCard91WorkerEnvOptions): Node
     IDEMPOTENCY_TABLE: options.resources.tables.idempotency,
     TENANTS_JSON: options.tenantsJson,
     CARD91_BASE_URL: options.card91BaseUrl,
-    CARD91_ORG_ID: options.card91OrgId,
-    CARD91_SDK_AUTH_SECRETS_JSON: options.sdkAuthSecretsJson,
+    CARD91_ORG_ID: options.card91OrgId ?? SANDBOX_ORG_ID,
+    CARD91_SDK_AUTH_SECRETS_JSON: options.sdkAuthSecretsJson ?? JSON.stringify(LOCAL_CARD91_SDK_AUTH_SECRETS),
     ...(options.fast && {
       RETRY_BASE_DELAY_MS: '20',
       RETRY_MAX_DELAY_MS: '200',

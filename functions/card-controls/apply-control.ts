@@ -15,7 +15,7 @@ import type { Card, Card91Client, CallOptions } from '../../shared/card91/index.
 import type { CardControlData } from '../../shared/contracts/index.js';
 import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
 import { FailureCategory, IntegrationError, isIntegrationError } from '../../shared/resilience/errors.js';
-import { cardRefusal, judgeStateChange, planLimits, type ControlAction, type StateAction, type Verdict } from './control-state.js';
+import { cardRefusal, judgeStateChange, planLimits, type ControlAction, type Refusal, type StateAction } from './control-state.js';
 
 export interface ControlFlow {
   card91: Card91Client;
@@ -41,7 +41,7 @@ const isRefusal = (error: IntegrationError): boolean =>
 /** sendAtMostOnce tells a found effect from "not found" by `undefined`, so the writes here resolve to this marker. */
 const DONE = true;
 
-function refusalError(verdict: Extract<Verdict, { kind: 'refused' }>): IntegrationError {
+function refusalError(verdict: Refusal): IntegrationError {
   return new IntegrationError({ category: FailureCategory.Permanent, code: verdict.code, message: verdict.message });
 }
 

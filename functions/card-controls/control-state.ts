@@ -35,7 +35,7 @@ const PENDING: Verdict = { kind: 'pending' };
 /** Card states in which the card is not frozen. Card91's state set is open (reference §5.7): anything else is sent, not assumed. */
 const UNFROZEN_STATES: ReadonlySet<string> = new Set(['ACTIVE', 'UNLOCKED', 'INACTIVE']);
 
-type Refusal = Extract<Verdict, { kind: 'refused' }>;
+export type Refusal = Extract<Verdict, { kind: 'refused' }>;
 
 const refused = (code: RefusalCode, message: string): Refusal => ({ kind: 'refused', code, message });
 const notTheCustomersCard = (cardId: string): Refusal => refused(RefusalCode.CardNotFound, `card ${cardId} is not one of this customer's cards`);

@@ -1,18 +1,31 @@
 /**
- * Lambda entry (API Gateway HTTP API, payload v2) for the Card91 auth-URL webhook. Minimal wiring:
- * secrets come from Secrets Manager through Powertools parameters (cached per instance), named
- * by environment variables. The decision itself lives in auth-webhook.ts / validate-login.ts.
+ * Lambda entry (API Gateway HTTP API, payload v2) for the Card91 auth-URL webhook: middy with the
+ * Powertools logger (masked JSON), metrics and tracer. Secrets come from Secrets Manager through
+ * Powertools parameters (cached per instance), named by environment variables. The decision itself
+ * lives in auth-webhook.ts / validate-login.ts.
  *
  *   CARD91_SDK_AUTH_SECRETS_ID            secret holding `[{"kid": "...", "secret": "..."}, ...]`:
  *                                         the first entry signs new tokens, every entry verifies
  *                                         (two during a rotation)
+ *   CARD91_SDK_AUTH_SECRETS_JSON          the same document inline, for local runs only (wins when set)
  *   CARD91_BUSINESS_CREDENTIALS_ID        optional; secret holding `{"apiKey": "...", "apiSecret": "..."}`
  *                                         from the Card91 business portal, to answer with X-C91-B-Token
+ *
+ * Every validation is logged and counted (`LoginValidations` by outcome and reason): the outcome
+ * and the failure reason only, never the token or the mobile.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { mintBusinessJwt } from '../../shared/card91/business-jwt.js';
-import { createAuthWebhookHandler } from './auth-webhook.js';
+import type { SdkAuthSecret } from '../../shared/card91/sdk-auth-token.js';
+import { createTelemetry } from '../../shared/observability/telemetry.js';
+import { createAuthWebhookHandler, type AuthWebhookOutcome } from './auth-webhook.js';
 
 export { createAuthWebhookHandler } from './auth-webhook.js';
 export type { AuthWebhookDependencies, AuthWebhookHandler, AuthWebhookOutcome } from './auth-webhook.js';
@@ -23,12 +36,6 @@ const SECRET_CACHE_SECONDS = 300;
 const sdkAuthSecretsSchema = z.array(z.object({ kid: z.string().min(1), secret: z.string().min(32) })).min(1);
 const businessCredentialsSchema = z.object({ apiKey: z.string().min(1), apiSecret: z.string().min(1) });
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is not set`);
-  return value;
-}
-
 async function readJsonSecret<T>(secretId: string, schema: z.ZodType<T>): Promise<T> {
   const value: unknown = await getSecret(secretId, { transform: 'json', maxAge: SECRET_CACHE_SECONDS });
   const parsed = schema.safeParse(value);
@@ -37,12 +44,59 @@ async function readJsonSecret<T>(secretId: string, schema: z.ZodType<T>): Promis
   return parsed.data;
 }
 
-const businessCredentialsId = process.env.CARD91_BUSINESS_CREDENTIALS_ID;
+/** The inline document of local runs, checked at cold start; like a secret, its content never reaches an error. */
+function inlineSecrets(json: string): readonly SdkAuthSecret[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new Error('CARD91_SDK_AUTH_SECRETS_JSON is not valid JSON');
+  }
+  const parsed = sdkAuthSecretsSchema.safeParse(value);
+  if (!parsed.success) throw new Error('CARD91_SDK_AUTH_SECRETS_JSON does not have the expected shape');
+  return parsed.data;
+}
 
-export const handler = createAuthWebhookHandler({
-  getSecrets: () => readJsonSecret(requiredEnv('CARD91_SDK_AUTH_SECRETS_ID'), sdkAuthSecretsSchema),
-  businessTokenProvider:
-    businessCredentialsId === undefined || businessCredentialsId === ''
-      ? undefined
-      : async () => mintBusinessJwt(await readJsonSecret(businessCredentialsId, businessCredentialsSchema)),
-});
+/**
+ * The Lambda handler, built from an environment (the deployed one by default; local runs pass
+ * theirs, as the local stack serves this same handler behind its API Gateway stand-in).
+ */
+export function createAuthWebhookLambda(env: NodeJS.ProcessEnv = process.env) {
+  const { logger, metrics, tracer } = createTelemetry(env.POWERTOOLS_SERVICE_NAME ?? 'card91-auth-webhook');
+
+  /** One log line and one `LoginValidations` count per request. */
+  const recordOutcome = (outcome: AuthWebhookOutcome): void => {
+    const reason = outcome.outcome === 'rejected' ? outcome.reason : undefined;
+    const single = metrics.singleMetric();
+    single.addDimensions({ outcome: outcome.outcome, ...(reason !== undefined && { reason }) });
+    single.addMetric('LoginValidations', MetricUnit.Count, 1);
+    if (outcome.outcome === 'accepted') logger.info('login validation', { outcome: outcome.outcome });
+    else logger.warn('login validation', { outcome: outcome.outcome, reason });
+  };
+
+  const localSecrets = env.CARD91_SDK_AUTH_SECRETS_JSON ? inlineSecrets(env.CARD91_SDK_AUTH_SECRETS_JSON) : undefined;
+  const secretsId = env.CARD91_SDK_AUTH_SECRETS_ID;
+  const businessCredentialsId = env.CARD91_BUSINESS_CREDENTIALS_ID;
+
+  const validate = createAuthWebhookHandler({
+    getSecrets: async () => {
+      if (localSecrets !== undefined) return localSecrets;
+      if (!secretsId) throw new Error('CARD91_SDK_AUTH_SECRETS_ID is not set');
+      return readJsonSecret(secretsId, sdkAuthSecretsSchema);
+    },
+    businessTokenProvider: businessCredentialsId ? async () => mintBusinessJwt(await readJsonSecret(businessCredentialsId, businessCredentialsSchema)) : undefined,
+    onOutcome: recordOutcome,
+  });
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(validate)
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .onError((request) => {
+      // Secrets unreadable or the business token not minted: Card91 gets a 500 and refuses the login.
+      logger.error('login validation failed', { error: request.error as Error });
+    });
+}
+
+/** Lambda entry: built once per instance, at cold start. */
+export const handler = createAuthWebhookLambda();

@@ -3,6 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import pMap from 'p-map';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js';
 import { reportOutcome, type EventOutcome } from '../../shared/observability/telemetry.js';
@@ -13,6 +14,9 @@ import type { WorkerRuntime } from '../../shared/worker/runtime.js';
 import { applyGroup } from './apply-group.js';
 import { DeliveryClaims } from './delivery-claims.js';
 import { groupByTenantAndStatus, planBatch, type CourierItem } from './plan-batch.js';
+
+/** Kits of one batch handled at once: each is a different kit, so their bookkeeping is independent. */
+const ITEM_CONCURRENCY = 16;
 
 const keyOf = ({ event }: CourierItem) => businessKeys.delivery(event.tenant, event.data.kitNo, event.data.status, event.data.occurredAt);
 
@@ -55,7 +59,7 @@ export function createCourierHandler(runtime: WorkerRuntime) {
 
     // 1. Parse: invalid events are dead-lettered at once and never disturb their neighbours.
     const items: CourierItem[] = [];
-    for (const record of event.Records) {
+    await pMap(event.Records, async (record) => {
       try {
         const parsed = parseEvent(record.body, [COURIER_KIT_STATUS], tenants.names);
         eventIds.set(record.messageId, parsed.id);
@@ -64,30 +68,34 @@ export function createCourierHandler(runtime: WorkerRuntime) {
       } catch (error) {
         await fail(record, error);
       }
-    }
+    }, { concurrency: ITEM_CONCURRENCY });
 
     // 2. Within the batch, only the newest event per kit is sent.
     const { latest, superseded } = planBatch(items);
-    for (const item of superseded) await settleSafely(item, () => done(item, 'stale', 'STALE'), fail);
+    const eachItem = (list: CourierItem[], step: (item: CourierItem) => Promise<unknown>) =>
+      pMap(list, (item) => settleSafely(item, () => step(item), fail), { concurrency: ITEM_CONCURRENCY });
+    await eachItem(superseded, (item) => done(item, 'stale', 'STALE'));
 
     // 3. Claim each event's idempotency record, then drop what DCMS already has newer.
     const claimed: CourierItem[] = [];
-    for (const item of latest) {
-      await settleSafely(item, async () => {
-        const claim = await claims.claim(keyOf(item), context.getRemainingTimeInMillis());
-        if (claim === 'completed') return done(item, 'duplicate', 'DUPLICATE');
-        if (claim === 'inProgress') return fail(item.record, new Error('in progress'), item.event.data.kitNo);
-        claimed.push(item);
-      }, fail);
-    }
-    const fresh = await dropStale(claimed);
+    await eachItem(latest, async (item) => {
+      const claim = await claims.claim(keyOf(item), context.getRemainingTimeInMillis());
+      if (claim === 'completed') return done(item, 'duplicate', 'DUPLICATE');
+      if (claim === 'inProgress') return fail(item.record, new Error('in progress'), item.event.data.kitNo);
+      claimed.push(item);
+    });
+    const { fresh, stale } = await splitStale(claimed);
+    await eachItem(stale, async (item) => {
+      await claims.complete(keyOf(item), 'stale');
+      await done(item, 'stale', 'STALE');
+    });
 
     // 4. One call per (tenant, status); settle each kit on its own result.
     const groups = [...groupByTenantAndStatus(fresh).values()];
     const results = (await Promise.all(groups.map((g) => applyGroup(runtime.dcms, g.tenant, g.items, deadline)))).flat();
-    for (const result of results) {
-      const { item } = result;
-      await settleSafely(item, async () => {
+    await pMap(results, (result) =>
+      settleSafely(result.item, async () => {
+        const { item } = result;
         if (result.ok) {
           await runtime.ledger.applyStatus(item.event.tenant, item.event.data.kitNo, item.event.data.status, item.event.data.occurredAt);
           await claims.complete(keyOf(item), 'applied');
@@ -95,26 +103,21 @@ export function createCourierHandler(runtime: WorkerRuntime) {
         }
         await claims.release(keyOf(item));
         return fail(item.record, result.failure, item.event.data.kitNo);
-      }, fail);
-    }
+      }, fail), { concurrency: ITEM_CONCURRENCY });
     return { batchItemFailures: failures };
 
-    async function dropStale(candidates: CourierItem[]): Promise<CourierItem[]> {
-      const keep: CourierItem[] = [];
-      const byTenant = Map.groupBy(candidates, (item) => item.event.tenant);
-      for (const [tenant, tenantItems] of byTenant) {
+    /** A status no newer than the last one applied to the kit is stale: recorded, not sent. */
+    async function splitStale(candidates: CourierItem[]): Promise<{ fresh: CourierItem[]; stale: CourierItem[] }> {
+      const fresh: CourierItem[] = [];
+      const stale: CourierItem[] = [];
+      for (const [tenant, tenantItems] of Map.groupBy(candidates, (item) => item.event.tenant)) {
         const states = await runtime.ledger.getStates(tenant, tenantItems.map((i) => i.event.data.kitNo));
         for (const item of tenantItems) {
           const last = states.get(item.event.data.kitNo)?.lastOccurredAt;
-          if (last === undefined || Date.parse(last) < Date.parse(item.event.data.occurredAt)) keep.push(item);
-          else
-            await settleSafely(item, async () => {
-              await claims.complete(keyOf(item), 'stale');
-              await done(item, 'stale', 'STALE');
-            }, fail);
+          (last === undefined || Date.parse(last) < Date.parse(item.event.data.occurredAt) ? fresh : stale).push(item);
         }
       }
-      return keep;
+      return { fresh, stale };
     }
   };
 

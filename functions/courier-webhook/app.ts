@@ -101,7 +101,7 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
       return refuse('malformedJson', responses.malformedJson());
     }
     const mapped = mapCourierPayload(json, settings, limits.maxEventsPerRequest);
-    if (mapped.kind === 'invalid') return refuse('invalid', responses.invalid(mapped.issues), { issues: mapped.issues.length });
+    if (mapped.kind === 'invalid') return refuse('invalid', responses.invalid(mapped.issues), { paths: mapped.issues.map((issue) => issue.path) });
     if (mapped.kind === 'unknownCodes') {
       // Needs an operator: a code to add to the integration's statusCodes (or a courier to call).
       logger.error('courier sent status codes with no mapping', { courier, codes: mapped.codes });
@@ -111,8 +111,7 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
     const eventIds = events.map((e) => e.id);
 
     const key = replayKey(courier, verdict.timestamp, body);
-    const startedAt = now();
-    const functionDeadline = startedAt + context.getRemainingTimeInMillis();
+    const functionDeadline = now() + context.getRemainingTimeInMillis();
     const claim = await deps.replay.claim(key, {
       expiresAtSeconds: verdict.timestamp + limits.signatureToleranceSeconds + CLOCK_SKEW_SECONDS,
       lockedUntilMs: functionDeadline,

@@ -44,8 +44,8 @@ function batchFailure(failed: readonly BatchResultErrorEntry[]): IntegrationErro
  */
 export async function enqueueEvents(events: readonly CourierKitStatusEvent[], options: EnqueueOptions, call: EnqueueCall): Promise<void> {
   const entries: SendMessageBatchRequestEntry[] = events.map((event, index) => ({ Id: String(index), MessageBody: JSON.stringify(event) }));
-  const chunks: SendMessageBatchRequestEntry[][] = [];
-  for (let i = 0; i < entries.length; i += SQS_BATCH_LIMIT) chunks.push(entries.slice(i, i + SQS_BATCH_LIMIT));
+  const queue: SendMessageBatchRequestEntry[][] = [];
+  for (let i = 0; i < entries.length; i += SQS_BATCH_LIMIT) queue.push(entries.slice(i, i + SQS_BATCH_LIMIT));
 
   const sendChunk = async (chunk: SendMessageBatchRequestEntry[]): Promise<void> => {
     let pending = chunk;
@@ -68,7 +68,6 @@ export async function enqueueEvents(events: readonly CourierKitStatusEvent[], op
 
   // A few calls in flight at once: fast for a large batch without a burst of 50 parallel calls.
   // After a failure no new chunk starts: the request fails whatever happens to the rest.
-  const queue = [...chunks];
   let failure: unknown;
   const workers = Array.from({ length: Math.min(options.concurrency, queue.length) }, async () => {
     for (let chunk = queue.shift(); chunk && failure === undefined; chunk = queue.shift()) {

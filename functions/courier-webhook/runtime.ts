@@ -5,7 +5,16 @@ import type { CourierWebhookDependencies } from './app.js';
 import { loadWebhookEnv } from './config.js';
 import { courierDirectoryLoader } from './couriers.js';
 import { DynamoReplayGuard } from './replay.js';
-import { secretsManagerSource, staticSecretsSource } from './secrets.js';
+import { secretsManagerSource, staticSecretsSource, type CourierSecrets } from './secrets.js';
+
+/** JSON.parse quotes the text it fails on, and this text holds keys: its error is not passed on. */
+function parseSecretsDocument(json: string): Record<string, CourierSecrets> {
+  try {
+    return JSON.parse(json) as Record<string, CourierSecrets>;
+  } catch {
+    throw new Error('COURIER_SECRETS_JSON is not valid JSON');
+  }
+}
 
 export type CourierWebhookRuntime = CourierWebhookDependencies & { telemetry: Telemetry };
 
@@ -24,7 +33,7 @@ export function createCourierWebhookRuntime(source: NodeJS.ProcessEnv = process.
   const dynamo = telemetry.tracer.captureAWSv3Client(new DynamoDBClient({}));
   return {
     couriers: courierDirectoryLoader(env),
-    secrets: env.COURIER_SECRETS_JSON ? staticSecretsSource(JSON.parse(env.COURIER_SECRETS_JSON)) : secretsManagerSource(),
+    secrets: env.COURIER_SECRETS_JSON ? staticSecretsSource(parseSecretsDocument(env.COURIER_SECRETS_JSON)) : secretsManagerSource(),
     replay: new DynamoReplayGuard(dynamo, env.REPLAY_TABLE),
     enqueue: {
       queueUrl: env.COURIER_QUEUE_URL,

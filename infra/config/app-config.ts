@@ -3,6 +3,8 @@ import type { Construct } from 'constructs';
 import * as z from 'zod';
 import { courierSettings } from '../../functions/courier-webhook/couriers.js';
 import { tenantsDocument } from '../../shared/config/tenants.js';
+import { card91WorkerEnv } from '../../shared/config/worker-env.js';
+import { EVENT_SOURCE_CONCURRENCY } from './dcms-concurrency.js';
 
 /** The one context key holding this app's settings (cdk.json, or `-c card-issuance=…` to override). */
 export const CONTEXT_KEY = 'card-issuance';
@@ -31,6 +33,13 @@ export const stageSettings = z.object({
     baseUrl: z.url({ protocol: /^https$/ }),
     /** Fastest DCMS answer we plan for; it bounds the calls per second of one instance (see dcms-concurrency.ts). */
     minLatencyMs: z.number().int().positive(),
+  }),
+  card91: z.object({
+    /** Base URL Card91 handed out for this environment (PROD SANDBOX or PRODUCTION). */
+    baseUrl: z.url({ protocol: /^https$/ }),
+    orgId: card91WorkerEnv.shape.CARD91_ORG_ID,
+    /** Card91 publishes no rate limit (429 "in a short window"): a fixed ceiling on the card-controls fleet. */
+    maxConcurrency: z.number().int().min(EVENT_SOURCE_CONCURRENCY.min).max(EVENT_SOURCE_CONCURRENCY.max),
   }),
   /** Stage-wide API Gateway throttling of the webhooks (requests per second, bucket size). */
   webhooks: z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }),

@@ -41,17 +41,20 @@ export const ALARM_POLICY = {
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_MINUTE = Duration.minutes(1);
 
-/** Dimension sets of the EMF metrics the functions emit (Powertools adds `service` to each). */
-const EMF_DIMENSIONS = {
-  EventsProcessed: 'eventType, outcome, service',
-  DcmsCalls: 'endpoint, outcome, service',
-  DcmsLatency: 'endpoint, outcome, service',
+/** The platforms workers call, as their EMF metrics name them (shared/observability, shared/worker/card91-runtime.ts). */
+const PLATFORMS = {
+  dcms: { name: 'DCMS', calls: 'DcmsCalls', latency: 'DcmsLatency', operation: 'endpoint' },
+  card91: { name: 'Card91', calls: 'Card91Calls', latency: 'Card91Latency', operation: 'method' },
 } as const;
+export type Platform = keyof typeof PLATFORMS;
 
-/** A Metrics Insights query over one EMF metric; CloudWatch allows one such query per widget or alarm. */
-const insights = (aggregate: 'SUM' | 'AVG', metricName: keyof typeof EMF_DIMENSIONS, where: string, groupBy?: string): MathExpression =>
+/**
+ * A Metrics Insights query over one EMF metric of the namespace, whatever its dimension set;
+ * CloudWatch allows one such query per widget or alarm.
+ */
+const insights = (aggregate: 'SUM' | 'AVG', metricName: string, where: string, groupBy?: string): MathExpression =>
   new MathExpression({
-    expression: `SELECT ${aggregate}(${metricName}) FROM SCHEMA("${METRICS_NAMESPACE}", ${EMF_DIMENSIONS[metricName]}) WHERE ${where}${groupBy ? ` GROUP BY ${groupBy}` : ''}`,
+    expression: `SELECT ${aggregate}(${metricName}) FROM "${METRICS_NAMESPACE}" WHERE ${where}${groupBy ? ` GROUP BY ${groupBy}` : ''}`,
     usingMetrics: {},
     // Empty: each grouped series keeps its own label (the outcome, the endpoint).
     label: '',
@@ -75,21 +78,23 @@ export class Monitoring extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${props.prefix}-flows`, defaultInterval: Duration.hours(3) });
   }
 
-  /** A queue worker: its DLQ, backlog, function health and, for DCMS workers, the DCMS error rate. */
-  watchWorker(worker: QueueWorker, options: { callsDcms: boolean }): void {
+  /** A queue worker: its DLQ, backlog, function health, the platform it calls and, for DCMS, the error rate. */
+  watchWorker(worker: QueueWorker, calls: Platform): void {
     const { service } = worker.handler;
     const { queue, deadLetterQueue, description } = worker.queue;
 
-    const deadLetters = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum', label: 'in DLQ' });
+    const deadLetters = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' });
     this.alarm(`${service}-dlq-not-empty`, deadLetters, 1, `A ${service} message was dead-lettered: read its failure.* attributes, fix, redrive.`);
 
-    // Older than the whole retry ladder (every receive's visibility timeout): the message is stuck or the fleet is behind.
+    // Older than a whole retry ladder (maxReceiveCount × the queue's visibility timeout, which also bounds the
+    // shorter backoff settle.ts sets): the message is stuck, or the fleet is behind.
     const ladderSeconds = description.maxReceiveCount * visibilityTimeoutSeconds(description);
-    const oldest = queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum', label: 'oldest (s)' });
+    const oldest = queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' });
     this.alarm(`${service}-oldest-message`, oldest, ladderSeconds, `${service}: a message has waited longer than its retry ladder (${ladderSeconds} s).`);
 
     this.watchFunction(worker.handler);
 
+    const platform = PLATFORMS[calls];
     const widgets: IWidget[] = [
       new GraphWidget({
         title: `${service}: events by outcome`,
@@ -98,45 +103,54 @@ export class Monitoring extends Construct {
       }),
       new GraphWidget({
         title: `${service}: queue backlog`,
-        left: [queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum', label: 'visible' }), deadLetters],
-        right: [oldest],
+        left: [queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum', label: 'visible' }), deadLetters.with({ label: 'in DLQ' })],
+        right: [oldest.with({ label: 'oldest (s)' })],
         width: 8,
       }),
       this.functionWidget(worker.handler),
+      new GraphWidget({
+        title: `${service}: ${platform.name} calls by ${platform.operation} and outcome`,
+        left: [insights('SUM', platform.calls, `service = '${service}'`, `${platform.operation}, outcome`)],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: `${service}: ${platform.name} latency by ${platform.operation} (avg ms)`,
+        left: [insights('AVG', platform.latency, `service = '${service}'`, platform.operation)],
+        width: 8,
+      }),
     ];
-    if (options.callsDcms) {
+    if (calls === 'dcms') {
       const rate = this.alarm(`${service}-dcms-error-rate`, this.dcmsErrorRate(service), ALARM_POLICY.dcmsErrorRatePercent, `${service}: DCMS answers errors to ${ALARM_POLICY.dcmsErrorRatePercent}% or more of calls.`, 2);
-      widgets.push(
-        new GraphWidget({
-          title: `${service}: DCMS calls by endpoint and outcome`,
-          left: [insights('SUM', 'DcmsCalls', `service = '${service}'`, 'endpoint, outcome')],
-          width: 8,
-        }),
-        new GraphWidget({
-          title: `${service}: DCMS latency by endpoint (avg ms)`,
-          left: [insights('AVG', 'DcmsLatency', `service = '${service}'`, 'endpoint')],
-          width: 8,
-        }),
-        new AlarmWidget({ title: `${service}: DCMS error rate (%)`, alarm: rate, width: 8 }),
-      );
+      widgets.push(new AlarmWidget({ title: `${service}: DCMS error rate (%)`, alarm: rate, width: 8 }));
     }
     this.dashboard.addWidgets(new TextWidget({ markdown: `## ${service}\nQueue \`${queue.queueName}\`, DLQ \`${deadLetterQueue.queueName}\``, width: 24, height: 1 }));
     this.dashboard.addWidgets(...widgets);
   }
 
-  /** The webhooks: API traffic and answers, and each handler's health. */
-  watchWebhooks(api: WebhookApi, handlers: readonly IntegrationFunction[]): void {
-    for (const handler of handlers) this.watchFunction(handler);
-    const stage = api.stage;
+  /** The webhook API: traffic, answers, latency. */
+  watchApi(api: WebhookApi): void {
+    const { stage } = api;
     this.dashboard.addWidgets(new TextWidget({ markdown: '## Webhooks', width: 24, height: 1 }));
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'webhooks: requests and errors',
         left: [stage.metricCount({ period: FIVE_MINUTES, label: 'requests' }), stage.metricClientError({ period: FIVE_MINUTES, label: '4xx' }), stage.metricServerError({ period: FIVE_MINUTES, label: '5xx' })],
         right: [stage.metricLatency({ period: FIVE_MINUTES, statistic: 'p99', label: 'latency p99 (ms)' })],
-        width: 8,
+        width: 24,
       }),
-      ...handlers.map((handler) => this.functionWidget(handler)),
+    );
+  }
+
+  /** One webhook: its health, and its own EMF count of requests by outcome. */
+  watchWebhook(handler: IntegrationFunction, requests: { metric: string; by: string }): void {
+    this.watchFunction(handler);
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: `${handler.service}: ${requests.metric} by ${requests.by}`,
+        left: [insights('SUM', requests.metric, `service = '${handler.service}'`, requests.by)],
+        width: 12,
+      }),
+      this.functionWidget(handler, 12),
     );
   }
 
@@ -146,13 +160,13 @@ export class Monitoring extends Construct {
     this.alarm(`${handler.service}-throttles`, fn.metricThrottles({ period: FIVE_MINUTES }), ALARM_POLICY.functionThrottles, `${handler.service} was throttled: account concurrency is exhausted.`);
   }
 
-  private functionWidget(handler: IntegrationFunction): GraphWidget {
+  private functionWidget(handler: IntegrationFunction, width = 8): GraphWidget {
     const fn = handler.function;
     return new GraphWidget({
       title: `${handler.service}: invocations`,
       left: [fn.metricInvocations({ period: FIVE_MINUTES }), fn.metricErrors({ period: FIVE_MINUTES }), fn.metricThrottles({ period: FIVE_MINUTES })],
       right: [fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99', label: 'duration p99 (ms)' })],
-      width: 8,
+      width,
     });
   }
 
@@ -166,14 +180,14 @@ export class Monitoring extends Construct {
     const ok = Object.fromEntries(
       DCMS_ENDPOINTS.map((endpoint, i) => [
         okIds[i]!,
-        new Metric({ namespace: METRICS_NAMESPACE, metricName: 'DcmsCalls', dimensionsMap: { service, endpoint, outcome: '200' }, statistic: 'Sum', period: FIVE_MINUTES }),
+        new Metric({ namespace: METRICS_NAMESPACE, metricName: PLATFORMS.dcms.calls, dimensionsMap: { service, endpoint, outcome: '200' }, statistic: 'Sum', period: FIVE_MINUTES }),
       ]),
     );
     const errors = 'FILL(errors, 0)';
     const total = `(${[errors, ...okIds.map((id) => `FILL(${id}, 0)`)].join(' + ')})`;
     return new MathExpression({
       expression: `IF(${total} >= ${ALARM_POLICY.dcmsMinCalls}, 100 * ${errors} / ${total}, 0)`,
-      usingMetrics: { errors: insights('SUM', 'DcmsCalls', `service = '${service}' AND outcome != '200'`), ...ok },
+      usingMetrics: { errors: insights('SUM', PLATFORMS.dcms.calls, `service = '${service}' AND outcome != '200'`), ...ok },
       label: 'DCMS error rate (%)',
       period: FIVE_MINUTES,
     });

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicies, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicies, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret, type SecretStringGenerator } from 'aws-cdk-lib/aws-secretsmanager';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
@@ -8,6 +8,7 @@ import { QUEUES, TABLES } from '../../shared/config/resources.js';
 import { deliveryStatus } from '../../shared/contracts/courier-kit-status.js';
 import type { StageSettings } from '../config/app-config.js';
 import { assertDcmsBudget, type DcmsLoad } from '../config/dcms-concurrency.js';
+import { Card91Worker } from '../constructs/card91-worker.js';
 import { DataKey } from '../constructs/data-key.js';
 import { DcmsWorker, type DcmsAccess } from '../constructs/dcms-worker.js';
 import { IntegrationFunction, type FunctionSettings } from '../constructs/integration-function.js';
@@ -66,25 +67,34 @@ export class IntegrationStack extends Stack {
     };
 
     // Configuration read at run time: the tenants document (no secret) in SSM, credentials in Secrets Manager.
-    // Secret values are set by operators, never by a deploy; the descriptions give the expected shape.
+    // No secret value is in code or a template: operators set the DCMS and Card91 ones (the descriptions give the
+    // shape), Secrets Manager generates the courier keys.
     const tenantsParameter = new StringParameter(this, 'TenantsParameter', {
       parameterName: `/${prefix}/tenants`,
       description: 'Tenants document of the DCMS workers (shared/config/tenants.ts)',
       stringValue: JSON.stringify(settings.tenants),
       tier: ParameterTier.INTELLIGENT_TIERING,
     });
-    const secret = (id: string, name: string, description: string, generateSecretString?: SecretStringGenerator) =>
-      new Secret(this, id, { secretName: `${prefix}/${name}`, description, encryptionKey: key, generateSecretString });
+    const secret = (id: string, name: string, props: { description: string; whyNotRotated: string; generateSecretString?: SecretStringGenerator }) => {
+      const created = new Secret(this, id, { secretName: `${prefix}/${name}`, description: props.description, encryptionKey: key, generateSecretString: props.generateSecretString });
+      Validations.of(created).acknowledge({ id: 'AwsSolutions-SMG4', reason: props.whyNotRotated });
+      return created;
+    };
     const secrets = {
-      dcmsCredentials: secret('DcmsCredentials', 'dcms-credentials', 'DCMS API users: {"<TENANT>": {"username": "…", "password": "…"}}'),
-      card91SdkAuth: secret('Card91SdkAuthSigning', 'card91-sdk-auth-signing', 'sdkAuthToken keys: [{"kid": "…", "secret": "≥32 chars"}], the first signs, all verify'),
+      dcmsCredentials: secret('DcmsCredentials', 'dcms-credentials', {
+        description: 'DCMS API users: {"<TENANT>": {"username": "…", "password": "…"}}',
+        whyNotRotated: 'DCMS users are issued by M2P per tenant at onboarding; a rotation is an exchange with M2P, so a Lambda rotator cannot create the new credential. Operators rotate by runbook; the workers re-read within 5 minutes.',
+      }),
+      card91SdkAuth: secret('Card91SdkAuthSigning', 'card91-sdk-auth-signing', {
+        description: 'sdkAuthToken keys: [{"kid": "…", "secret": "≥32 chars"}]; card-controls signs with the first, the auth webhook verifies with all',
+        whyNotRotated: 'Rotated by the two-key overlap the document supports (add a kid first, drop the old one after the token lifetime), in step with the app that mints tokens; a single-value rotator would break live logins.',
+      }),
       // One HMAC key per courier integration, generated here in the shape the webhook reads; handed to the courier out of band.
       couriers: settings.couriers.map((c) =>
-        secret(`CourierSecret-${c.courier}`, `couriers/${c.courier}`, `HMAC keys of courier ${c.courier}: {"current": "…", "previous": "…"}`, {
-          secretStringTemplate: '{}',
-          generateStringKey: 'current',
-          passwordLength: 64,
-          excludePunctuation: true,
+        secret(`CourierSecret-${c.courier}`, `couriers/${c.courier}`, {
+          description: `HMAC keys of courier integration ${c.courier}: {"current": "…", "previous": "…"}`,
+          whyNotRotated: 'The courier must receive each new key out of band before it signs with it; rotation is the current/previous overlap of the runbook, not something AWS can complete alone.',
+          generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'current', passwordLength: 64, excludePunctuation: true },
         }),
       ),
     };
@@ -125,10 +135,18 @@ export class IntegrationStack extends Stack {
       load: DCMS_LOAD.courier,
       stateTableActions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], // getStates, applyStatus, appendHistory
     });
-    monitoring.watchWorker(coreBanking.worker, { callsDcms: true });
-    monitoring.watchWorker(courier.worker, { callsDcms: true });
-    // Card91 workers: the card-controls queue above (queues.cardControls) gets its QueueWorker here, with
-    // `common` and the Card91 settings in place of DCMS ones, when functions/card-controls/handler.ts exists.
+    monitoring.watchWorker(coreBanking.worker, 'dcms');
+    monitoring.watchWorker(courier.worker, 'dcms');
+
+    // Queue workers calling Card91: one declaration each.
+    const cardControls = new Card91Worker(this, 'CardControls', {
+      service: 'card-controls',
+      functions,
+      queue: queues.cardControls,
+      common,
+      card91: { ...settings.card91, sdkAuthSecrets: secrets.card91SdkAuth },
+    });
+    monitoring.watchWorker(cardControls.worker, 'card91');
 
     // Webhooks: one function and one route each.
     const webhooks = new WebhookApi(this, 'Webhooks', { prefix, key, logRetention: functions.logRetention, throttle: settings.webhooks });
@@ -160,7 +178,9 @@ export class IntegrationStack extends Stack {
     courierWebhook.readSecrets(...secrets.couriers);
     webhooks.post('/couriers/{courier}/events', courierWebhook);
 
-    monitoring.watchWebhooks(webhooks, [card91Auth, courierWebhook]);
+    monitoring.watchApi(webhooks);
+    monitoring.watchWebhook(card91Auth, { metric: 'LoginValidations', by: 'outcome' });
+    monitoring.watchWebhook(courierWebhook, { metric: 'WebhookRequests', by: 'outcome' });
 
     RemovalPolicies.of(this).apply(settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY, { applyToResourceTypes: STATEFUL_TYPES });
 

@@ -3,16 +3,24 @@ import type { QueueDescription } from '../../shared/config/resources.js';
 /**
  * Timing of the local event source. Production values (minutes) would make a local run wait
  * minutes for a retry; these keep the same relations at a scale of seconds.
+ *
+ * A record that fails is retried after 1–2 s whatever these are: the worker itself sets its
+ * visibility (VISIBILITY_BASE/MAX_SECONDS in localWorkerEnv's fast mode). The queue's own
+ * visibility timeout only brings back the records of an invocation that failed as a whole.
  */
-
-/** Queue visibility timeout: records of an invocation that failed as a whole come back this soon. */
-export const LOCAL_VISIBILITY_SECONDS = 2;
 
 /**
- * Function timeout of a local invocation. Lambda refuses an event source whose queue visibility is
- * shorter than the function timeout (a record would reappear while still being handled); so do we.
+ * Function timeout of a local invocation. A full courier batch (100 records, several DynamoDB
+ * Local writes each, DCMS retries) takes a second or two; at 2 s, middy's timeout would abort
+ * healthy invocations and every record would come back, only to be a duplicate.
  */
-export const LOCAL_FUNCTION_TIMEOUT_SECONDS = LOCAL_VISIBILITY_SECONDS;
+export const LOCAL_FUNCTION_TIMEOUT_SECONDS = 5;
+
+/**
+ * Queue visibility timeout: never shorter than the function timeout (Lambda refuses that, or a
+ * record would reappear while still being handled), plus the batching window and settling time.
+ */
+export const LOCAL_VISIBILITY_SECONDS = LOCAL_FUNCTION_TIMEOUT_SECONDS + 1;
 
 /** The batching window, capped so that gathering a batch leaves most of the visibility for handling it. */
 export const localBatchingWindowSeconds = (queue: QueueDescription): number => Math.min(queue.batchingWindowSeconds, 0.25);

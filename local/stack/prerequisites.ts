@@ -19,7 +19,7 @@ export async function assertJava(): Promise<void> {
     output = `${stderr}${stdout}`;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'Java was not found' : `\`java -version\` failed (${(error as Error).message})`;
-    throw new Error(`${reason}.\n${JAVA_HELP}`);
+    throw new Error(`${reason}.\n${JAVA_HELP}`, { cause: error });
   }
   const version = /version "(\d+)(?:\.(\d+))?/.exec(output);
   // Before Java 9 versions read "1.8.0_…": the major is the second number.

@@ -5,7 +5,19 @@
  */
 export class Shutdown {
   private readonly steps: Array<{ name: string; run: () => Promise<void> }> = [];
+  private readonly starting = new Set<Promise<unknown>>();
   private running: Promise<void> | undefined;
+
+  /**
+   * Marks something being started: a shutdown waits for it to finish starting (or fail) first, so
+   * that what it started (a Java process half-way up) gets registered, and stopped, too.
+   */
+  track<T>(starting: Promise<T>): Promise<T> {
+    this.starting.add(starting);
+    const settled = () => this.starting.delete(starting);
+    starting.then(settled, settled);
+    return starting;
+  }
 
   /** Registers a cleanup step; steps run last-registered first. */
   add(name: string, run: () => Promise<void>): void {
@@ -15,6 +27,7 @@ export class Shutdown {
   /** Runs every step (once, however often called); a failing step is reported and the others still run. */
   run(): Promise<void> {
     this.running ??= (async () => {
+      await Promise.allSettled(this.starting);
       for (const step of this.steps.toReversed()) {
         try {
           await step.run();

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod';
+import { QUEUES, type QueueKey } from '../../shared/config/resources.js';
 
 /**
  * What a running local stack tells the operator CLI about itself (`.local/stack.json`): where the
@@ -17,6 +18,8 @@ export const stackDescription = z.object({
   card91Url: z.string().optional(),
   webhooksUrl: z.string().optional(),
   tenants: z.array(z.string()),
+  /** Queues some worker of this stack consumes: `ops send` routes like the stack's own feed. */
+  consumers: z.array(z.enum(Object.keys(QUEUES) as [QueueKey, ...QueueKey[]])),
   logFile: z.string(),
 });
 export type StackDescription = z.infer<typeof stackDescription>;

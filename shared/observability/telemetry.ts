@@ -14,9 +14,11 @@ export interface Telemetry {
 
 /** Logger (masked JSON), EMF metrics and tracer for one function, created once at cold start. */
 export function createTelemetry(serviceName: string): Telemetry {
+  const logger = new Logger({ serviceName, jsonReplacerFn: maskingReplacer });
   return {
-    logger: new Logger({ serviceName, jsonReplacerFn: maskingReplacer }),
-    metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName }),
+    logger,
+    // Its own warnings go through the structured, level-filtered logger rather than bare console lines.
+    metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName, logger }),
     tracer: new Tracer({ serviceName }),
   };
 }

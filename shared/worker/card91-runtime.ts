@@ -29,7 +29,7 @@ const SDK_AUTH_TOKEN_TTL_SECONDS = 120;
 /** `[{"kid", "secret"}, …]`: the first entry signs, every entry verifies (two during a rotation). */
 const sdkAuthSecretsDocument = z.array(z.object({ kid: z.string().min(1), secret: z.string().min(32) })).min(1);
 
-type SecretsSource = Pick<Card91WorkerEnv, 'CARD91_SDK_AUTH_SECRETS_ID' | 'CARD91_SDK_AUTH_SECRETS_JSON'>;
+export type SecretsSource = Pick<Card91WorkerEnv, 'CARD91_SDK_AUTH_SECRETS_ID' | 'CARD91_SDK_AUTH_SECRETS_JSON'>;
 
 /** Validates a secrets document; the error names where it came from, never its content. */
 function secretsFrom(value: unknown, origin: string): readonly SdkAuthSecret[] {
@@ -60,6 +60,16 @@ export function sdkAuthSecretsProvider(source: SecretsSource): () => Promise<rea
   return async () => secretsFrom(await getSecret(secretId, { maxAge: SECRET_CACHE_SECONDS, transform: 'json' }), `secret ${secretId}`);
 }
 
+/** Mints our sdkAuthToken for a customer login, signed with the first (current) secret. */
+export function sdkAuthTokenProvider(source: SecretsSource): (mobile: string) => Promise<string> {
+  const secrets = sdkAuthSecretsProvider(source);
+  return async (mobile) => {
+    const [signing] = await secrets();
+    // The document schema guarantees at least one entry.
+    return mintSdkAuthToken({ mobile, secret: signing!, ttlSeconds: SDK_AUTH_TOKEN_TTL_SECONDS });
+  };
+}
+
 /** Card91 calls and latency by client method and outcome (HTTP status, `timeout` or `network`): the alarms' source. */
 export function recordCard91Call(metrics: Metrics, logger: Logger, call: Card91CallInfo): void {
   const outcome = String(call.status);
@@ -74,14 +84,10 @@ export function createCard91WorkerRuntime(source: NodeJS.ProcessEnv = process.en
   const env = loadEnv(card91WorkerEnv, source);
   const base = createQueueWorkerRuntime(env, options.observer);
   const { metrics, logger } = base.telemetry;
-  const secrets = sdkAuthSecretsProvider(env);
   const card91 = new Card91Client({
     baseUrl: env.CARD91_BASE_URL,
     orgId: env.CARD91_ORG_ID,
-    sdkAuthTokenProvider: async (mobile) => {
-      const [signing] = await secrets();
-      return mintSdkAuthToken({ mobile, secret: signing!, ttlSeconds: SDK_AUTH_TOKEN_TTL_SECONDS });
-    },
+    sdkAuthTokenProvider: sdkAuthTokenProvider(env),
     ...(env.CARD91_TIMEOUT_MS !== undefined && { timeoutMs: env.CARD91_TIMEOUT_MS }),
     retry: base.retry,
     // Module scope in effect (built once per instance): every record of the instance shares it.

@@ -74,7 +74,7 @@ export function mapCourierPayload(json: unknown, settings: CourierSettings, maxE
   const parsed = format.parse(json, { utcOffset: settings.utcOffset });
   if (!parsed.ok) return { kind: 'invalid', issues: parsed.issues };
   if (parsed.scans.length > maxEvents) {
-    return { kind: 'invalid', issues: [{ path: '(root)', message: `at most ${maxEvents} events per request; this one has ${parsed.scans.length}` }] };
+    return { kind: 'invalid', issues: [{ path: '(root)', message: `too many events: at most ${maxEvents} per request, this one has ${parsed.scans.length}` }] };
   }
   const unknown = new Set<string>();
   const events = new Map<string, CourierKitStatusEvent>();

@@ -1,0 +1,116 @@
+import Table from 'cli-table3';
+import { QUEUES, queueName, type QueueKey } from '../../shared/config/resources.js';
+import { maskDeep, maskText } from '../../shared/observability/masking.js';
+import { failureOf, type DeadLetter, type DeadLetterFailure } from './dlq-messages.js';
+import { eventFields, type EventFields } from './event-fields.js';
+import type { OpsTarget } from './target.js';
+
+/** One DLQ message as listed: its failure and event fields, never its body (PII). */
+export type DeadLetterEntry = { queue: QueueKey; messageId: string; groupId?: string; sentAt?: string } & DeadLetterFailure & EventFields;
+
+export interface QueueListing {
+  queue: QueueKey;
+  dlq: string;
+  total: number;
+  /** False when SQS would not hand out every message without consuming some (FIFO groups). */
+  complete: boolean;
+  messages: DeadLetterEntry[];
+}
+
+const entryOf = (queue: QueueKey, message: DeadLetter): DeadLetterEntry => {
+  const failure = failureOf(message);
+  return {
+    queue,
+    messageId: message.messageId,
+    ...(message.groupId !== undefined && { groupId: message.groupId }),
+    ...(message.sentAt !== undefined && { sentAt: message.sentAt }),
+    ...failure,
+    ...(failure.reason !== undefined && { reason: maskText(failure.reason) }),
+    ...eventFields(message.body),
+  };
+};
+
+async function read(target: OpsTarget, queue: QueueKey) {
+  const dlq = queueName(target.prefix, QUEUES[queue], true);
+  return { dlq, listing: await target.deadLetters.list(dlq, await target.queueUrl(queue, true)) };
+}
+
+export async function listDeadLetters(target: OpsTarget, queues: readonly QueueKey[]): Promise<QueueListing[]> {
+  const listings: QueueListing[] = [];
+  for (const queue of queues) {
+    const { dlq, listing } = await read(target, queue);
+    listings.push({ queue, dlq, total: listing.total, complete: listing.complete, messages: listing.messages.map((m) => entryOf(queue, m)) });
+  }
+  return listings;
+}
+
+export interface DeadLetterDetail extends DeadLetterEntry {
+  /** The body with personal data masked (parsed when it is JSON). */
+  body: unknown;
+}
+
+/** DLQ messages whose DLQ id, original message id or event id is `id`. */
+export async function findDeadLetters(target: OpsTarget, queues: readonly QueueKey[], id: string): Promise<DeadLetterDetail[]> {
+  const found: DeadLetterDetail[] = [];
+  for (const queue of queues) {
+    const { listing } = await read(target, queue);
+    for (const message of listing.messages) {
+      const entry = entryOf(queue, message);
+      if (entry.messageId === id || entry.originalMessageId === id || entry.eventId === id) found.push({ ...entry, body: maskedBody(message.body) });
+    }
+  }
+  return found;
+}
+
+function maskedBody(body: string): unknown {
+  try {
+    return maskDeep(JSON.parse(body) as unknown);
+  } catch {
+    return maskText(body);
+  }
+}
+
+export function renderListing(listings: readonly QueueListing[], max: number): string {
+  const parts: string[] = [];
+  for (const listing of listings) {
+    const header = `${QUEUES[listing.queue].name} → ${listing.dlq}: ${listing.total} message${listing.total === 1 ? '' : 's'}`;
+    if (listing.messages.length === 0) {
+      parts.push(header);
+      continue;
+    }
+    const byCode = new Map<string, number>();
+    for (const m of listing.messages) byCode.set(`${m.category ?? '?'}/${m.code ?? '?'}`, (byCode.get(`${m.category ?? '?'}/${m.code ?? '?'}`) ?? 0) + 1);
+    parts.push(`${header} (${[...byCode].map(([code, n]) => `${code} ×${n}`).join(', ')})`);
+    const table = new Table({ head: ['message id', 'category', 'code', 'tries', 'dead-lettered at', 'type', 'tenant', 'entity / kit'], style: { head: [], border: [] } });
+    for (const m of listing.messages.slice(0, max)) {
+      table.push([m.messageId, m.category ?? '', m.code ?? '', m.attempts ?? '', m.time ?? m.sentAt ?? '', m.eventType ?? '(not an event)', m.tenant ?? '', m.subject ?? '']);
+    }
+    parts.push(table.toString());
+    if (listing.messages.length > max) parts.push(`… ${listing.messages.length - max} more (--max, or --json for all)`);
+    if (!listing.complete) parts.push('Note: SQS hands out only the oldest message of each FIFO group without consuming it; the rest of a group shows once its head is redriven.');
+  }
+  return parts.join('\n');
+}
+
+export function renderDetail(details: readonly DeadLetterDetail[]): string {
+  return details
+    .map((d) => {
+      const table = new Table({ style: { head: [], border: [] } });
+      const rows: Array<[string, unknown]> = [
+        ['queue', `${QUEUES[d.queue].name} (DLQ)`],
+        ['DLQ message id', d.messageId],
+        ['original message id', d.originalMessageId],
+        ['category', d.lastCategory ? `${d.category} (last failure: ${d.lastCategory})` : d.category],
+        ['code', d.code],
+        ['reason', d.reason],
+        ['attempts', d.attempts],
+        ['function', d.functionName],
+        ['dead-lettered at', d.time ?? d.sentAt],
+        ['FIFO group', d.groupId],
+        ['event', d.eventId && `${d.eventType} ${d.eventId} (tenant ${d.tenant ?? '?'})`],
+      ];
+      for (const [name, value] of rows) if (value !== undefined && value !== '') table.push({ [name]: String(value) });
+      return `${table.toString()}\nBody (personal data masked):\n${typeof d.body === 'string' ? d.body : JSON.stringify(d.body, null, 2)}`;
+    })
+    .join('\n\n');
+}

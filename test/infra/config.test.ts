@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { loadAppSettings } from '../../infra/config/app-config.js';
+import { assertDcmsBudget, dcmsMaxConcurrency } from '../../infra/config/dcms-concurrency.js';
+import { cdkJson, testApp } from './support.js';
+
+const tenant = (perSecond: number) => ({ rateLimit: { perSecond, burst: perSecond * 2 } });
+
+describe('app settings', () => {
+  it('cdk.json holds valid settings for dev and prod', () => {
+    const settings = loadAppSettings(testApp());
+    expect(Object.keys(settings.stages)).toEqual(['dev', 'prod']);
+    expect(settings.stages.prod.retainData).toBe(true);
+    expect(settings.stages.dev.resourcePrefix).not.toBe(settings.stages.prod.resourcePrefix);
+  });
+
+  it('synth runs offline: no notices, no telemetry, the app through tsx', () => {
+    expect(cdkJson).toMatchObject({ app: 'npx tsx infra/bin/app.ts', notices: false, 'cli-telemetry': false });
+  });
+
+  it('names every problem of a bad context at once', () => {
+    const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { prod: Record<string, unknown> } };
+    context.stages.prod.logLevel = 'LOUD';
+    context.stages.prod.tenants = [];
+    expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.prod\.logLevel: .*; stages\.prod\.tenants: /);
+  });
+});
+
+describe('DCMS maxConcurrency', () => {
+  it('keeps the fleet under the slowest tenant: ⌊min perSecond × share × minLatency / (1000 × callsInFlight)⌋', () => {
+    // 50/s × 0.75 of it, one call in flight taking ≥ 200 ms (5 calls/s per instance) → 7 instances.
+    expect(dcmsMaxConcurrency([tenant(100), tenant(50)], { share: 0.75, callsInFlight: 1 }, 200)).toBe(7);
+    expect(dcmsMaxConcurrency([tenant(500)], { share: 1, callsInFlight: 1 }, 100)).toBe(50);
+  });
+
+  it('stays within what Lambda accepts (2 to 1000)', () => {
+    expect(dcmsMaxConcurrency([tenant(50)], { share: 0.25, callsInFlight: 4 }, 200)).toBe(2);
+    expect(dcmsMaxConcurrency([tenant(100_000)], { share: 1, callsInFlight: 1 }, 1_000)).toBe(1_000);
+  });
+
+  it('refuses shares that promise more than a tenant’s limit', () => {
+    expect(() => dcmsMaxConcurrency([tenant(50)], { share: 1.5, callsInFlight: 1 }, 200)).toThrow(/share/);
+    expect(() => assertDcmsBudget([{ share: 0.75, callsInFlight: 1 }, { share: 0.5, callsInFlight: 4 }])).toThrow(/sum to 1.25/);
+    expect(() => assertDcmsBudget([{ share: 0.75, callsInFlight: 1 }, { share: 0.25, callsInFlight: 4 }])).not.toThrow();
+  });
+});

@@ -1,0 +1,328 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { dcmsMaxConcurrency } from '../../infra/config/dcms-concurrency.js';
+import { QUEUES, TABLES, queueName, tableName, visibilityTimeoutSeconds } from '../../shared/config/resources.js';
+import { deliveryStatus } from '../../shared/contracts/courier-kit-status.js';
+import { getAtt, logicalIdOf, permissionsOf, ref, synthStage } from './support.js';
+
+const dev = synthStage('dev');
+const prod = synthStage('prod');
+const { template, settings } = dev;
+const prefix = settings.resourcePrefix;
+const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0]!;
+const queueId = (key: keyof typeof QUEUES, dlq = false) => logicalIdOf(template, 'AWS::SQS::Queue', 'QueueName', queueName(prefix, QUEUES[key], dlq));
+const tableId = (key: keyof typeof TABLES) => logicalIdOf(template, 'AWS::DynamoDB::Table', 'TableName', tableName(prefix, TABLES[key]));
+const secretId = (name: string) => logicalIdOf(template, 'AWS::SecretsManager::Secret', 'Name', `${prefix}/${name}`);
+const fnName = (service: string) => `${prefix}-${service}`;
+
+describe('queues, from the shared description', () => {
+  it.each(Object.keys(QUEUES) as (keyof typeof QUEUES)[])('%s: DLQ with redrive, retention, redrive-allow, KMS', (key) => {
+    const description = QUEUES[key];
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: queueName(prefix, description),
+      VisibilityTimeout: visibilityTimeoutSeconds(description),
+      RedrivePolicy: { deadLetterTargetArn: getAtt(queueId(key, true)), maxReceiveCount: description.maxReceiveCount },
+      KmsMasterKeyId: getAtt(keyId),
+      ...(description.fifo ? { FifoQueue: true } : { FifoQueue: Match.absent() }),
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: queueName(prefix, description, true),
+      MessageRetentionPeriod: description.dlqRetentionDays * 86_400,
+      RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`:${queueName(prefix, description)}`])] })] },
+      KmsMasterKeyId: getAtt(keyId),
+    });
+  });
+
+  it('core banking is a high-throughput FIFO queue', () => {
+    expect(QUEUES.coreBanking.fifo && QUEUES.coreBanking.highThroughputFifo).toBe(true);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: queueName(prefix, QUEUES.coreBanking),
+      FifoQueue: true,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+    });
+  });
+
+  it('visibility timeout is six times the function timeout', () => {
+    for (const [key, description] of Object.entries(QUEUES)) {
+      const fn = template.toJSON().Resources[logicalIdOf(template, 'AWS::SQS::Queue', 'QueueName', queueName(prefix, description))];
+      expect(fn.Properties.VisibilityTimeout, key).toBe(description.functionTimeoutSeconds * 6);
+    }
+  });
+
+  it('every queue refuses plain HTTP', () => {
+    const policies = template.findResources('AWS::SQS::QueuePolicy');
+    expect(Object.keys(policies)).toHaveLength(Object.keys(QUEUES).length * 2);
+    template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('workers', () => {
+  const workers = [
+    { service: 'core-banking-events', queue: 'coreBanking', load: { share: 0.75, callsInFlight: 1 } },
+    { service: 'courier-events', queue: 'courier', load: { share: 0.25, callsInFlight: deliveryStatus.options.length } },
+  ] as const;
+
+  it.each(workers)('$service: batch settings from the description, partial batch responses, maxConcurrency from the DCMS limits', ({ service, queue, load }) => {
+    const description = QUEUES[queue];
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(queueId(queue)),
+      FunctionName: ref(logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionName', fnName(service))),
+      BatchSize: description.batchSize,
+      MaximumBatchingWindowInSeconds: description.fifo ? Match.absent() : description.batchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: dcmsMaxConcurrency(settings.tenants, load, settings.dcms.minLatencyMs) },
+    });
+  });
+
+  it('the FIFO worker has no batching window (Lambda refuses one)', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: getAtt(queueId('coreBanking')), MaximumBatchingWindowInSeconds: Match.absent() });
+  });
+
+  it.each(workers)('$service: Node.js 24 on arm64, timeout and environment from the description, names not values', ({ service, queue }) => {
+    const description = QUEUES[queue];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: fnName(service),
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: description.functionTimeoutSeconds,
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: service,
+          POWERTOOLS_METRICS_NAMESPACE: 'CardIssuance',
+          POWERTOOLS_LOG_LEVEL: settings.logLevel,
+          POWERTOOLS_LOGGER_SAMPLE_RATE: String(settings.loggerSampleRate),
+          NODE_OPTIONS: '--enable-source-maps',
+          QUEUE_URL: ref(queueId(queue)),
+          DLQ_URL: ref(queueId(queue, true)),
+          QUEUE_FIFO: String(description.fifo),
+          MAX_RECEIVE_COUNT: String(description.maxReceiveCount),
+          IDEMPOTENCY_TABLE: ref(tableId('idempotency')),
+          STATE_TABLE: ref(tableId('integrationState')),
+          TENANTS_PARAMETER: Match.anyValue(),
+          DCMS_BASE_URL: settings.dcms.baseUrl,
+          DCMS_CREDENTIALS_SECRET: ref(secretId('dcms-credentials')),
+        },
+      },
+    });
+  });
+
+  it('the tenants document in SSM is the configured one', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: `/${prefix}/tenants`, Type: 'String', Value: JSON.stringify(settings.tenants) });
+  });
+});
+
+describe('least privilege', () => {
+  const key = [getAtt(keyId)];
+  const idempotency = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+  const consume = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+
+  const parameterArn = (name: string) => ({
+    'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':ssm:', ref('AWS::Region'), ':', ref('AWS::AccountId'), ':parameter', ref(logicalIdOf(template, 'AWS::SSM::Parameter', 'Name', name))]],
+  });
+  const tenants = [parameterArn(`/${prefix}/tenants`)];
+
+  /** The function may do exactly this: each action on exactly these resources. */
+  function expectExactly(service: string, expected: Record<string, unknown[]>): void {
+    const logGroup = [getAtt(logicalIdOf(template, 'AWS::Logs::LogGroup', 'LogGroupName', `/aws/lambda/${fnName(service)}`))];
+    const normalize = (permissions: Record<string, unknown[]>) =>
+      Object.fromEntries(Object.entries(permissions).map(([action, resources]) => [action, [...new Set(resources.map((r) => JSON.stringify(r)))].sort()]));
+    expect(normalize(Object.fromEntries(permissionsOf(template, fnName(service))))).toEqual(
+      normalize({ 'logs:CreateLogStream': logGroup, 'logs:PutLogEvents': logGroup, 'xray:PutTraceSegments': ['*'], 'xray:PutTelemetryRecords': ['*'], ...expected }),
+    );
+  }
+
+  it('core-banking-events: its queue, its DLQ, idempotency, the kit ledger (update), tenants, DCMS credentials', () => {
+    expectExactly('core-banking-events', {
+      ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId('coreBanking'))]])),
+      'sqs:SendMessage': [getAtt(queueId('coreBanking', true))],
+      ...Object.fromEntries(idempotency.map((a) => [a, [getAtt(tableId('idempotency'))]])),
+      'dynamodb:UpdateItem': [getAtt(tableId('idempotency')), getAtt(tableId('integrationState'))],
+      'ssm:GetParameter': tenants,
+      'secretsmanager:GetSecretValue': [ref(secretId('dcms-credentials'))],
+      'kms:Decrypt': key,
+      'kms:GenerateDataKey': key,
+    });
+  });
+
+  it('courier-events: its queue, its DLQ, idempotency, the kit ledger (read, update, history), tenants, DCMS credentials', () => {
+    const state = [getAtt(tableId('integrationState'))];
+    expectExactly('courier-events', {
+      ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId('courier'))]])),
+      'sqs:SendMessage': [getAtt(queueId('courier', true))],
+      'dynamodb:GetItem': [getAtt(tableId('idempotency'))],
+      'dynamodb:DeleteItem': [getAtt(tableId('idempotency'))],
+      'dynamodb:PutItem': [getAtt(tableId('idempotency')), ...state],
+      'dynamodb:UpdateItem': [getAtt(tableId('idempotency')), ...state],
+      'dynamodb:BatchGetItem': state,
+      'ssm:GetParameter': tenants,
+      'secretsmanager:GetSecretValue': [ref(secretId('dcms-credentials'))],
+      'kms:Decrypt': key,
+      'kms:GenerateDataKey': key,
+    });
+  });
+
+  it('courier-webhook: sends to the courier queue, the replay table, the couriers document, the courier keys', () => {
+    const replay = [getAtt(tableId('webhookReplay'))];
+    expectExactly('courier-webhook', {
+      'sqs:SendMessage': [getAtt(queueId('courier'))],
+      'dynamodb:PutItem': replay,
+      'dynamodb:UpdateItem': replay,
+      'dynamodb:DeleteItem': replay,
+      'ssm:GetParameter': [parameterArn(`/${prefix}/couriers`)],
+      'secretsmanager:GetSecretValue': settings.couriers.map((c) => ref(secretId(`couriers/${c.courier}`))),
+      'kms:Decrypt': key,
+      'kms:GenerateDataKey': key,
+    });
+  });
+
+  it('card91-auth-webhook: its signing secret, nothing else', () => {
+    expectExactly('card91-auth-webhook', {
+      'secretsmanager:GetSecretValue': [ref(secretId('card91-sdk-auth-signing'))],
+      'kms:Decrypt': key,
+    });
+  });
+
+  it('no workload policy has a wildcard action, and `*` resources are X-Ray only', () => {
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        const actions = [statement.Action].flat();
+        expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+        if (statement.Resource === '*') expect(actions.every((a) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+    expect(Object.keys(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } }))).toEqual([]);
+  });
+});
+
+describe('tables, from the shared description', () => {
+  it.each(Object.keys(TABLES) as (keyof typeof TABLES)[])('%s: keys, TTL, on-demand, PITR, customer key', (key) => {
+    const description = TABLES[key];
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: tableName(prefix, description),
+      KeySchema: [{ AttributeName: description.partitionKey, KeyType: 'HASH' }, ...('sortKey' in description ? [{ AttributeName: description.sortKey, KeyType: 'RANGE' }] : [])],
+      TimeToLiveSpecification: { AttributeName: description.ttlAttribute, Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: getAtt(keyId) },
+    });
+  });
+
+  it('idempotency records expire on the attribute Powertools writes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: tableName(prefix, TABLES.idempotency), TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true } });
+  });
+
+  it('prod tables are protected and retained; dev ones are not', () => {
+    prod.template.allResourcesProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+    expect(Object.values(prod.template.findResources('AWS::DynamoDB::Table')).map((t) => t.DeletionPolicy)).toEqual(['Retain', 'Retain', 'Retain']);
+    template.allResourcesProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+    expect(Object.values(template.findResources('AWS::DynamoDB::Table')).map((t) => t.DeletionPolicy)).toEqual(['Delete', 'Delete', 'Delete']);
+  });
+});
+
+describe('encryption', () => {
+  it('one customer key with rotation, used by secrets, logs and the alarm topic', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.allResourcesProperties('AWS::SecretsManager::Secret', { KmsKeyId: getAtt(keyId) });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: getAtt(keyId) });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: getAtt(keyId) });
+  });
+
+  it('the key lets CloudWatch alarms publish to the encrypted topic', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+    });
+  });
+
+  it('courier HMAC keys are generated by Secrets Manager in the shape the webhook reads', () => {
+    for (const { courier } of settings.couriers) {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: `${prefix}/couriers/${courier}`,
+        GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'current', PasswordLength: 64 },
+      });
+    }
+  });
+});
+
+describe('webhook API', () => {
+  it.each([
+    ['POST /couriers/{courier}/events', 'courier-webhook'],
+    ['POST /card91/auth', 'card91-auth-webhook'],
+  ] as const)('%s goes to %s (payload 2.0)', (routeKey, service) => {
+    const resources = template.toJSON().Resources;
+    const route = resources[logicalIdOf(template, 'AWS::ApiGatewayV2::Route', 'RouteKey', routeKey)];
+    // Target: integrations/<integration id>
+    const integrationId = (route.Properties.Target['Fn::Join'][1] as unknown[]).find((p): p is { Ref: string } => typeof p === 'object' && p !== null && 'Ref' in p)!.Ref;
+    expect(resources[integrationId].Properties).toMatchObject({
+      IntegrationUri: getAtt(logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionName', fnName(service))),
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('throttles the stage and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: settings.webhooks.rateLimit, ThrottlingBurstLimit: settings.webhooks.burstLimit },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"status":"\\$context.status"') },
+    });
+  });
+});
+
+describe('monitoring', () => {
+  const topic = ref(Object.keys(template.findResources('AWS::SNS::Topic'))[0]!);
+
+  it('every alarm notifies the topic, on alarm and on recovery', () => {
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] });
+  });
+
+  it.each(['core-banking-events', 'courier-events'])('%s: any DLQ message, oldest message past the retry ladder, errors, throttles, DCMS error rate', (service) => {
+    const queue = service === 'core-banking-events' ? QUEUES.coreBanking : QUEUES.courier;
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${prefix}-${service}-dlq-not-empty`,
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId(service === 'core-banking-events' ? 'coreBanking' : 'courier', true), 'QueueName') }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${prefix}-${service}-oldest-message`,
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: queue.maxReceiveCount * visibilityTimeoutSeconds(queue),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-errors`, MetricName: 'Errors', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-throttles`, MetricName: 'Throttles', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${prefix}-${service}-dcms-error-rate`,
+      Threshold: 10,
+      EvaluationPeriods: 2,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('^IF\\(.* >= 20, 100 \\* FILL\\(errors, 0\\) / '), ReturnData: true }),
+        Match.objectLike({
+          Id: 'errors',
+          Expression: `SELECT SUM(DcmsCalls) FROM SCHEMA("CardIssuance", endpoint, outcome, service) WHERE service = '${service}' AND outcome != '200'`,
+          ReturnData: false,
+        }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'CardIssuance', MetricName: 'DcmsCalls', Dimensions: Match.arrayWith([{ Name: 'outcome', Value: '200' }, { Name: 'service', Value: service }]) },
+          }),
+        }),
+      ]),
+    });
+  });
+
+  it.each(['card91-auth-webhook', 'courier-webhook'])('%s: errors and throttles', (service) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-errors`, MetricName: 'Errors' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-throttles`, MetricName: 'Throttles' });
+  });
+
+  it('one dashboard with the flows’ key figures', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const figure of ['EventsProcessed', 'DcmsCalls', 'DcmsLatency', 'ApproximateAgeOfOldestMessage', 'Invocations']) expect(body).toContain(figure);
+  });
+});

@@ -1,0 +1,333 @@
+/**
+ * The card-controls worker end to end on the local stack: fauxqs feeding the handler the way the
+ * Lambda event source does, DynamoDB Local for idempotency, the Card91 sandbox over real HTTP and
+ * our auth-URL webhook answering its login checks.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message } from '@aws-sdk/client-sqs';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createCardControlsHandler } from '../../functions/card-controls/app.js';
+import { SqsPoller } from '../../local/event-source/sqs-poller.js';
+import { localCard91WorkerEnv } from '../../local/worker-env.js';
+import type { ScriptedFault } from '../../sandbox/card91/index.js';
+import { QUEUES } from '../../shared/config/resources.js';
+import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
+import type { OutcomeReport } from '../../shared/observability/telemetry.js';
+import { createCard91WorkerRuntime } from '../../shared/worker/card91-runtime.js';
+import { localAws } from '../support/local-aws.js';
+import { TEST_TENANTS } from '../support/worker-harness.js';
+import { ASHA, ORG_ID, ROHAN, startCard91Stack, type Card91Stack } from './card91-harness.js';
+
+function cardControl(data: Record<string, unknown>, tenant = 'ACME_BANK') {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'urn:acme-bank:channels',
+    type: 'bank.card.control.requested.v1',
+    time: new Date().toISOString(),
+    tenant,
+    datacontenttype: 'application/json',
+    data: { mobile: ASHA.mobile, cardId: ASHA.activeCard, ...data },
+  };
+}
+
+interface Harness {
+  card91: Card91Stack;
+  outcomes: OutcomeReport[];
+  send(bodies: Array<string | object>): Promise<void>;
+  drain(timeoutMs?: number): Promise<void>;
+  deadLetters(): Promise<Message[]>;
+  /** Calls the sandbox answered per outcome for one client method (`setCardLock`, `blockCard`, …). */
+  calls(method: string): Record<string, number>;
+  close(): Promise<void>;
+}
+
+async function startHarness(): Promise<Harness> {
+  process.env.AWS_ENDPOINT_URL_SQS = inject('sqsEndpoint');
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = inject('dynamoEndpoint');
+  const aws = await localAws({ visibilityTimeoutSeconds: 1 });
+  const card91 = await startCard91Stack();
+  const outcomes: OutcomeReport[] = [];
+  const serviceName = 'card-controls';
+  const env = localCard91WorkerEnv({
+    resources: aws.resources,
+    serviceName,
+    card91BaseUrl: card91.sandbox.url,
+    card91OrgId: ORG_ID,
+    sdkAuthSecretsJson: JSON.stringify([card91.signing.secret]),
+    tenantsJson: TEST_TENANTS,
+    fast: true,
+  });
+  const runtime = createCard91WorkerRuntime(env, { observer: (report) => outcomes.push(report) });
+  const { url: queueUrl, arn: queueArn, dlqUrl } = aws.resources.queues.cardControls;
+  const poller = new SqsPoller({
+    sqs: aws.sqs,
+    queueUrl,
+    queueArn,
+    handler: createCardControlsHandler(runtime),
+    functionName: serviceName,
+    functionTimeoutSeconds: 20,
+    batchSize: QUEUES.cardControls.batchSize,
+    batchingWindowSeconds: 0.2,
+  });
+  const remaining = async () => {
+    const { Attributes = {} } = await aws.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    );
+    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+  };
+
+  return {
+    card91,
+    outcomes,
+    async send(bodies) {
+      await aws.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: typeof body === 'string' ? body : JSON.stringify(body) })),
+        }),
+      );
+    },
+    async drain(timeoutMs = 20_000) {
+      poller.start();
+      const until = Date.now() + timeoutMs;
+      let quietSince: number | undefined;
+      while (Date.now() < until) {
+        const idle = (await remaining()) === 0 && !poller.busy;
+        quietSince = idle ? (quietSince ?? Date.now()) : undefined;
+        if (quietSince !== undefined && Date.now() - quietSince > 300) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`queue not drained within ${timeoutMs} ms`);
+    },
+    async deadLetters() {
+      const all: Message[] = [];
+      for (;;) {
+        const { Messages } = await aws.sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30, MessageAttributeNames: ['All'] }),
+        );
+        if (!Messages?.length) return all;
+        all.push(...Messages);
+      }
+    },
+    calls: (method) => card91.sandbox.stats().calls[method] ?? {},
+    async close() {
+      await poller.stop();
+      await card91.close();
+    },
+  };
+}
+
+const attribute = (message: Message, name: string) => message.MessageAttributes?.[name]?.StringValue;
+const outcomesOf = (harness: Harness) => harness.outcomes.map((report) => report.outcome);
+
+describe('card-controls worker', () => {
+  let harness: Harness;
+  afterEach(async () => harness?.close());
+
+  it('blocks a card with its reason', async () => {
+    harness = await startHarness();
+    await harness.send([cardControl({ action: 'BLOCK', reason: 'STOLEN' })]);
+    await harness.drain();
+    expect(harness.card91.sandbox.card(ASHA.activeCard)).toMatchObject({ state: 'BLOCKED', blockedReason: 'STOLEN' });
+    expect(harness.calls('blockCard')).toEqual({ '200': 1 });
+    expect(outcomesOf(harness)).toEqual(['succeeded']);
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+
+  it('freezes, then unfreezes a card', async () => {
+    harness = await startHarness();
+    await harness.send([cardControl({ action: 'FREEZE' })]);
+    await harness.drain();
+    expect(harness.card91.sandbox.card(ASHA.activeCard)?.state).toBe('LOCKED');
+
+    await harness.send([cardControl({ action: 'UNFREEZE' })]);
+    await harness.drain();
+    expect(harness.card91.sandbox.card(ASHA.activeCard)?.state).toBe('ACTIVE');
+    expect(harness.calls('setCardLock')).toEqual({ '200': 2 });
+    expect(outcomesOf(harness)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('sets limits, completing the fields the event leaves out from the card settings', async () => {
+    harness = await startHarness();
+    await harness.send([cardControl({ action: 'SET_LIMITS', limits: [{ currency: 'AED', perAtmTxnLimit: '80', isAtmLimitEnabled: true }] })]);
+    await harness.drain();
+    const aed = harness.card91.sandbox.card(ASHA.activeCard)?.limits.find((line) => line.currency === 'AED');
+    expect(aed).toMatchObject({ perAtmTxnLimit: '80', isAtmLimitEnabled: true, perPosTxnLimit: '50000', isPosLimitEnabled: true, perOnlineTxnLimit: '0' });
+    expect(harness.calls('setCardSettings')).toEqual({ '200': 1 });
+    expect(outcomesOf(harness)).toEqual(['succeeded']);
+  });
+
+  it('applies the same event delivered twice once: one Card91 write, then a duplicate', async () => {
+    harness = await startHarness();
+    const freeze = cardControl({ action: 'FREEZE' });
+    await harness.send([freeze, freeze]);
+    await harness.drain();
+    expect(harness.calls('setCardLock')).toEqual({ '200': 1 });
+    expect(outcomesOf(harness).sort()).toEqual(['duplicate', 'succeeded']);
+  });
+
+  it('does not write limits that are already in effect', async () => {
+    harness = await startHarness();
+    await harness.send([cardControl({ action: 'SET_LIMITS', limits: [{ currency: 'AED', perPosTxnLimit: 50000.0, isPosLimitEnabled: true }] })]);
+    await harness.drain();
+    expect(harness.calls('setCardSettings')).toEqual({});
+    expect(outcomesOf(harness)).toEqual(['reconciled']);
+  });
+});
+
+describe('card-controls worker, refusals', () => {
+  let harness: Harness;
+  afterEach(async () => harness?.close());
+
+  const deadLetterOf = async (event: object) => {
+    harness = await startHarness();
+    await harness.send([event]);
+    await harness.drain();
+    const dead = await harness.deadLetters();
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.Body).toBe(JSON.stringify(event));
+    return dead[0]!;
+  };
+
+  it('dead-letters unfreezing a blocked card at once, as CARD_BLOCKED', async () => {
+    const dead = await deadLetterOf(cardControl({ action: 'UNFREEZE', cardId: ASHA.blockedCard }));
+    expect(attribute(dead, DLQ_ATTRIBUTES.category)).toBe('Permanent');
+    expect(attribute(dead, DLQ_ATTRIBUTES.code)).toBe('CARD_BLOCKED');
+    expect(attribute(dead, DLQ_ATTRIBUTES.message)).toContain('permanently blocked');
+    expect(attribute(dead, DLQ_ATTRIBUTES.attempts)).toBe('1');
+    expect(harness.calls('setCardLock')).toEqual({ '400': 1 });
+    expect(harness.card91.sandbox.card(ASHA.blockedCard)?.state).toBe('BLOCKED');
+  });
+
+  it('dead-letters a limit above the card ceiling without writing, as LIMIT_ABOVE_CEILING', async () => {
+    const dead = await deadLetterOf(cardControl({ action: 'SET_LIMITS', limits: [{ currency: 'AED', perAtmTxnLimit: '120' }] }));
+    expect(attribute(dead, DLQ_ATTRIBUTES.code)).toBe('LIMIT_ABOVE_CEILING');
+    expect(attribute(dead, DLQ_ATTRIBUTES.message)).toContain('perAtmTxnLimit 120');
+    expect(harness.calls('setCardSettings')).toEqual({});
+  });
+
+  it('dead-letters limits for a currency the card does not carry, as CURRENCY_NOT_ENABLED', async () => {
+    const dead = await deadLetterOf(cardControl({ action: 'SET_LIMITS', limits: [{ currency: 'GBP', perAtmTxnLimit: '10' }] }));
+    expect(attribute(dead, DLQ_ATTRIBUTES.code)).toBe('CURRENCY_NOT_ENABLED');
+  });
+
+  it.each([
+    ['an unknown card (Card91 404)', 'CID000000000000000ID00000000'],
+    ["another customer's card (Card91 403)", ROHAN.card],
+  ])('dead-letters a state change of %s, as CARD_NOT_FOUND', async (_case, cardId) => {
+    const dead = await deadLetterOf(cardControl({ action: 'FREEZE', cardId }));
+    expect(attribute(dead, DLQ_ATTRIBUTES.code)).toBe('CARD_NOT_FOUND');
+    expect(attribute(dead, DLQ_ATTRIBUTES.category)).toBe('Permanent');
+  });
+
+  it('dead-letters limits of an unknown card, as CARD_NOT_FOUND', async () => {
+    const dead = await deadLetterOf(cardControl({ action: 'SET_LIMITS', cardId: 'CID000000000000000ID00000000', limits: [{ currency: 'AED', perAtmTxnLimit: '10' }] }));
+    expect(attribute(dead, DLQ_ATTRIBUTES.code)).toBe('CARD_NOT_FOUND');
+  });
+
+  it('dead-letters invalid events with SCHEMA and the offending field', async () => {
+    const dead = await deadLetterOf(cardControl({ action: 'BLOCK' }));
+    expect(attribute(dead, DLQ_ATTRIBUTES.category)).toBe('InvalidEvent');
+    expect(attribute(dead, DLQ_ATTRIBUTES.code)).toBe('SCHEMA');
+    expect(attribute(dead, DLQ_ATTRIBUTES.message)).toContain('reason');
+    expect(harness.card91.sandbox.stats().calls).toEqual({});
+  });
+
+  it('treats blocking an already blocked card as done', async () => {
+    harness = await startHarness();
+    await harness.send([cardControl({ action: 'BLOCK', reason: 'LOST', cardId: ASHA.blockedCard })]);
+    await harness.drain();
+    expect(outcomesOf(harness)).toEqual(['reconciled']);
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+});
+
+describe('card-controls worker, lost answers and outages', () => {
+  let harness: Harness;
+  afterEach(async () => harness?.close());
+
+  it.each([
+    ['FREEZE', 'setCardLock', 'commitThenFail', 'LOCKED'],
+    ['BLOCK', 'blockCard', 'commitThenDrop', 'BLOCKED'],
+  ] as const)('reconciles a %s whose answer was lost (%s, %s) by reading the card, without a second write', async (action, method, fault, state) => {
+    harness = await startHarness();
+    harness.card91.sandbox.setFaults({ script: [{ path: method, fault, times: 1 }] });
+    await harness.send([cardControl({ action, reason: 'LOST' })]);
+    await harness.drain();
+    expect(harness.card91.sandbox.card(ASHA.activeCard)?.state).toBe(state);
+    expect(harness.calls(method)).toEqual({ [`fault:${fault}`]: 1 });
+    expect(harness.calls('getCustomerDetail')['200']).toBeGreaterThanOrEqual(1);
+    expect(outcomesOf(harness)).toEqual(['reconciled']);
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+
+  it('sends again when the lost write is not found on the card (a hung request that never reached it)', async () => {
+    harness = await startHarness();
+    harness.card91.sandbox.setFaults({ script: [{ path: 'setCardLock', fault: 'hang', times: 1 }] });
+    await harness.send([cardControl({ action: 'FREEZE' })]);
+    await harness.drain();
+    expect(harness.calls('setCardLock')).toEqual({ 'fault:hang': 1, '200': 1 });
+    expect(harness.card91.sandbox.card(ASHA.activeCard)?.state).toBe('LOCKED');
+    expect(outcomesOf(harness)).toEqual(['succeeded']);
+  });
+
+  it('reconciles a limits change whose answer was lost by re-reading the settings', async () => {
+    harness = await startHarness();
+    harness.card91.sandbox.setFaults({ script: [{ path: 'setCardSettings', fault: 'commitThenFail', times: 1 }] });
+    await harness.send([cardControl({ action: 'SET_LIMITS', limits: [{ currency: 'USD', perOnlineTxnLimit: '750.5' }] })]);
+    await harness.drain();
+    expect(harness.calls('setCardSettings')).toEqual({ 'fault:commitThenFail': 1 });
+    expect(harness.calls('getCardSettings')).toEqual({ '200': 2 });
+    expect(outcomesOf(harness)).toEqual(['reconciled']);
+  });
+
+  it('retries a 5xx burst within the call, then through SQS, and applies the control once', async () => {
+    harness = await startHarness();
+    // 503 proves a write was not processed, so the client retries it (3 retries); the 4th failure goes back to SQS.
+    const burst: ScriptedFault = { path: 'setCardLock', fault: 'error', status: 503, times: 4 };
+    harness.card91.sandbox.setFaults({ script: [burst] });
+    await harness.send([cardControl({ action: 'FREEZE' })]);
+    await harness.drain();
+    expect(harness.calls('setCardLock')).toEqual({ 'fault:error': 4, '200': 1 });
+    expect(harness.card91.sandbox.card(ASHA.activeCard)?.state).toBe('LOCKED');
+    expect(outcomesOf(harness)).toEqual(['retried', 'succeeded']);
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+});
+
+describe('card-controls worker logs', () => {
+  it('never carry the customer mobile unmasked, on success and failure paths', async () => {
+    const lines: string[] = [];
+    const streams = [process.stdout, process.stderr];
+    const writes = streams.map((stream) => stream.write.bind(stream));
+    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+    streams.forEach((stream, i) => {
+      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        lines.push(String(chunk));
+        return writes[i]!(chunk as never, ...(rest as []));
+      }) as typeof stream.write;
+    });
+    const harness = await startHarness();
+    try {
+      harness.card91.sandbox.setFaults({ script: [{ path: 'setCardLock', fault: 'commitThenFail', times: 1 }] });
+      await harness.send([
+        cardControl({ action: 'FREEZE' }),
+        cardControl({ action: 'UNFREEZE', cardId: ASHA.blockedCard }),
+        cardControl({ action: 'BLOCK' }),
+      ]);
+      await harness.drain();
+    } finally {
+      await harness.close();
+      delete process.env.POWERTOOLS_LOG_LEVEL;
+      streams.forEach((stream, i) => (stream.write = writes[i]!));
+    }
+    const logs = lines.join('');
+    expect(logs).toContain('event received');
+    expect(logs).toContain('event processed');
+    expect(logs).toContain('event not processed');
+    expect(logs).toContain('Card91 call');
+    expect(logs).not.toContain(ASHA.mobile);
+    expect(logs).not.toContain(ASHA.mobile.slice(2));
+  });
+});
