@@ -2,21 +2,17 @@ import { SANDBOX_ORG_ID } from '../sandbox/card91/seed-data.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
 import type { LocalResources } from './emulators.js';
 
-export interface LocalWorkerEnvOptions {
+/** What every local queue worker shares: its queue, DLQ, idempotency table, tenants, fast retries. */
+interface QueueWorkerEnvOptions {
   resources: LocalResources;
   queue: QueueKey;
   serviceName: string;
-  dcmsBaseUrl: string;
   tenantsJson: string;
   /** Short retry backoff and visibility growth, so a local run drains in seconds. */
   fast?: boolean;
 }
 
-/**
- * The environment a deployed worker gets from the CDK stack, pointed at the local resources.
- * Local runs inline the tenants document instead of reading SSM; everything else is the same.
- */
-export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEnv {
+function localQueueWorkerEnv(options: QueueWorkerEnvOptions): NodeJS.ProcessEnv {
   const queue = options.resources.queues[options.queue];
   const description = QUEUES[options.queue];
   return {
@@ -28,17 +24,34 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
     QUEUE_FIFO: String(description.fifo),
     MAX_RECEIVE_COUNT: String(description.maxReceiveCount),
     IDEMPOTENCY_TABLE: options.resources.tables.idempotency,
-    STATE_TABLE: options.resources.tables.integrationState,
     TENANTS_JSON: options.tenantsJson,
-    DCMS_BASE_URL: options.dcmsBaseUrl,
     ...(options.fast && {
       RETRY_BASE_DELAY_MS: '20',
       RETRY_MAX_DELAY_MS: '200',
       VISIBILITY_BASE_SECONDS: '1',
       VISIBILITY_MAX_SECONDS: '2',
       DEADLINE_MARGIN_MS: '500',
-      DCMS_TIMEOUT_MS: '2000',
     }),
+  };
+}
+
+/** Calls to the platforms time out quickly in fast local runs. */
+const FAST_PLATFORM_TIMEOUT_MS = '2000';
+
+export interface LocalWorkerEnvOptions extends QueueWorkerEnvOptions {
+  dcmsBaseUrl: string;
+}
+
+/**
+ * The environment a deployed DCMS worker gets from the CDK stack, pointed at the local resources.
+ * Local runs inline the tenants document instead of reading SSM; everything else is the same.
+ */
+export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEnv {
+  return {
+    ...localQueueWorkerEnv(options),
+    STATE_TABLE: options.resources.tables.integrationState,
+    DCMS_BASE_URL: options.dcmsBaseUrl,
+    ...(options.fast && { DCMS_TIMEOUT_MS: FAST_PLATFORM_TIMEOUT_MS }),
   };
 }
 
@@ -48,19 +61,14 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
  */
 export const LOCAL_CARD91_SDK_AUTH_SECRETS = [{ kid: 'local', secret: 'local-only-card91-sdk-auth-secret-0123456789' }] as const;
 
-export interface LocalCard91WorkerEnvOptions {
-  resources: LocalResources;
+export interface LocalCard91WorkerEnvOptions extends Omit<QueueWorkerEnvOptions, 'queue'> {
   /** The card-controls queue unless told otherwise. */
   queue?: QueueKey;
-  serviceName: string;
   card91BaseUrl: string;
   /** Default: the Card91 sandbox's own org id. */
   card91OrgId?: string;
   /** `[{"kid", "secret"}]` as JSON, as the auth webhook verifies them; default LOCAL_CARD91_SDK_AUTH_SECRETS. */
   sdkAuthSecretsJson?: string;
-  tenantsJson: string;
-  /** Short retry backoff and visibility growth, so a local run drains in seconds. */
-  fast?: boolean;
 }
 
 /**
@@ -69,29 +77,11 @@ export interface LocalCard91WorkerEnvOptions {
  * secrets instead of reading SSM and Secrets Manager; everything else is the same.
  */
 export function localCard91WorkerEnv(options: LocalCard91WorkerEnvOptions): NodeJS.ProcessEnv {
-  const key = options.queue ?? 'cardControls';
-  const queue = options.resources.queues[key];
-  const description = QUEUES[key];
   return {
-    ...process.env,
-    POWERTOOLS_SERVICE_NAME: options.serviceName,
-    AWS_LAMBDA_FUNCTION_NAME: options.serviceName,
-    QUEUE_URL: queue.url,
-    DLQ_URL: queue.dlqUrl,
-    QUEUE_FIFO: String(description.fifo),
-    MAX_RECEIVE_COUNT: String(description.maxReceiveCount),
-    IDEMPOTENCY_TABLE: options.resources.tables.idempotency,
-    TENANTS_JSON: options.tenantsJson,
+    ...localQueueWorkerEnv({ ...options, queue: options.queue ?? 'cardControls' }),
     CARD91_BASE_URL: options.card91BaseUrl,
     CARD91_ORG_ID: options.card91OrgId ?? SANDBOX_ORG_ID,
     CARD91_SDK_AUTH_SECRETS_JSON: options.sdkAuthSecretsJson ?? JSON.stringify(LOCAL_CARD91_SDK_AUTH_SECRETS),
-    ...(options.fast && {
-      RETRY_BASE_DELAY_MS: '20',
-      RETRY_MAX_DELAY_MS: '200',
-      VISIBILITY_BASE_SECONDS: '1',
-      VISIBILITY_MAX_SECONDS: '2',
-      DEADLINE_MARGIN_MS: '500',
-      CARD91_TIMEOUT_MS: '2000',
-    }),
+    ...(options.fast && { CARD91_TIMEOUT_MS: FAST_PLATFORM_TIMEOUT_MS }),
   };
 }

@@ -23,7 +23,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { mintBusinessJwt } from '../../shared/card91/business-jwt.js';
-import type { SdkAuthSecret } from '../../shared/card91/sdk-auth-token.js';
+import { sdkAuthSecretsProvider } from '../../shared/card91/sdk-auth-secrets.js';
 import { createTelemetry } from '../../shared/observability/telemetry.js';
 import { createAuthWebhookHandler, type AuthWebhookOutcome } from './auth-webhook.js';
 
@@ -33,27 +33,13 @@ export type { AuthWebhookDependencies, AuthWebhookHandler, AuthWebhookOutcome } 
 /** Long enough to spare Secrets Manager, short enough that a rotation reaches every instance within minutes. */
 const SECRET_CACHE_SECONDS = 300;
 
-const sdkAuthSecretsSchema = z.array(z.object({ kid: z.string().min(1), secret: z.string().min(32) })).min(1);
 const businessCredentialsSchema = z.object({ apiKey: z.string().min(1), apiSecret: z.string().min(1) });
 
-async function readJsonSecret<T>(secretId: string, schema: z.ZodType<T>): Promise<T> {
+async function readBusinessCredentials(secretId: string) {
   const value: unknown = await getSecret(secretId, { transform: 'json', maxAge: SECRET_CACHE_SECONDS });
-  const parsed = schema.safeParse(value);
+  const parsed = businessCredentialsSchema.safeParse(value);
   // The secret's content must never reach a log: name the secret only.
   if (!parsed.success) throw new Error(`secret ${secretId} does not have the expected shape`);
-  return parsed.data;
-}
-
-/** The inline document of local runs, checked at cold start; like a secret, its content never reaches an error. */
-function inlineSecrets(json: string): readonly SdkAuthSecret[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw new Error('CARD91_SDK_AUTH_SECRETS_JSON is not valid JSON');
-  }
-  const parsed = sdkAuthSecretsSchema.safeParse(value);
-  if (!parsed.success) throw new Error('CARD91_SDK_AUTH_SECRETS_JSON does not have the expected shape');
   return parsed.data;
 }
 
@@ -74,17 +60,12 @@ export function createAuthWebhookLambda(env: NodeJS.ProcessEnv = process.env) {
     else logger.warn('login validation', { outcome: outcome.outcome, reason });
   };
 
-  const localSecrets = env.CARD91_SDK_AUTH_SECRETS_JSON ? inlineSecrets(env.CARD91_SDK_AUTH_SECRETS_JSON) : undefined;
-  const secretsId = env.CARD91_SDK_AUTH_SECRETS_ID;
+  const getSecrets = sdkAuthSecretsProvider(env);
   const businessCredentialsId = env.CARD91_BUSINESS_CREDENTIALS_ID;
 
   const validate = createAuthWebhookHandler({
-    getSecrets: async () => {
-      if (localSecrets !== undefined) return localSecrets;
-      if (!secretsId) throw new Error('CARD91_SDK_AUTH_SECRETS_ID is not set');
-      return readJsonSecret(secretsId, sdkAuthSecretsSchema);
-    },
-    businessTokenProvider: businessCredentialsId ? async () => mintBusinessJwt(await readJsonSecret(businessCredentialsId, businessCredentialsSchema)) : undefined,
+    getSecrets,
+    businessTokenProvider: businessCredentialsId ? async () => mintBusinessJwt(await readBusinessCredentials(businessCredentialsId)) : undefined,
     onOutcome: recordOutcome,
   });
 

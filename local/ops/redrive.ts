@@ -7,7 +7,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { QUEUES, queueName, type QueueKey } from '../../shared/config/resources.js';
-import { releaseAll, type DeadLetter } from './dlq-messages.js';
+import { failureOf, releaseAll, type DeadLetter } from './dlq-messages.js';
 import { matches, type Filter } from './filters.js';
 import type { OpsTarget } from './target.js';
 
@@ -93,6 +93,9 @@ async function copyBack(target: OpsTarget, queues: Queues, options: RedriveOptio
   const { sqs } = target;
   const kept: Message[] = [];
   const messageIds: string[] = [];
+  // Ids of the copies sent: with the workers running, a copy can fail again and be back in the DLQ
+  // before this loop ends. It is left there (its original.messageId is one of these), not moved round again.
+  const copies = new Set<string>();
   try {
     while (options.max === undefined || messageIds.length < options.max) {
       const { Messages = [] } = await sqs.send(
@@ -107,12 +110,13 @@ async function copyBack(target: OpsTarget, queues: Queues, options: RedriveOptio
       );
       if (Messages.length === 0) break;
       for (const message of Messages) {
+        const deadLetter = asDeadLetter(message);
         const full = options.max !== undefined && messageIds.length >= options.max;
-        if (full || !matches(asDeadLetter(message), options.filters)) {
+        if (full || copies.has(failureOf(deadLetter).originalMessageId) || !matches(deadLetter, options.filters)) {
           kept.push(message);
           continue;
         }
-        await sqs.send(
+        const copy = await sqs.send(
           new SendMessageCommand({
             QueueUrl: queues.sourceUrl,
             MessageBody: message.Body ?? '',
@@ -122,6 +126,7 @@ async function copyBack(target: OpsTarget, queues: Queues, options: RedriveOptio
             ...(queues.fifo && { MessageGroupId: message.Attributes?.MessageGroupId ?? 'redrive', MessageDeduplicationId: `redrive-${message.MessageId}` }),
           }),
         );
+        if (copy.MessageId) copies.add(copy.MessageId);
         // Deleted only once the copy is on the source queue: a crash in between leaves a duplicate, never a loss.
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queues.dlqUrl, ReceiptHandle: message.ReceiptHandle! }));
         messageIds.push(message.MessageId!);

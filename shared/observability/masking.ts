@@ -16,6 +16,9 @@ const SECRET_KEYS = new Set([
   'encryptedcardnumber',
   'cvv',
   'pin',
+  // Fully hidden: a date of birth's tail still shows day or month; a document URL opens the document.
+  'dob',
+  'docurl',
 ]);
 
 /** Keys whose values are masked keeping a short tail, useful for support. */
@@ -31,7 +34,6 @@ const PARTIAL_KEYS = new Set([
   'documentno',
   'kycnumber',
   'passportnumber',
-  'dob',
   'line1',
   'line2',
   'line3',
@@ -39,6 +41,10 @@ const PARTIAL_KEYS = new Set([
   'address2',
   'address3',
   'pincode',
+  'panvalue',
+  'passportvalue',
+  'passportfilenumber',
+  'nameoncard',
   'firstname',
   'middlename',
   'lastname',

@@ -1,8 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import * as z from 'zod';
-import { Card91Client, mintSdkAuthToken, type Card91CallInfo, type SdkAuthSecret } from '../card91/index.js';
+import { Card91Client, mintSdkAuthToken, type Card91CallInfo } from '../card91/index.js';
+import { sdkAuthSecretsProvider, type SecretsSource } from '../card91/sdk-auth-secrets.js';
 import { card91WorkerEnv, loadEnv, type Card91WorkerEnv } from '../config/worker-env.js';
 import type { OutcomeObserver } from '../observability/telemetry.js';
 import { DependencyBreaker } from '../resilience/breaker.js';
@@ -21,44 +20,8 @@ export interface Card91RuntimeOptions {
   onCard91Call?: (call: Card91CallInfo) => void;
 }
 
-/** Same cache as the other secrets: a rotation reaches every instance within five minutes. */
-const SECRET_CACHE_SECONDS = 300;
 /** Card91 has our webhook verify the token during the login that follows at once; a short life limits a leaked one. */
 const SDK_AUTH_TOKEN_TTL_SECONDS = 120;
-
-/** `[{"kid", "secret"}, …]`: the first entry signs, every entry verifies (two during a rotation). */
-const sdkAuthSecretsDocument = z.array(z.object({ kid: z.string().min(1), secret: z.string().min(32) })).min(1);
-
-export type SecretsSource = Pick<Card91WorkerEnv, 'CARD91_SDK_AUTH_SECRETS_ID' | 'CARD91_SDK_AUTH_SECRETS_JSON'>;
-
-/** Validates a secrets document; the error names where it came from, never its content. */
-function secretsFrom(value: unknown, origin: string): readonly SdkAuthSecret[] {
-  const parsed = sdkAuthSecretsDocument.safeParse(value);
-  if (!parsed.success) throw new Error(`${origin} does not hold [{"kid": "…", "secret": "≥32 characters"}, …]`);
-  return parsed.data;
-}
-
-/**
- * The signing secrets of our sdkAuthTokens: Secrets Manager through the Powertools cache
- * (production), or the inline document (local runs), which wins when both are set, as
- * TENANTS_JSON does.
- */
-export function sdkAuthSecretsProvider(source: SecretsSource): () => Promise<readonly SdkAuthSecret[]> {
-  if (source.CARD91_SDK_AUTH_SECRETS_JSON) {
-    let document: unknown;
-    try {
-      document = JSON.parse(source.CARD91_SDK_AUTH_SECRETS_JSON);
-    } catch {
-      // JSON.parse quotes the input in its message: never let a secret reach a log that way.
-      throw new Error('CARD91_SDK_AUTH_SECRETS_JSON is not valid JSON');
-    }
-    const inline = secretsFrom(document, 'CARD91_SDK_AUTH_SECRETS_JSON');
-    return async () => inline;
-  }
-  const secretId = source.CARD91_SDK_AUTH_SECRETS_ID;
-  if (!secretId) throw new Error('set CARD91_SDK_AUTH_SECRETS_ID or CARD91_SDK_AUTH_SECRETS_JSON');
-  return async () => secretsFrom(await getSecret(secretId, { maxAge: SECRET_CACHE_SECONDS, transform: 'json' }), `secret ${secretId}`);
-}
 
 /** Mints our sdkAuthToken for a customer login, signed with the first (current) secret. */
 export function sdkAuthTokenProvider(source: SecretsSource): (mobile: string) => Promise<string> {

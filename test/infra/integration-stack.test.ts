@@ -77,6 +77,35 @@ describe('workers', () => {
     });
   });
 
+  it('card-controls: batch settings from the description, the configured Card91 ceiling', () => {
+    const description = QUEUES.cardControls;
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(queueId('cardControls')),
+      FunctionName: ref(logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionName', fnName('card-controls'))),
+      BatchSize: description.batchSize,
+      MaximumBatchingWindowInSeconds: description.batchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: settings.card91.maxConcurrency },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: fnName('card-controls'),
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: description.functionTimeoutSeconds,
+      Environment: {
+        Variables: Match.objectLike({
+          QUEUE_URL: ref(queueId('cardControls')),
+          DLQ_URL: ref(queueId('cardControls', true)),
+          QUEUE_FIFO: 'false',
+          IDEMPOTENCY_TABLE: ref(tableId('idempotency')),
+          CARD91_BASE_URL: settings.card91.baseUrl,
+          CARD91_ORG_ID: settings.card91.orgId,
+          CARD91_SDK_AUTH_SECRETS_ID: ref(secretId('card91-sdk-auth-signing')),
+        }),
+      },
+    });
+  });
+
   it('the FIFO worker has no batching window (Lambda refuses one)', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: getAtt(queueId('coreBanking')), MaximumBatchingWindowInSeconds: Match.absent() });
   });
@@ -174,6 +203,18 @@ describe('least privilege', () => {
       'dynamodb:DeleteItem': replay,
       'ssm:GetParameter': [parameterArn(`/${prefix}/couriers`)],
       'secretsmanager:GetSecretValue': settings.couriers.map((c) => ref(secretId(`couriers/${c.courier}`))),
+      'kms:Decrypt': key,
+      'kms:GenerateDataKey': key,
+    });
+  });
+
+  it('card-controls: its queue, its DLQ, idempotency, tenants, the sdkAuthToken keys', () => {
+    expectExactly('card-controls', {
+      ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId('cardControls'))]])),
+      'sqs:SendMessage': [getAtt(queueId('cardControls', true))],
+      ...Object.fromEntries(idempotency.map((a) => [a, [getAtt(tableId('idempotency'))]])),
+      'ssm:GetParameter': tenants,
+      'secretsmanager:GetSecretValue': [ref(secretId('card91-sdk-auth-signing'))],
       'kms:Decrypt': key,
       'kms:GenerateDataKey': key,
     });
@@ -303,7 +344,7 @@ describe('monitoring', () => {
         Match.objectLike({ Expression: Match.stringLikeRegexp('^IF\\(.* >= 20, 100 \\* FILL\\(errors, 0\\) / '), ReturnData: true }),
         Match.objectLike({
           Id: 'errors',
-          Expression: `SELECT SUM(DcmsCalls) FROM SCHEMA("CardIssuance", endpoint, outcome, service) WHERE service = '${service}' AND outcome != '200'`,
+          Expression: `SELECT SUM(DcmsCalls) FROM "CardIssuance" WHERE service = '${service}' AND outcome != '200'`,
           ReturnData: false,
         }),
         Match.objectLike({
@@ -315,6 +356,10 @@ describe('monitoring', () => {
     });
   });
 
+  it('card-controls: any DLQ message, oldest message, errors, throttles', () => {
+    for (const alarm of ['dlq-not-empty', 'oldest-message', 'errors', 'throttles']) template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-card-controls-${alarm}` });
+  });
+
   it.each(['card91-auth-webhook', 'courier-webhook'])('%s: errors and throttles', (service) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-errors`, MetricName: 'Errors' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-throttles`, MetricName: 'Throttles' });
@@ -323,6 +368,8 @@ describe('monitoring', () => {
   it('one dashboard with the flows’ key figures', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
-    for (const figure of ['EventsProcessed', 'DcmsCalls', 'DcmsLatency', 'ApproximateAgeOfOldestMessage', 'Invocations']) expect(body).toContain(figure);
+    for (const figure of ['EventsProcessed', 'DcmsCalls', 'DcmsLatency', 'Card91Calls', 'LoginValidations', 'WebhookRequests', 'ApproximateAgeOfOldestMessage', 'Invocations']) {
+      expect(body).toContain(figure);
+    }
   });
 });

@@ -48,6 +48,7 @@ describe('cdk-nag AwsSolutions', () => {
         'CourierWebhook/Role AwsSolutions-IAM5[Resource::*]',
         'CoreBankingEvents/Worker/Handler/Role AwsSolutions-IAM5[Resource::*]',
         'CourierEvents/Worker/Handler/Role AwsSolutions-IAM5[Resource::*]',
+        'CardControls/Worker/Handler/Role AwsSolutions-IAM5[Resource::*]',
         'DcmsCredentials AwsSolutions-SMG4',
         'Card91SdkAuthSigning AwsSolutions-SMG4',
         'CourierSecret-bluedart AwsSolutions-SMG4',

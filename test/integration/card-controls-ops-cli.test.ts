@@ -3,12 +3,13 @@
  * sandbox and our auth webhook over real HTTP: what it prints, and that nothing personal is
  * printed whole.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { card91Command } from '../../local/ops/card91.js';
+import { writeStackFile, type StackDescription } from '../../local/stack/stack-file.js';
 import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../local/worker-env.js';
 import { ASHA, startCard91Stack, type Card91Stack } from './card91-harness.js';
 
@@ -151,7 +152,8 @@ describe('card91 command errors and defaults', () => {
     process.env.STACK_FILE = file;
     expect((await run('trips', '--mobile', ASHA.mobile)).err).toContain('start the local stack (npm start)');
 
-    const description = {
+    // Written as the stack writes it, so a change to the description shows here at type-check time.
+    const description: StackDescription = {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       region: 'us-east-1',
@@ -160,9 +162,10 @@ describe('card91 command errors and defaults', () => {
       dcmsUrl: 'http://127.0.0.1:3',
       card91Url: stack.sandbox.url,
       tenants: ['ACME_BANK'],
+      consumers: ['cardControls'],
       logFile: join(scratch, 'functions.log'),
     };
-    await writeFile(file, JSON.stringify(description));
+    await writeStackFile(file, description);
     const { out, exitCode } = await run('trips', '--mobile', ASHA.mobile);
     expect(exitCode).toBe(0);
     expect(out).toContain('TRIP240716125517805ID13084224');

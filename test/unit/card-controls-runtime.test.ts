@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { verifySdkAuthToken } from '../../shared/card91/index.js';
 import { card91WorkerEnv, loadEnv } from '../../shared/config/worker-env.js';
-import { sdkAuthSecretsProvider, sdkAuthTokenProvider } from '../../shared/worker/card91-runtime.js';
+import { sdkAuthSecretsProvider } from '../../shared/card91/sdk-auth-secrets.js';
+import { sdkAuthTokenProvider } from '../../shared/worker/card91-runtime.js';
 
 const BASE = {
   POWERTOOLS_SERVICE_NAME: 'card-controls',
