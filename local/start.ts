@@ -37,7 +37,9 @@ interface Flags {
   timeout: number;
 }
 
-const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** The shell's convention for a process ended by a signal: 128 + its number. */
+const signalExit = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
 
 const program = new Command('npm start --')
   .description('Runs the card-issuance pipeline on local services (DynamoDB Local, fauxqs, partner sandboxes) and feeds it the demo or a file.')
@@ -179,10 +181,9 @@ async function main(): Promise<number> {
     await boot.run();
     abort.signal.throwIfAborted();
   } catch (error) {
-    const interrupted = stoppedBy !== undefined;
-    console.error(interrupted ? `Stopped by ${stoppedBy}; cleaning up.` : (abort.signal.reason as Error | undefined)?.message ?? (error as Error).message);
+    console.error(stoppedBy ? `Stopped by ${stoppedBy}; cleaning up.` : (abort.signal.reason as Error | undefined)?.message ?? (error as Error).message);
     await shutdown.run();
-    return interrupted ? EXIT.interrupted : EXIT.failed;
+    return stoppedBy ? signalExit(stoppedBy) : EXIT.failed;
   }
 
   const summary = await summarize(stack, processing!, startedAt, bootedAt);

@@ -9,7 +9,7 @@ import { header, isJsonContentType, rawBody } from './request.js';
 import { responses, type WebhookResponse } from './responses.js';
 import type { SecretsSource } from './secrets.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './signature.js';
-import { CourierThrottle } from './throttle.js';
+import { TokenBucketLimiter } from '../../shared/resilience/rate-limiter.js';
 
 export interface WebhookLimits {
   maxBodyBytes: number;
@@ -62,7 +62,9 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
   const { logger, metrics } = deps.telemetry;
   const { limits } = deps;
   const now = deps.now ?? Date.now;
-  const throttle = new CourierThrottle(now);
+  // Non-blocking: a request over its courier's limit is answered 429 at once rather than held. It runs
+  // after authentication, so forged requests cannot spend a genuine courier's tokens.
+  const throttle = new TokenBucketLimiter({ now });
 
   const finish = (outcome: Outcome, courier: string, response: WebhookResponse, eventsAccepted = 0): WebhookResponse => {
     const single = metrics.singleMetric();
@@ -90,7 +92,7 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
     // The reason is ours to know (logs, alarms); the caller gets the same 401 whatever it is.
     if (!verdict.ok) return refuse('unauthorized', responses.unauthorized(), { reason: verdict.reason });
 
-    const waitMs = throttle.take(courier, settings.rateLimit);
+    const waitMs = throttle.tryAcquire(courier, settings.rateLimit);
     if (waitMs > 0) return refuse('rateLimited', responses.rateLimited(Math.ceil(waitMs / 1_000)));
 
     let json: unknown;

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -150,5 +151,5 @@ export function parseQueue(value: string): QueueKey {
   for (const [key, description] of Object.entries(QUEUES) as Array<[QueueKey, (typeof QUEUES)[QueueKey]]>) {
     if (key === wanted || description.name === wanted || wanted.endsWith(`-${description.name}`)) return key;
   }
-  throw new TargetError(`unknown queue ${value}: one of ${Object.values(QUEUES).map((q) => q.name).join(', ')}`);
+  throw new InvalidArgumentError(`unknown queue ${value}: one of ${Object.values(QUEUES).map((q) => q.name).join(', ')}`);
 }

@@ -63,6 +63,9 @@ export async function waitUntilDrained(probe: DrainProbe, options: DrainOptions 
       const left = [...depths].map(([queue, d]) => `${queue}: ${d.visible} waiting, ${d.inFlight} in flight, ${d.delayed} delayed`).join('; ');
       throw new Error(`the queues did not drain within ${Math.round((options.timeoutMs ?? 0) / 1_000)} s (${left})`);
     }
-    await sleep(PROBE_INTERVAL_MS, undefined, options.signal ? { signal: options.signal } : undefined);
+    // Aborted mid-sleep, the timer throws a bare AbortError: rethrow the reason the caller gave.
+    await sleep(PROBE_INTERVAL_MS, undefined, options.signal ? { signal: options.signal } : undefined).catch((error: unknown) => {
+      throw options.signal?.aborted ? options.signal.reason : error;
+    });
   }
 }

@@ -34,7 +34,7 @@ export function createWorkerRuntime(source: NodeJS.ProcessEnv = process.env, opt
     ...(env.DCMS_TIMEOUT_MS !== undefined && { timeoutsMs: cappedTimeouts(env.DCMS_TIMEOUT_MS) }),
     retry: base.retry,
     breaker: new DependencyBreaker('DCMS'),
-    limiter: new TokenBucketLimiter((t) => limits(t).perSecond, (t) => limits(t).burst),
+    limiter: new TokenBucketLimiter({ limitOf: limits }),
     onCall: (call) => {
       recordDcmsCall(metrics, logger, call);
       options.onDcmsCall?.(call);

@@ -115,7 +115,7 @@ describe('sendAtMostOnce', () => {
 describe('TokenBucketLimiter', () => {
   it('lets a burst through, then paces at the sustained rate', async () => {
     let now = 0;
-    const limiter = new TokenBucketLimiter(() => 10, () => 2, () => now);
+    const limiter = new TokenBucketLimiter({ limitOf: () => ({ perSecond: 10, burst: 2 }), now: () => now });
     await limiter.acquire('ACME_BANK');
     await limiter.acquire('ACME_BANK');
     const third = limiter.acquire('ACME_BANK');
