@@ -13,9 +13,10 @@ import { demoTasks, type DemoState } from './demo/demo-tasks.js';
 import { inspectionReader } from './ops/dlq-messages.js';
 import { Accounting } from './stack/accounting.js';
 import { bootCard91, bootDcms, bootEmulators, bootFunctions, bootResources, functionLogFile, type LocalStack } from './stack/boot.js';
-import { DcmsCallLog } from './stack/dcms-calls.js';
+import { CallLog } from './stack/call-log.js';
 import { dlqSightings } from './stack/dlq-sightings.js';
 import { Feeder } from './stack/feeder.js';
+import { localCouriers, type LocalCouriers } from './stack/local-couriers.js';
 import { readFeedLines, type FeedLine } from './stack/jsonl.js';
 import { assertJava, assertPortsFree, type PortClaim } from './stack/prerequisites.js';
 import { Processing } from './stack/processing.js';
@@ -84,7 +85,8 @@ async function main(): Promise<number> {
   );
 
   const interactive = Boolean(process.stdout.isTTY);
-  const stack = { accounting: new Accounting(), dcmsCalls: new DcmsCallLog(), pollerErrors: new Map() } as unknown as LocalStack;
+  const stack = { accounting: new Accounting(), dcmsCalls: new CallLog(), card91Calls: new CallLog(), pollerErrors: new Map() } as unknown as LocalStack;
+  const couriers = localCouriers(tenants.names);
   const demo: DemoState = {};
   let processing: Processing | undefined;
   let bootedAt = startedAt;
@@ -124,14 +126,18 @@ async function main(): Promise<number> {
         stack.logFile = await functionLogFile(flags.stateDir);
         stack.host = await bootFunctions(
           {
+            env,
             endpoints: stack.endpoints,
             resources: stack.resources,
             dcmsUrl: stack.dcms.url,
+            card91Url: stack.card91.url,
             tenantsJson: tenants.json,
+            couriers,
             logFile: stack.logFile,
             verbose: flags.verbose === true,
             accounting: stack.accounting,
             dcmsCalls: stack.dcmsCalls,
+            card91Calls: stack.card91Calls,
             pollerErrors: stack.pollerErrors,
             onCrash: (description) => abort.abort(new Error(`the functions stopped unexpectedly (${description}); see ${stack.logFile}`)),
           },
@@ -144,14 +150,15 @@ async function main(): Promise<number> {
           prefix: LOCAL_PREFIX,
           endpoints: stack.endpoints,
           dcmsUrl: stack.dcms.url,
-          ...(stack.card91 && { card91Url: stack.card91.url }),
+          card91Url: stack.card91.url,
+          webhooksUrl: stack.host.webhooks.url,
           tenants: tenants.names,
           consumers: stack.host.workers.map((w) => w.queue),
           logFile: stack.logFile,
         });
         shutdown.add('stack file', () => removeStackFile(env.STACK_FILE));
         bootedAt = new Date();
-        task.title = `Functions: ${stack.host.workers.map((w) => w.serviceName).join(', ')} (logs: ${stack.logFile})`;
+        task.title = `Functions: ${stack.host.workers.map((w) => w.serviceName).join(', ')}; webhooks at ${stack.host.webhooks.url} (logs: ${stack.logFile})`;
       }),
       {
         title: feedLines ? `Feed ${flags.feed}` : 'Demo',
@@ -191,7 +198,7 @@ async function main(): Promise<number> {
   if (flags.report) await writeReport(flags.report, summary);
 
   if (!flags.once) {
-    console.log(nextSteps(stack, demo, env));
+    console.log(nextSteps(stack, demo, env, couriers));
     await stopRequested;
     console.log('Stopping…');
   }
@@ -205,6 +212,7 @@ function portClaims(env: StackEnvironment): PortClaim[] {
     { port: env.SQS_PORT, service: 'fauxqs (SQS)', variable: 'SQS_PORT' },
     ...(env.DCMS_BASE_URL ? [] : [{ port: env.DCMS_PORT, service: 'DCMS sandbox', variable: 'DCMS_PORT' }]),
     ...(env.CARD91_BASE_URL ? [] : [{ port: env.CARD91_PORT, service: 'Card91 sandbox', variable: 'CARD91_PORT' }]),
+    { port: env.WEBHOOK_PORT, service: 'webhooks', variable: 'WEBHOOK_PORT' },
   ];
 }
 
@@ -222,6 +230,9 @@ async function summarize(stack: LocalStack, processing: Processing, startedAt: D
     dcmsUrl: stack.dcms.url,
     dcmsCalls: stack.dcmsCalls.snapshot(),
     ...(stack.dcms.sandbox && { sandbox: stack.dcms.sandbox.stats() }),
+    card91Url: stack.card91.url,
+    card91Calls: stack.card91Calls.snapshot(),
+    ...(stack.card91.sandbox && { card91Sandbox: stack.card91.sandbox.stats() }),
     dynamo: status.dynamo,
     logFile: stack.logFile,
   });
@@ -233,8 +244,9 @@ async function writeReport(path: string, summary: RunSummary): Promise<void> {
   console.log(`Report written to ${path}`);
 }
 
-function nextSteps(stack: LocalStack, demo: DemoState, env: StackEnvironment): string {
+function nextSteps(stack: LocalStack, demo: DemoState, env: StackEnvironment, couriers: LocalCouriers): string {
   const kit = demo.exampleKit;
+  const courier = couriers.couriers.find((c) => c.format === 'generic');
   return [
     '',
     'The stack keeps running: functions polling, sandboxes up. Ctrl-C stops everything.',
@@ -244,8 +256,15 @@ function nextSteps(stack: LocalStack, demo: DemoState, env: StackEnvironment): s
     '  npm run ops -- dlq redrive --filter code=CUS001       replay the accounts that came before their customer',
     `  npm run ops -- kit ${kit ? `${kit.kitNo} --tenant ${kit.tenant}` : '<kitNo> --tenant <TENANT>'}      a kit's ledger: entity, status, history`,
     '  npm run ops -- send events.jsonl                      feed more events',
+    '  npm run ops -- card91 customer --mobile 919876543210    a Card91 cardholder (masked), through our auth webhook',
+    ...(courier
+      ? [
+          `Courier webhook: POST ${stack.host.webhooks.url}/couriers/{courier}/events (couriers: ${couriers.couriers.map((c) => c.courier).join(', ')}); sign a body with`,
+          `  COURIER_SIGNING_SECRET=${couriers.signingKey} npm run ops -- sign --courier ${courier.courier} --file body.json --url ${stack.host.webhooks.url}`,
+        ]
+      : []),
     `DCMS: ${stack.dcms.url}${stack.dcms.sandbox ? ' (GET /__admin/stats, POST /__admin/faults)' : ''}`,
-    ...(stack.card91 ? [`Card91: ${stack.card91.url}`] : []),
+    `Card91: ${stack.card91.url}${stack.card91.sandbox ? ' (GET /__admin/stats, POST /__admin/faults)' : ''}`,
     `Stack description for the ops CLI: ${env.STACK_FILE}`,
   ].join('\n');
 }

@@ -44,7 +44,6 @@ export interface IntegrationFunctionProps {
   service: string;
   settings: FunctionSettings;
   timeout: Duration;
-  memorySize?: number;
   /** The function's own variables: names and URLs of its resources, never a secret value. */
   environment: Record<string, string>;
 }
@@ -78,7 +77,8 @@ export class IntegrationFunction extends Construct {
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      // CPU scales with memory: cold start and the TLS handshakes to DCMS and Card91 are CPU-bound.
+      memorySize: 512,
       timeout: props.timeout,
       role,
       logGroup,

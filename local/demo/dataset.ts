@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { COURIER_KIT_STATUS, type DeliveryStatus } from '../../shared/contracts/index.js';
+import type { SandboxSeed } from '../../sandbox/card91/seed-data.js';
+import { CARD_CONTROL_REQUESTED, COURIER_KIT_STATUS, type DeliveryStatus } from '../../shared/contracts/index.js';
 import { accountOpened, customerCreated, event, kitStatus, type DemoEvent, type Person } from './events.js';
 
 /**
@@ -124,6 +125,33 @@ export function courierPhase(options: DemoOptions, kits: readonly IssuedKit[]): 
     lines.push(json(accountOpened(tenant, person.entityId, person.accountNo, 'PHYSICAL')), json(customerCreated(tenant, person)));
   }
   return lines;
+}
+
+/**
+ * Card controls for the Card91 sandbox's cardholders (its seed): a freeze and an unfreeze, a
+ * limits change, a block of a card blocked already (found in effect: reconciled), a command
+ * re-sent (duplicate), and two Card91 will not apply: a freeze of a blocked card, and a card that
+ * is someone else's. Each one logs the customer in at Card91, which has our auth webhook verify it.
+ */
+export function cardControlPhase(tenant: string, seed: SandboxSeed): string[] {
+  const cardsOf = (index: number) => seed.customers[index]?.cardPrograms.flatMap((program) => program.cards) ?? [];
+  const [first, second] = seed.customers;
+  const active = cardsOf(0).find((card) => card.state === 'ACTIVE');
+  const blocked = cardsOf(0).find((card) => card.state === 'BLOCKED');
+  const other = cardsOf(1).find((card) => card.state === 'ACTIVE');
+  if (!first || !second || !active || !blocked || !other) return [];
+  const control = (data: Record<string, unknown>) => event(CARD_CONTROL_REQUESTED, tenant, `urn:${tenant.toLowerCase()}:channels`, data);
+  const freeze = control({ mobile: first.mobile, cardId: active.id, action: 'FREEZE' });
+  const currency = other.limits[0]?.currency ?? 'USD';
+  return [
+    freeze,
+    control({ mobile: first.mobile, cardId: active.id, action: 'UNFREEZE' }),
+    control({ mobile: second.mobile, cardId: other.id, action: 'SET_LIMITS', limits: [{ currency, perPosTxnLimit: '100' }] }),
+    control({ mobile: first.mobile, cardId: blocked.id, action: 'BLOCK', reason: 'DAMAGED' }),
+    freeze,
+    control({ mobile: first.mobile, cardId: blocked.id, action: 'FREEZE' }),
+    control({ mobile: second.mobile, cardId: active.id, action: 'FREEZE' }),
+  ].map(json);
 }
 
 function personFor(entityId: string, index: number, pick: <T>(list: readonly T[]) => T, random: () => number): Person {

@@ -9,6 +9,7 @@ import Table from 'cli-table3';
 import { QUEUES, type QueueKey } from '../../shared/config/resources.js';
 import { DEFAULT_STACK_FILE, positiveInteger } from '../stack/settings.js';
 import { findDeadLetters, listDeadLetters, renderDetail, renderListing } from './dlq.js';
+import { card91Command } from './card91.js';
 import { describeFilters, parseFilter, type Filter } from './filters.js';
 import { lookupKit, renderKits } from './kit.js';
 import { redrive, type RedriveResult } from './redrive.js';
@@ -145,6 +146,7 @@ program
   );
 
 program.addCommand(signCommand());
+program.addCommand(card91Command());
 
 function renderRedrive(target: OpsTarget, filters: readonly Filter[], results: readonly RedriveResult[]): string {
   const table = new Table({ head: ['queue', 'how', 'moved', 'left in DLQ', 'note'], style: { head: [], border: [] } });

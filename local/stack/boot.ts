@@ -9,8 +9,9 @@ import type { QueueKey } from '../../shared/config/resources.js';
 import { createResources, startEmulators, type LocalResources } from '../emulators.js';
 import type { Accounting } from './accounting.js';
 import { localAwsEnvironment, localClients, type LocalEndpoints } from './aws-clients.js';
-import type { DcmsCallLog } from './dcms-calls.js';
+import type { CallLog } from './call-log.js';
 import { FunctionHost } from './function-host-client.js';
+import type { LocalCouriers } from './local-couriers.js';
 import { LOCAL_VISIBILITY_SECONDS } from './local-timing.js';
 import { LOCAL_PREFIX, type StackEnvironment } from './settings.js';
 import type { Shutdown } from './shutdown.js';
@@ -22,10 +23,11 @@ export interface LocalStack {
   dynamo: DynamoDBClient;
   resources: LocalResources;
   dcms: { url: string; sandbox?: RunningDcmsSandbox };
-  card91?: { url: string; sandbox?: RunningCard91Sandbox };
+  card91: { url: string; sandbox?: RunningCard91Sandbox };
   host: FunctionHost;
   accounting: Accounting;
-  dcmsCalls: DcmsCallLog;
+  dcmsCalls: CallLog;
+  card91Calls: CallLog;
   pollerErrors: Map<QueueKey, string>;
   logFile: string;
 }
@@ -55,13 +57,13 @@ export async function bootDcms(env: StackEnvironment, shutdown: Shutdown): Promi
 }
 
 /** The path API Gateway routes to the Card91 auth-URL webhook (infra: `webhooks.post('/card91/auth', …)`). */
-export const CARD91_AUTH_PATH = '/card91/auth';
+const CARD91_AUTH_PATH = '/card91/auth';
 
 /**
  * The Card91 sandbox, unless CARD91_BASE_URL names another. It calls our auth-URL webhook on each
  * customer login, at the webhook port on 127.0.0.1.
  */
-export async function bootCard91(env: StackEnvironment, shutdown: Shutdown): Promise<NonNullable<LocalStack['card91']>> {
+export async function bootCard91(env: StackEnvironment, shutdown: Shutdown): Promise<LocalStack['card91']> {
   if (env.CARD91_BASE_URL) return { url: env.CARD91_BASE_URL };
   const sandbox = await shutdown.track(startCard91Sandbox({ port: env.CARD91_PORT, authWebhookUrl: `http://127.0.0.1:${env.WEBHOOK_PORT}${CARD91_AUTH_PATH}` }));
   shutdown.add('Card91 sandbox', () => sandbox.close());
@@ -76,25 +78,36 @@ export async function functionLogFile(stateDir: string | undefined): Promise<str
 }
 
 export interface FunctionsOptions {
+  env: StackEnvironment;
   endpoints: LocalEndpoints;
   resources: LocalResources;
   dcmsUrl: string;
+  card91Url: string;
   tenantsJson: string;
+  couriers: LocalCouriers;
   logFile: string;
   /** Functions log at INFO instead of WARN. */
   verbose: boolean;
   accounting: Accounting;
-  dcmsCalls: DcmsCallLog;
+  dcmsCalls: CallLog;
+  card91Calls: CallLog;
   pollerErrors: Map<QueueKey, string>;
   /** The host died on its own: the stack cannot go on. */
   onCrash: (description: string) => void;
 }
 
-/** Starts the functions host (see function-host.ts) with every worker polling its queue. */
+/** Starts the functions host (see function-host.ts): every worker polling its queue, the webhooks listening. */
 export async function bootFunctions(options: FunctionsOptions, shutdown: Shutdown): Promise<FunctionHost> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'DCMS_CREDENTIALS_SECRET'));
   const host = await shutdown.track(FunctionHost.start({
-    configuration: { resources: options.resources, dcmsBaseUrl: options.dcmsUrl, tenantsJson: options.tenantsJson },
+    configuration: {
+      resources: options.resources,
+      tenantsJson: options.tenantsJson,
+      dcmsBaseUrl: options.dcmsUrl,
+      card91BaseUrl: options.card91Url,
+      ...(options.env.CARD91_ORG_ID && { card91OrgId: options.env.CARD91_ORG_ID }),
+      webhooks: { port: options.env.WEBHOOK_PORT, couriersJson: options.couriers.couriersJson, courierSecretsJson: options.couriers.courierSecretsJson },
+    },
     env: {
       // The caller's AWS profile and keys must not leak into local functions: they talk to the emulators only.
       ...inherited,
@@ -104,7 +117,8 @@ export async function bootFunctions(options: FunctionsOptions, shutdown: Shutdow
     logFile: options.logFile,
     listeners: {
       onOutcome: (queue, report) => options.accounting.observe(queue, report),
-      onDcmsCall: (call) => options.dcmsCalls.record(call),
+      onDcmsCall: (call) => options.dcmsCalls.record(call.operation, call.outcome, call.durationMs),
+      onCard91Call: (call) => options.card91Calls.record(call.method, String(call.status), call.durationMs),
       onPollerError: (queue, error) => options.pollerErrors.set(queue, error),
       onUnexpectedExit: options.onCrash,
     },

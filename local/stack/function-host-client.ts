@@ -2,13 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { QueueKey } from '../../shared/config/resources.js';
+import type { Card91CallInfo } from '../../shared/card91/index.js';
 import type { DcmsCallInfo } from '../../shared/dcms/client.js';
 import type { OutcomeReport } from '../../shared/observability/telemetry.js';
-import type { HostConfiguration, HostMessage, HostStatus, ParentMessage } from './host-protocol.js';
+import type { HostConfiguration, HostMessage, HostReady, HostStatus, ParentMessage } from './host-protocol.js';
 
 export interface FunctionHostListeners {
   onOutcome(queue: QueueKey, report: OutcomeReport): void;
   onDcmsCall(call: DcmsCallInfo): void;
+  onCard91Call(call: Card91CallInfo): void;
   onPollerError(queue: QueueKey, error: string): void;
   /** The host ended without being asked to (a crash): the stack cannot go on. */
   onUnexpectedExit(description: string): void;
@@ -34,28 +36,30 @@ export class FunctionHost {
   private stopRequested = false;
   private running = false;
   private readonly exited: Promise<void>;
-  private readonly started: Promise<Array<{ queue: QueueKey; serviceName: string }>>;
-  private workerList: ReadonlyArray<{ queue: QueueKey; serviceName: string }> = [];
+  private readonly started: Promise<HostReady>;
+  private readyAnswer: HostReady = { workers: [], webhooks: { url: '', routes: [] } };
 
   /** Listens before anything is sent, so no message of the host can go unheard. */
   private constructor(
     private readonly child: ChildProcess,
     listeners: FunctionHostListeners,
   ) {
-    let startup: { resolve: (workers: Array<{ queue: QueueKey; serviceName: string }>) => void; reject: (error: Error) => void } | undefined;
+    let startup: { resolve: (ready: HostReady) => void; reject: (error: Error) => void } | undefined;
     this.started = new Promise((resolve, reject) => (startup = { resolve, reject }));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.on('message', (message: HostMessage) => {
       switch (message.type) {
         case 'ready':
           this.running = true;
-          return startup?.resolve(message.workers);
+          return startup?.resolve({ workers: message.workers, webhooks: message.webhooks });
         case 'startFailed':
           return startup?.reject(new Error(`the functions could not start: ${message.error}`));
         case 'outcome':
           return listeners.onOutcome(message.queue, message.report);
         case 'dcmsCall':
           return listeners.onDcmsCall(message.call);
+        case 'card91Call':
+          return listeners.onCard91Call(message.call);
         case 'pollerError':
           return listeners.onPollerError(message.queue, message.error);
         case 'status': {
@@ -94,7 +98,7 @@ export class FunctionHost {
       child.kill('SIGKILL');
     }, READY_TIMEOUT_MS);
     try {
-      host.workerList = await host.started;
+      host.readyAnswer = await host.started;
       return host;
     } catch (error) {
       child.kill('SIGKILL');
@@ -105,7 +109,12 @@ export class FunctionHost {
   }
 
   get workers(): ReadonlyArray<{ queue: QueueKey; serviceName: string }> {
-    return this.workerList;
+    return this.readyAnswer.workers;
+  }
+
+  /** The local API Gateway in front of the webhooks: base URL and route keys. */
+  get webhooks(): HostReady['webhooks'] {
+    return this.readyAnswer.webhooks;
   }
 
   /** Busy pollers and DynamoDB counts, as of now (every outcome reported earlier has been delivered). */

@@ -1,6 +1,7 @@
 /**
- * The functions host: a child process of `npm start` that runs the workers the way Lambda would,
- * one SQS event source poller per worker. It is a process of its own so that the functions' logs
+ * The functions host: a child process of `npm start` that runs the functions the way Lambda would:
+ * one SQS event source poller per queue worker, and the webhooks behind a local API Gateway on
+ * 127.0.0.1. It is a process of its own so that the functions' logs
  * (Powertools JSON on stdout, like CloudWatch) go to a log file and never into the progress display.
  * It reports every record outcome, DCMS call and DynamoDB count to the stack over IPC.
  */
@@ -10,6 +11,7 @@ import { SqsPoller } from '../event-source/sqs-poller.js';
 import type { HostConfiguration, HostMessage, ParentMessage } from './host-protocol.js';
 import { LOCAL_FUNCTION_TIMEOUT_SECONDS, localBatchingWindowSeconds } from './local-timing.js';
 import { OperationCounter } from './operation-counter.js';
+import { startWebhooks } from './webhooks.js';
 import { WORKERS } from './workers.js';
 
 const report = (message: HostMessage): void => {
@@ -18,9 +20,10 @@ const report = (message: HostMessage): void => {
 
 const pollers = new Map<QueueKey, SqsPoller>();
 const counter = new OperationCounter();
+let closeWebhooks: (() => Promise<void>) | undefined;
 let stopping: Promise<void> | undefined;
 
-function start(configuration: HostConfiguration): void {
+async function start(configuration: HostConfiguration): Promise<void> {
   // Same client settings as the workers' own: the endpoint comes from AWS_ENDPOINT_URL_SQS.
   const sqs = new SQSClient({ endpoint: process.env.AWS_ENDPOINT_URL_SQS });
   for (const definition of WORKERS) {
@@ -28,6 +31,7 @@ function start(configuration: HostConfiguration): void {
     const worker = definition.build(configuration, {
       observer: (outcome) => report({ type: 'outcome', queue, report: outcome }),
       onDcmsCall: (call) => report({ type: 'dcmsCall', call }),
+      onCard91Call: (call) => report({ type: 'card91Call', call }),
     });
     counter.attach(worker.dynamo);
     const description = QUEUES[queue];
@@ -51,12 +55,14 @@ function start(configuration: HostConfiguration): void {
     pollers.set(queue, poller);
     poller.start();
   }
-  report({ type: 'ready', workers: WORKERS.map(({ queue, serviceName }) => ({ queue, serviceName })) });
+  const webhooks = await startWebhooks(configuration);
+  closeWebhooks = webhooks.close;
+  report({ type: 'ready', workers: WORKERS.map(({ queue, serviceName }) => ({ queue, serviceName })), webhooks: { url: webhooks.url, routes: webhooks.routes } });
 }
 
-/** Stops polling (an invocation under way finishes first), then leaves. */
+/** Stops taking requests and polling (invocations under way finish first), then leaves. */
 function stop(): Promise<void> {
-  stopping ??= Promise.all([...pollers.values()].map((poller) => poller.stop())).then(() => {
+  stopping ??= Promise.allSettled([closeWebhooks?.(), ...[...pollers.values()].map((poller) => poller.stop())]).then(() => {
     if (process.connected) process.disconnect();
     process.exit(0);
   });
@@ -66,11 +72,12 @@ function stop(): Promise<void> {
 process.on('message', (message: ParentMessage) => {
   switch (message.type) {
     case 'start':
-      try {
-        start(message.configuration);
-      } catch (error) {
-        report({ type: 'startFailed', error: error instanceof Error ? error.message : String(error) });
-      }
+      start(message.configuration).catch((error: unknown) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        const port = message.configuration.webhooks.port;
+        const text = code === 'EADDRINUSE' ? `port ${port} (webhooks) is in use: set WEBHOOK_PORT=<free port>` : error instanceof Error ? error.message : String(error);
+        report({ type: 'startFailed', error: text });
+      });
       return;
     case 'status':
       report({

@@ -1,4 +1,5 @@
 import type { QueueKey } from '../../shared/config/resources.js';
+import type { Card91CallInfo } from '../../shared/card91/index.js';
 import type { DcmsCallInfo } from '../../shared/dcms/client.js';
 import type { OutcomeReport } from '../../shared/observability/telemetry.js';
 import type { LocalResources } from '../emulators.js';
@@ -11,9 +12,19 @@ import type { OperationCount } from './operation-counter.js';
 
 export interface HostConfiguration {
   resources: LocalResources;
-  dcmsBaseUrl: string;
   /** The tenants document, inline (locally the workers read no SSM). */
   tenantsJson: string;
+  dcmsBaseUrl: string;
+  card91BaseUrl: string;
+  /** Default: the Card91 sandbox's org id. */
+  card91OrgId?: string;
+  webhooks: {
+    /** On 127.0.0.1. */
+    port: number;
+    /** The couriers document (COURIERS_JSON) and their signing keys (COURIER_SECRETS_JSON), inline. */
+    couriersJson: string;
+    courierSecretsJson: string;
+  };
 }
 
 export type ParentMessage =
@@ -28,10 +39,16 @@ export interface HostStatus {
   dynamo: OperationCount[];
 }
 
+export interface HostReady {
+  workers: Array<{ queue: QueueKey; serviceName: string }>;
+  webhooks: { url: string; routes: string[] };
+}
+
 export type HostMessage =
-  | { type: 'ready'; workers: Array<{ queue: QueueKey; serviceName: string }> }
+  | ({ type: 'ready' } & HostReady)
   | { type: 'startFailed'; error: string }
   | { type: 'outcome'; queue: QueueKey; report: OutcomeReport }
   | { type: 'dcmsCall'; call: DcmsCallInfo }
+  | { type: 'card91Call'; call: Card91CallInfo }
   | { type: 'pollerError'; queue: QueueKey; error: string }
   | ({ type: 'status'; id: number } & HostStatus);

@@ -46,6 +46,16 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
   }
   sections.push(dcms.toString());
 
+  if (summary.card91.calls.length > 0 || summary.card91.sandbox) {
+    const card91 = table(['Card91 calls: method', 'status', 'calls', 'p50 ms', 'p95 ms'], { colAligns: ['left', 'left', 'right', 'right', 'right'] });
+    for (const row of summary.card91.calls) card91.push([row.endpoint, row.outcome, row.calls, row.p50Ms, row.p95Ms]);
+    if (summary.card91.sandbox) {
+      const { calls, logins } = summary.card91.sandbox;
+      card91.push([{ colSpan: 5, content: `sandbox saw ${calls} calls · logins our auth webhook accepted ${logins.accepted}, refused ${logins.refused}, could not reach ${logins.unreachable}` }]);
+    }
+    sections.push(card91.toString());
+  }
+
   const dynamo = table(['DynamoDB: table', 'operation', 'calls', 'failed'], { colAligns: ['left', 'left', 'right', 'left'] });
   for (const row of summary.dynamodb.operations) {
     const failed = Object.entries(row.errors).map(([name, n]) => `${n} ${name}`).join(', ');

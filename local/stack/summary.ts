@@ -1,8 +1,9 @@
+import type { SandboxStats as Card91SandboxStats } from '../../sandbox/card91/server.js';
 import type { DcmsSandboxStats } from '../../sandbox/dcms/server.js';
 import type { QueueKey } from '../../shared/config/resources.js';
 import { maskText } from '../../shared/observability/masking.js';
 import type { AccountingResult, DeadLetteredEvent, InputOutcome } from './accounting.js';
-import type { DcmsCallCount } from './dcms-calls.js';
+import type { CallCount } from './call-log.js';
 import type { OperationCount } from './operation-counter.js';
 
 /** The run's summary: what the table shows and what `--report` writes. */
@@ -40,9 +41,16 @@ export interface RunSummary {
   };
   dcms: {
     url: string;
-    calls: DcmsCallCount[];
+    calls: CallCount[];
     /** What the local sandbox observed (absent with DCMS_BASE_URL). `duplicateCards` must be 0. */
     sandbox?: Pick<DcmsSandboxStats, 'duplicateCards' | 'deliveryUpdates' | 'deliveryKitFailures'> & { calls: number };
+  };
+  card91: {
+    url: string;
+    /** By client method and HTTP status (or timeout/network). */
+    calls: CallCount[];
+    /** What the local sandbox observed (absent with CARD91_BASE_URL): its calls, and our auth webhook's verdicts on logins. */
+    sandbox?: { calls: number; logins: Card91SandboxStats['webhook'] };
   };
   dynamodb: { reads: number; writes: number; operations: OperationCount[] };
   logFile: string;
@@ -55,11 +63,18 @@ export interface SummaryInput {
   firstSentAt: Date;
   drainedAt: Date;
   dcmsUrl: string;
-  dcmsCalls: DcmsCallCount[];
+  dcmsCalls: CallCount[];
   sandbox?: DcmsSandboxStats;
+  card91Url: string;
+  card91Calls: CallCount[];
+  card91Sandbox?: Card91SandboxStats;
   dynamo: OperationCount[];
   logFile: string;
 }
+
+/** Sandbox stats count calls per endpoint and outcome. */
+const totalCalls = (calls: Record<string, Record<string, number>>): number =>
+  Object.values(calls).reduce((sum, outcomes) => sum + Object.values(outcomes).reduce((a, b) => a + b, 0), 0);
 
 /** Dead-letter reasons can quote payload values: masked like every log line. */
 const masked = (event: DeadLetteredEvent): DeadLetteredEvent => (event.reason === undefined ? event : { ...event, reason: maskText(event.reason) });
@@ -81,8 +96,9 @@ export function buildSummary(input: SummaryInput): RunSummary {
     duplicateCards: input.sandbox.duplicateCards,
     deliveryUpdates: input.sandbox.deliveryUpdates,
     deliveryKitFailures: input.sandbox.deliveryKitFailures,
-    calls: Object.values(input.sandbox.calls).reduce((sum, outcomes) => sum + Object.values(outcomes).reduce((a, b) => a + b, 0), 0),
+    calls: totalCalls(input.sandbox.calls),
   };
+  const card91Sandbox = input.card91Sandbox && { calls: totalCalls(input.card91Sandbox.calls), logins: input.card91Sandbox.webhook };
   return {
     ok: accounting.complete && (sandbox?.duplicateCards ?? 0) === 0,
     startedAt: input.startedAt.toISOString(),
@@ -107,6 +123,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       settledMoreThanOnce: accounting.settledMoreThanOnce,
     },
     dcms: { url: input.dcmsUrl, calls: input.dcmsCalls, ...(sandbox && { sandbox }) },
+    card91: { url: input.card91Url, calls: input.card91Calls, ...(card91Sandbox && { sandbox: card91Sandbox }) },
     dynamodb: {
       reads: input.dynamo.filter((o) => o.kind === 'read').reduce((sum, o) => sum + o.calls, 0),
       writes: input.dynamo.filter((o) => o.kind === 'write').reduce((sum, o) => sum + o.calls, 0),

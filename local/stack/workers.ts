@@ -1,17 +1,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createCardControlsHandler } from '../../functions/card-controls/app.js';
 import { createCoreBankingHandler } from '../../functions/core-banking-events/app.js';
 import { createCourierHandler } from '../../functions/courier-events/app.js';
+import type { Card91CallInfo } from '../../shared/card91/index.js';
 import type { QueueKey } from '../../shared/config/resources.js';
 import type { DcmsCallInfo } from '../../shared/dcms/client.js';
 import type { OutcomeObserver } from '../../shared/observability/telemetry.js';
+import { createCard91WorkerRuntime } from '../../shared/worker/card91-runtime.js';
 import { createWorkerRuntime, type WorkerRuntime } from '../../shared/worker/runtime.js';
 import type { SqsHandler } from '../event-source/sqs-poller.js';
-import { localWorkerEnv } from '../worker-env.js';
+import { localCard91WorkerEnv, localWorkerEnv } from '../worker-env.js';
 import type { HostConfiguration } from './host-protocol.js';
 
 export interface WorkerHooks {
   observer: OutcomeObserver;
   onDcmsCall: (call: DcmsCallInfo) => void;
+  onCard91Call: (call: Card91CallInfo) => void;
 }
 
 export interface LocalWorker {
@@ -32,17 +36,27 @@ const dcmsWorker = (queue: QueueKey, serviceName: string, createHandler: (runtim
   queue,
   serviceName,
   build(configuration, hooks) {
-    const env = localWorkerEnv({ ...configuration, queue, serviceName, fast: true });
-    const runtime = createWorkerRuntime(env, hooks);
+    const { resources, tenantsJson, dcmsBaseUrl } = configuration;
+    const runtime = createWorkerRuntime(localWorkerEnv({ resources, tenantsJson, dcmsBaseUrl, queue, serviceName, fast: true }), hooks);
     return { handler: createHandler(runtime), dynamo: runtime.dynamo };
   },
 });
 
-/**
- * Every queue worker the local stack runs. A new worker (card-controls) is one more entry here;
- * the feed routes its event types to its queue as soon as it is listed.
- */
+/** The card-controls worker on the Card91 runtime; it signs sdkAuthTokens with the published local secret the local auth webhook verifies. */
+const cardControls: WorkerDefinition = {
+  queue: 'cardControls',
+  serviceName: 'card-controls',
+  build(configuration, hooks) {
+    const { resources, tenantsJson, card91BaseUrl, card91OrgId } = configuration;
+    const env = localCard91WorkerEnv({ resources, tenantsJson, card91BaseUrl, ...(card91OrgId && { card91OrgId }), serviceName: 'card-controls', fast: true });
+    const runtime = createCard91WorkerRuntime(env, { observer: hooks.observer, onCard91Call: hooks.onCard91Call });
+    return { handler: createCardControlsHandler(runtime), dynamo: runtime.dynamo };
+  },
+};
+
+/** Every queue worker the local stack runs; the feed routes an event type to its queue when the queue's worker is listed here. */
 export const WORKERS: readonly WorkerDefinition[] = [
   dcmsWorker('coreBanking', 'core-banking-events', createCoreBankingHandler),
   dcmsWorker('courier', 'courier-events', createCourierHandler),
+  cardControls,
 ];

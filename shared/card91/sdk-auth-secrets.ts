@@ -44,6 +44,8 @@ export function sdkAuthSecretsProvider(source: SecretsSource): () => Promise<rea
     return async () => inline;
   }
   const secretId = source.CARD91_SDK_AUTH_SECRETS_ID;
-  if (!secretId) throw new Error('set CARD91_SDK_AUTH_SECRETS_ID or CARD91_SDK_AUTH_SECRETS_JSON');
+  // Workers refuse this at cold start (their env schema requires one of the two); the webhook answers
+  // Card91 with a 500 and logs why, so a missing setting shows on the first login rather than as an init crash loop.
+  if (!secretId) return () => Promise.reject(new Error('set CARD91_SDK_AUTH_SECRETS_ID or CARD91_SDK_AUTH_SECRETS_JSON'));
   return async () => secretsFrom(await getSecret(secretId, { maxAge: SECRET_CACHE_SECONDS, transform: 'json' }), `secret ${secretId}`);
 }

@@ -1,12 +1,12 @@
 /**
- * The Card91 auth-URL webhook as Lambda runs it (functions/card91-auth-webhook/handler.ts): middy
+ * The Card91 auth-URL webhook as Lambda runs it (functions/card91-auth-webhook/app.ts): middy
  * with the Powertools logger, one log line per validation with its outcome and reason, and never
  * the token or the mobile. Lives with the card-controls tests because card controls are what logs
  * customers in at Card91.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthWebhookLambda } from '../../functions/card91-auth-webhook/handler.js';
+import { createAuthWebhookLambda } from '../../functions/card91-auth-webhook/app.js';
 import { localLambdaContext } from '../../local/event-source/lambda-context.js';
 import { mintSdkAuthToken } from '../../shared/card91/index.js';
 
@@ -56,7 +56,7 @@ describe('card91-auth-webhook Lambda entry', () => {
   });
 
   it('fails (a 500 for Card91) and logs why when no secrets are configured', async () => {
-    await expect(invoke(createAuthWebhookLambda({}), { unique_id: 'x.y.z', mobile: MOBILE })).rejects.toThrow('CARD91_SDK_AUTH_SECRETS_ID is not set');
+    await expect(invoke(createAuthWebhookLambda({}), { unique_id: 'x.y.z', mobile: MOBILE })).rejects.toThrow('set CARD91_SDK_AUTH_SECRETS_ID or CARD91_SDK_AUTH_SECRETS_JSON');
     expect(logged()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'login validation failed' }));
   });
 

@@ -1,32 +1,25 @@
-import type { DcmsCallInfo } from '../../shared/dcms/client.js';
-
-export interface DcmsCallCount {
+export interface CallCount {
+  /** The partner's endpoint or client method: `registerCard`, `blockCard`… */
   endpoint: string;
-  /** `200`, `400:CUS001`, `500`, `429`, TIMEOUT, NETWORK… as the workers' DCMS client saw it. */
+  /** As the workers' client saw it: `200`, `400:CUS001`, `429`, TIMEOUT, NETWORK… */
   outcome: string;
   calls: number;
   p50Ms: number;
   p95Ms: number;
 }
 
-/** DCMS calls as the workers made them (their client's onCall hook), by endpoint and outcome, with latency. */
-export class DcmsCallLog {
+/** Partner calls as the workers made them (their clients' onCall hooks), by endpoint and outcome, with latency. */
+export class CallLog {
   private readonly durations = new Map<string, number[]>();
 
-  record(call: DcmsCallInfo): void {
-    const key = `${call.operation}\u0000${call.outcome}`;
+  record(endpoint: string, outcome: string, durationMs: number): void {
+    const key = `${endpoint}\u0000${outcome}`;
     const list = this.durations.get(key) ?? [];
-    list.push(call.durationMs);
+    list.push(durationMs);
     this.durations.set(key, list);
   }
 
-  get total(): number {
-    let total = 0;
-    for (const list of this.durations.values()) total += list.length;
-    return total;
-  }
-
-  snapshot(): DcmsCallCount[] {
+  snapshot(): CallCount[] {
     return [...this.durations]
       .map(([key, list]) => {
         const [endpoint = '', outcome = ''] = key.split('\u0000');

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../local/stack/summary.js';
+import { freePort } from '../support/ports.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/pipeline.jsonl', import.meta.url));
+
+/**
+ * `npm start -- --once --feed … --report …` end to end, through the same entry as `npm start`,
+ * on its own emulators, sandboxes and ports. The fixture needs no prior state and covers:
+ * customers with and without insta-card, an account, a second tenant, a duplicate under a new
+ * event id, an exact re-send, an account before its customer, malformed lines, an unknown tenant,
+ * an unexpected type, an unknown kit and an invalid courier status.
+ */
+describe('npm start --once --feed', () => {
+  let child: ChildProcess | undefined;
+  let workDir: string | undefined;
+
+  afterAll(async () => {
+    // Only if the run outlived the test: SIGTERM lets the stack stop DynamoDB Local's Java process.
+    if (child && child.exitCode === null) child.kill('SIGTERM');
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('accounts for every event in exactly one outcome and names each dead letter', async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'start-e2e-'));
+    const report = join(workDir, 'report.json');
+    const env = {
+      ...process.env,
+      DYNAMODB_PORT: String(await freePort()),
+      SQS_PORT: String(await freePort()),
+      DCMS_PORT: String(await freePort()),
+      CARD91_PORT: String(await freePort()),
+      WEBHOOK_PORT: String(await freePort()),
+      // Never the developer's own .local/stack.json: a running `npm start` must not be disturbed.
+      STACK_FILE: join(workDir, 'stack.json'),
+      DCMS_BASE_URL: '',
+      CARD91_BASE_URL: '',
+    };
+    let output = '';
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--once', '--feed', FIXTURE, '--report', report, '--timeout', '90'], { cwd: ROOT, env });
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', resolve);
+    });
+    expect(exitCode, output).toBe(0);
+
+    const summary = JSON.parse(await readFile(report, 'utf8')) as RunSummary;
+    expect(summary.ok).toBe(true);
+    expect(summary.events.in).toBe(14);
+    expect(summary.events.outcomes).toEqual({
+      succeeded: 5, // C001, C002 and its account, C003 (GLOBEX), C004 once its early account is out of the way
+      duplicate: 1, // C001 again under a new event id: the idempotency record answers
+      stale: 0,
+      reconciled: 0,
+      deadLettered: 7,
+      sqsDuplicate: 1, // line 7 re-sends line 1 with the same event id: FIFO deduplication drops it
+      refused: 0,
+      unaccounted: 0,
+    });
+    expect(summary.events.byQueue.coreBanking?.deadLettered).toBe(5);
+    expect(summary.events.byQueue.courier?.deadLettered).toBe(2);
+
+    const deadLetters = summary.deadLetters.events
+      .map(({ line, eventId, category, code }) => ({ line, eventId, category, code }))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    expect(deadLetters).toEqual([
+      // Before its customer, in the customer's FIFO group: CUS001 on every receive until SQS's limit.
+      { line: 8, eventId: 'e2e-c004-account-early', category: 'Exhausted', code: 'CUS001' },
+      { line: 10, eventId: undefined, category: 'InvalidEvent', code: 'BAD_JSON' },
+      { line: 11, eventId: 'e2e-c005-no-contacts', category: 'InvalidEvent', code: 'SCHEMA' },
+      { line: 12, eventId: 'e2e-c006-unknown-tenant', category: 'InvalidEvent', code: 'UNKNOWN_TENANT' },
+      { line: 13, eventId: 'e2e-c007-closed', category: 'InvalidEvent', code: 'UNEXPECTED_TYPE' },
+      { line: 14, eventId: 'e2e-kit-unknown', category: 'Permanent', code: 'MCC007' },
+      { line: 15, eventId: 'e2e-kit-bad-status', category: 'InvalidEvent', code: 'SCHEMA' },
+    ]);
+    // Each one is in its DLQ, found by the attribute original.messageId, with the worker's reason.
+    expect(summary.deadLetters.events.every((event) => event.dlqMessageId !== undefined && event.by === 'worker')).toBe(true);
+    expect(summary.deadLetters.events.find((event) => event.line === 11)?.reason).toContain('contacts');
+    expect(summary.problems).toEqual({ unaccounted: [], missingFromDlq: [], refused: [], settledMoreThanOnce: [] });
+
+    expect(summary.dcms.sandbox?.duplicateCards).toBe(0);
+    expect(summary.dcms.calls.find((call) => call.endpoint === 'registerCard' && call.outcome === '400:CUS001')?.calls).toBeGreaterThanOrEqual(5);
+    expect(summary.dynamodb.writes).toBeGreaterThan(0);
+  }, 120_000);
+});
