@@ -56,10 +56,13 @@ async function runWorker(queue: QueueKey, bodies: object[], instances: number, g
     }));
   }
   const dynamoOps = new Map<string, number>();
+  const outcomes = new Map<string, number>();
   let processed = 0;
   const started = performance.now();
   const pollers = Array.from({ length: instances }, () => {
-    const runtime = createWorkerRuntime(localWorkerEnv({ resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson, fast: true }));
+    const runtime = createWorkerRuntime(localWorkerEnv({ resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson, fast: true }), {
+      observer: (report) => outcomes.set(report.code ? `${report.outcome}:${report.code}` : report.outcome, (outcomes.get(report.code ? `${report.outcome}:${report.code}` : report.outcome) ?? 0) + 1),
+    });
     countDynamo(runtime, dynamoOps);
     const handler = queue === 'coreBanking' ? createCoreBankingHandler(runtime) : createCourierHandler(runtime);
     return new SqsPoller({
@@ -72,12 +75,13 @@ async function runWorker(queue: QueueKey, bodies: object[], instances: number, g
   while (processed < bodies.length) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (performance.now() - started) / 1_000;
   await Promise.all(pollers.map((p) => p.stop()));
-  return { seconds, dynamoOps };
+  return { seconds, dynamoOps, outcomes };
 }
 
 const perEvent = (n: number) => (n / count).toFixed(2);
-const report = (label: string, seconds: number, dynamoOps: Map<string, number>, dcmsCalls: Record<string, number>) => {
+const report = (label: string, { seconds, dynamoOps, outcomes }: Awaited<ReturnType<typeof runWorker>>, dcmsCalls: Record<string, number>) => {
   console.log(`\n${label}: ${count} events in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(0)} events/s`);
+  console.log(`  outcomes: ${[...outcomes].map(([o, n]) => `${o} ${n}`).join(', ')}`);
   for (const [endpoint, n] of Object.entries(dcmsCalls)) console.log(`  DCMS ${endpoint}: ${perEvent(n)} per event`);
   for (const [command, n] of dynamoOps) console.log(`  DynamoDB ${command}: ${perEvent(n)} per event`);
 };
@@ -88,17 +92,17 @@ try {
   const groupOf = (b: { tenant: string; data: { entityId?: string } }) => `${b.tenant}:${b.data.entityId}`;
   let before = structuredClone(dcms.stats().calls);
   const customers = await runWorker('coreBanking', Array.from({ length: count }, (_, i) => customerCreated(`B${i}`)), INSTANCES, groupOf);
-  report('bank.customer.created.v1 (no insta-card)', customers.seconds, customers.dynamoOps, { '/register': callsOf(before, '/register'), '/viewCustomer': callsOf(before, '/viewCustomer') });
+  report('bank.customer.created.v1 (no insta-card)', customers, { '/register': callsOf(before, '/register'), '/viewCustomer': callsOf(before, '/viewCustomer') });
 
   before = structuredClone(dcms.stats().calls);
   const cards = await runWorker('coreBanking', Array.from({ length: count }, (_, i) => accountOpened(`B${i}`)), INSTANCES, groupOf);
-  report('bank.account.opened.v1', cards.seconds, cards.dynamoOps, { '/registerCard': callsOf(before, '/registerCard'), '/viewCustomer': callsOf(before, '/viewCustomer') });
+  report('bank.account.opened.v1', cards, { '/registerCard': callsOf(before, '/registerCard'), '/viewCustomer': callsOf(before, '/viewCustomer') });
 
   const reader = new DcmsClient({ baseUrl: dcms.url });
   const kits = (await Promise.all(Array.from({ length: count }, (_, i) => reader.viewCustomer('ACME_BANK', `B${i}`)))).map((view) => view!.kitInfo[0]!.kitNo);
   before = structuredClone(dcms.stats().calls);
   const courier = await runWorker('courier', kits.map((kitNo) => kitStatus(kitNo, 'IN_TRANSIT', '2026-11-20T10:00:00Z')), 1);
-  report('courier.kit.status.v1', courier.seconds, courier.dynamoOps, { '/inventory/update/deliveryStatus': callsOf(before, '/inventory/update/deliveryStatus') });
+  report('courier.kit.status.v1', courier, { '/inventory/update/deliveryStatus': callsOf(before, '/inventory/update/deliveryStatus') });
   console.log(`\nsecond cards issued for the same account and card type: ${dcms.stats().duplicateCards}`);
 } finally {
   await dcms.close();

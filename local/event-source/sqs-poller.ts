@@ -36,7 +36,6 @@ export class SqsPoller {
   private running = false;
   private loop: Promise<void> | undefined;
   private inFlight = 0;
-  private readonly abort = new AbortController();
 
   constructor(private readonly options: PollerOptions) {}
 
@@ -46,9 +45,13 @@ export class SqsPoller {
     this.loop = this.run();
   }
 
+  /**
+   * Lets the current long poll (at most `waitTimeSeconds`) and invocation finish. Aborting the poll
+   * instead would leave the server holding it: messages it hands to the dead connection come back
+   * only after their visibility timeout, with a receive count that was never processed.
+   */
   async stop(): Promise<void> {
     this.running = false;
-    this.abort.abort();
     await this.loop;
   }
 
@@ -86,7 +89,6 @@ export class SqsPoller {
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),
-        { abortSignal: this.abort.signal },
       );
       const batch = received.Messages ?? [];
       if (messages.length === 0) {
