@@ -4,26 +4,21 @@
  * functions; feeds the demo (or a JSONL file); shows progress while the queues drain; then prints
  * the summary and either exits (--once) or keeps running for the operator CLI until Ctrl-C.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { Listr, type ListrTask } from 'listr2';
-import { LOCAL_AWS } from './emulators.js';
 import { demoTasks, type DemoState } from './demo/demo-tasks.js';
-import { inspectionReader } from './ops/dlq-messages.js';
 import { Accounting } from './stack/accounting.js';
-import { bootCard91, bootDcms, bootEmulators, bootFunctions, bootResources, functionLogFile, type LocalStack } from './stack/boot.js';
+import type { LocalStack } from './stack/boot.js';
+import { bootTasks } from './stack/boot-tasks.js';
 import { CallLog } from './stack/call-log.js';
-import { dlqSightings } from './stack/dlq-sightings.js';
 import { Feeder } from './stack/feeder.js';
-import { localCouriers, type LocalCouriers } from './stack/local-couriers.js';
 import { readFeedLines, type FeedLine } from './stack/jsonl.js';
-import { assertJava, assertPortsFree, type PortClaim } from './stack/prerequisites.js';
+import { localCouriers } from './stack/local-couriers.js';
+import { nextSteps } from './stack/next-steps.js';
 import { Processing } from './stack/processing.js';
-import { ENVIRONMENT_HELP, LOCAL_PREFIX, positiveInteger, readEnvironment, type StackEnvironment } from './stack/settings.js';
-import { Shutdown } from './stack/shutdown.js';
-import { removeStackFile, writeStackFile } from './stack/stack-file.js';
-import { buildSummary, type RunSummary } from './stack/summary.js';
+import { summarizeRun, writeReport } from './stack/run-summary.js';
+import { ENVIRONMENT_HELP, positiveInteger, readEnvironment, type StackEnvironment } from './stack/settings.js';
+import { Shutdown, onParentGone } from './stack/shutdown.js';
 import { renderSummary } from './stack/summary-table.js';
 import { readTenantsFile, type LocalTenants } from './stack/tenants-file.js';
 
@@ -76,197 +71,80 @@ async function main(): Promise<number> {
 
   const abort = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
-  const stopRequested = new Promise<void>((resolveStop) =>
-    shutdown.onSignals((signal) => {
+  const stopRequested = new Promise<void>((resolveStop) => {
+    const stop = (signal: NodeJS.Signals) => {
       stoppedBy = signal;
       abort.abort(new Error(`stopped by ${signal}`));
       resolveStop();
-    }),
-  );
+    };
+    shutdown.onSignals(stop);
+    // The launcher (npm, a shell) was terminated without passing the signal on: stop as if we had had it.
+    onParentGone(() => stop('SIGTERM'));
+  });
 
   const interactive = Boolean(process.stdout.isTTY);
+  // Filled in by the boot tasks, in order.
   const stack = { accounting: new Accounting(), dcmsCalls: new CallLog(), card91Calls: new CallLog(), pollerErrors: new Map() } as unknown as LocalStack;
   const couriers = localCouriers(tenants.names);
   const demo: DemoState = {};
-  let processing: Processing | undefined;
   let bootedAt = startedAt;
+  let processing: Processing | undefined;
 
-  /** A boot step that does not start once a stop was asked for. */
-  const step = (title: string, run: (task: { title: string }) => Promise<void>): ListrTask => ({
-    title,
-    task: async (_context, task) => {
-      abort.signal.throwIfAborted();
-      await run(task);
+  const feedTask: ListrTask = {
+    title: feedLines ? `Feed ${flags.feed}` : 'Demo',
+    task: (_context, task) => {
+      const feeder = new Feeder(stack.sqs, stack.resources, new Set(stack.host.workers.map((w) => w.queue)), stack.accounting);
+      processing = new Processing(stack, feeder, { interactive, signal: abort.signal, drainTimeoutMs: flags.timeout * 1_000 });
+      const lines = feedLines;
+      return task.newListr(
+        lines
+          ? [processing.task(`Feeding ${flags.feed}`, async () => ({ lines: lines.map((l) => l.text), lineNumbers: lines.map((l) => l.line) }))]
+          : demoTasks(stack, processing, { customers: flags.demoCustomers, tenants: tenants.names, faults: flags.faults }, demo),
+      );
     },
+  };
+  const boot = bootTasks(stack, {
+    env,
+    ...(flags.stateDir !== undefined && { stateDir: flags.stateDir }),
+    verbose: flags.verbose === true,
+    tenants,
+    couriers,
+    shutdown,
+    signal: abort.signal,
+    onCrash: (description) => abort.abort(new Error(`the functions stopped unexpectedly (${description}); see ${stack.logFile}`)),
+    startedAt,
+    onBooted: () => (bootedAt = new Date()),
+  });
+  const run = new Listr([...boot, feedTask], {
+    // Signals are ours: listr would exit on SIGINT and leave DynamoDB Local's Java process behind.
+    registerSignalListeners: false,
+    fallbackRendererCondition: !interactive,
+    rendererOptions: { collapseSubtasks: false },
   });
 
-  const boot = new Listr(
-    [
-      step('Checking Java and ports', async (task) => {
-        await assertJava();
-        await assertPortsFree(portClaims(env));
-        task.title = 'Java found, ports free';
-      }),
-      step('Starting DynamoDB Local and fauxqs', async (task) => {
-        Object.assign(stack, await bootEmulators(env, flags.stateDir, shutdown));
-        task.title = `DynamoDB Local ${stack.endpoints.dynamodb} · fauxqs ${stack.endpoints.sqs} · ${flags.stateDir ? `state in ${resolve(flags.stateDir)}` : 'in memory'}`;
-      }),
-      step('Creating queues, DLQs and tables', async (task) => {
-        stack.resources = await bootResources(stack);
-        task.title = `${Object.keys(stack.resources.queues).length} queues with their DLQs, ${Object.keys(stack.resources.tables).length} tables (prefix ${LOCAL_PREFIX})`;
-      }),
-      step('Starting the partner sandboxes', async (task) => {
-        stack.dcms = await bootDcms(env, shutdown);
-        stack.card91 = await bootCard91(env, shutdown);
-        const where = (name: string, partner: { url: string; sandbox?: unknown }, variable: string) =>
-          partner.sandbox ? `${name} sandbox ${partner.url}` : `${name} at ${partner.url} (${variable})`;
-        task.title = `${where('DCMS', stack.dcms, 'DCMS_BASE_URL')} · ${where('Card91', stack.card91, 'CARD91_BASE_URL')}`;
-      }),
-      step('Starting the functions', async (task) => {
-        stack.logFile = await functionLogFile(flags.stateDir);
-        stack.host = await bootFunctions(
-          {
-            env,
-            endpoints: stack.endpoints,
-            resources: stack.resources,
-            dcmsUrl: stack.dcms.url,
-            card91Url: stack.card91.url,
-            tenantsJson: tenants.json,
-            couriers,
-            logFile: stack.logFile,
-            verbose: flags.verbose === true,
-            accounting: stack.accounting,
-            dcmsCalls: stack.dcmsCalls,
-            card91Calls: stack.card91Calls,
-            pollerErrors: stack.pollerErrors,
-            onCrash: (description) => abort.abort(new Error(`the functions stopped unexpectedly (${description}); see ${stack.logFile}`)),
-          },
-          shutdown,
-        );
-        await writeStackFile(env.STACK_FILE, {
-          pid: process.pid,
-          startedAt: startedAt.toISOString(),
-          region: LOCAL_AWS.region,
-          prefix: LOCAL_PREFIX,
-          endpoints: stack.endpoints,
-          dcmsUrl: stack.dcms.url,
-          card91Url: stack.card91.url,
-          webhooksUrl: stack.host.webhooks.url,
-          tenants: tenants.names,
-          consumers: stack.host.workers.map((w) => w.queue),
-          logFile: stack.logFile,
-        });
-        shutdown.add('stack file', () => removeStackFile(env.STACK_FILE));
-        bootedAt = new Date();
-        task.title = `Functions: ${stack.host.workers.map((w) => w.serviceName).join(', ')}; webhooks at ${stack.host.webhooks.url} (logs: ${stack.logFile})`;
-      }),
-      {
-        title: feedLines ? `Feed ${flags.feed}` : 'Demo',
-        task: (_context, task) => {
-          processing = new Processing(stack, new Feeder(stack.sqs, stack.resources, new Set(stack.host.workers.map((w) => w.queue)), stack.accounting), {
-            interactive,
-            signal: abort.signal,
-            drainTimeoutMs: flags.timeout * 1_000,
-          });
-          const lines = feedLines;
-          const tasks = lines
-            ? [processing.task(`Feeding ${flags.feed}`, async () => ({ lines: lines.map((l) => l.text), lineNumbers: lines.map((l) => l.line) }))]
-            : demoTasks(stack, processing, { customers: flags.demoCustomers, tenants: tenants.names, faults: flags.faults }, demo);
-          return task.newListr(tasks);
-        },
-      },
-    ],
-    {
-      // Signals are ours: listr would exit on SIGINT and leave DynamoDB Local's Java process behind.
-      registerSignalListeners: false,
-      fallbackRendererCondition: !interactive,
-      rendererOptions: { collapseSubtasks: false },
-    },
-  );
-
   try {
-    await boot.run();
+    await run.run();
     abort.signal.throwIfAborted();
   } catch (error) {
-    console.error(stoppedBy ? `Stopped by ${stoppedBy}; cleaning up.` : (abort.signal.reason as Error | undefined)?.message ?? (error as Error).message);
+    console.error(stoppedBy ? `Stopped by ${stoppedBy}; cleaning up.` : ((abort.signal.reason as Error | undefined)?.message ?? (error as Error).message));
     await shutdown.run();
     return stoppedBy ? signalExit(stoppedBy) : EXIT.failed;
   }
 
-  const summary = await summarize(stack, processing!, startedAt, bootedAt);
+  const summary = await summarizeRun(stack, processing!, { startedAt, bootedAt });
   console.log(renderSummary(summary, { color: interactive }));
-  if (flags.report) await writeReport(flags.report, summary);
+  if (flags.report) {
+    await writeReport(flags.report, summary);
+    console.log(`Report written to ${flags.report}`);
+  }
 
   if (!flags.once) {
-    console.log(nextSteps(stack, demo, env, couriers));
+    console.log(nextSteps(stack, { stackFile: env.STACK_FILE, couriers, ...(demo.exampleKit && { exampleKit: demo.exampleKit }) }));
     await stopRequested;
     console.log('Stopping…');
   }
   await shutdown.run();
   return summary.ok ? EXIT.ok : EXIT.failed;
-}
-
-function portClaims(env: StackEnvironment): PortClaim[] {
-  return [
-    { port: env.DYNAMODB_PORT, service: 'DynamoDB Local', variable: 'DYNAMODB_PORT' },
-    { port: env.SQS_PORT, service: 'fauxqs (SQS)', variable: 'SQS_PORT' },
-    ...(env.DCMS_BASE_URL ? [] : [{ port: env.DCMS_PORT, service: 'DCMS sandbox', variable: 'DCMS_PORT' }]),
-    ...(env.CARD91_BASE_URL ? [] : [{ port: env.CARD91_PORT, service: 'Card91 sandbox', variable: 'CARD91_PORT' }]),
-    { port: env.WEBHOOK_PORT, service: 'webhooks', variable: 'WEBHOOK_PORT' },
-  ];
-}
-
-/** Closes the books: DLQ contents (read without consuming), the functions' DynamoDB counts, DCMS calls. */
-async function summarize(stack: LocalStack, processing: Processing, startedAt: Date, bootedAt: Date): Promise<RunSummary> {
-  const status = await stack.host.status();
-  const queues = stack.host.workers.map((w) => w.queue);
-  const sightings = await dlqSightings(inspectionReader(stack.endpoints.sqs), stack.resources, queues);
-  return buildSummary({
-    accounting: stack.accounting.settle(sightings),
-    startedAt,
-    bootedAt,
-    firstSentAt: processing.firstSentAt ?? bootedAt,
-    drainedAt: processing.drainedAt ?? new Date(),
-    dcmsUrl: stack.dcms.url,
-    dcmsCalls: stack.dcmsCalls.snapshot(),
-    ...(stack.dcms.sandbox && { sandbox: stack.dcms.sandbox.stats() }),
-    card91Url: stack.card91.url,
-    card91Calls: stack.card91Calls.snapshot(),
-    ...(stack.card91.sandbox && { card91Sandbox: stack.card91.sandbox.stats() }),
-    dynamo: status.dynamo,
-    logFile: stack.logFile,
-  });
-}
-
-async function writeReport(path: string, summary: RunSummary): Promise<void> {
-  await mkdir(dirname(resolve(path)), { recursive: true });
-  await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`Report written to ${path}`);
-}
-
-function nextSteps(stack: LocalStack, demo: DemoState, env: StackEnvironment, couriers: LocalCouriers): string {
-  const kit = demo.exampleKit;
-  const courier = couriers.couriers.find((c) => c.format === 'generic');
-  return [
-    '',
-    'The stack keeps running: functions polling, sandboxes up. Ctrl-C stops everything.',
-    'In another terminal:',
-    '  npm run ops -- dlq list                               what was dead-lettered, by reason',
-    '  npm run ops -- dlq show <message id>                  one record: reason, attempts, masked body',
-    '  npm run ops -- dlq redrive --filter code=CUS001       replay the accounts that came before their customer',
-    `  npm run ops -- kit ${kit ? `${kit.kitNo} --tenant ${kit.tenant}` : '<kitNo> --tenant <TENANT>'}      a kit's ledger: entity, status, history`,
-    '  npm run ops -- send events.jsonl                      feed more events',
-    '  npm run ops -- card91 customer --mobile 919876543210    a Card91 cardholder (masked), through our auth webhook',
-    ...(courier
-      ? [
-          `Courier webhook: POST ${stack.host.webhooks.url}/couriers/{courier}/events (couriers: ${couriers.couriers.map((c) => c.courier).join(', ')}); sign a body with`,
-          `  COURIER_SIGNING_SECRET=${couriers.signingKey} npm run ops -- sign --courier ${courier.courier} --file body.json --url ${stack.host.webhooks.url}`,
-        ]
-      : []),
-    `DCMS: ${stack.dcms.url}${stack.dcms.sandbox ? ' (GET /__admin/stats, POST /__admin/faults)' : ''}`,
-    `Card91: ${stack.card91.url}${stack.card91.sandbox ? ' (GET /__admin/stats, POST /__admin/faults)' : ''}`,
-    `Stack description for the ops CLI: ${env.STACK_FILE}`,
-  ].join('\n');
 }
 
 /** Any way out stops what was started first, a crash included; only once, however many errors follow. */

@@ -87,6 +87,9 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    // `npm run sandbox` runs us under `sh -c`: a SIGTERM to npm ends the shell, not us. An orphan is re-parented: stop then.
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && resolve(), 1_000).unref();
   });
   await stop();
 }

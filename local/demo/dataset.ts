@@ -7,7 +7,7 @@ import { accountOpened, customerCreated, event, kitStatus, type DemoEvent, type 
  * The demo dataset: every behaviour of the pipeline, in two phases. Phase 1 registers customers
  * (with and without insta-card), accounts, duplicates and malformed events; phase 2 sends courier
  * status streams for the kits DCMS actually issued in phase 1 (in and out of order, duplicates,
- * unknown kits) plus core-banking events that arrive before their customer.
+ * unknown kits), core-banking events that arrive before their customer, and card controls.
  * Shapes are drawn from a seeded generator, so every run shows the same mix; ids carry the run id,
  * so runs never collide (with --state-dir, the idempotency records of earlier runs are kept).
  */

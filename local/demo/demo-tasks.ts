@@ -27,7 +27,7 @@ export function demoTasks(stack: LocalStack, processing: Processing, settings: D
   const options = { customers: settings.customers, tenants: settings.tenants, runId: Date.now().toString(36) };
   const sandbox = stack.dcms.sandbox;
   const cardControlNote = stack.card91.sandbox ? 'card controls' : 'no card controls (CARD91_BASE_URL is not the sandbox)';
-  const faultNote = !settings.faults ? 'no DCMS faults' : sandbox ? `DCMS faults: ${describeFaults(DEMO_FAULTS)}` : 'no DCMS faults (DCMS_BASE_URL is not the sandbox)';
+  const faultNote = !settings.faults ? 'no DCMS faults' : sandbox ? `DCMS faults: ${describeFaults(DEMO_FAULTS)}` : 'no DCMS faults: DCMS_BASE_URL is not the sandbox';
   return [
     processing.task(`Demo 1/2, customers and accounts (${faultNote})`, async () => {
       if (settings.faults) sandbox?.setFaults(DEMO_FAULTS);

@@ -35,7 +35,7 @@ export interface RedriveResult {
 /** How long received DLQ messages stay hidden while a copy-redrive runs; kept ones are released at the end. */
 const WORKING_VISIBILITY_SECONDS = 120;
 /** Marks a redriven record, so a worker can tell it may have been handled before (see the runbook). */
-export const REDRIVE_COUNT_ATTRIBUTE = 'redrive.count';
+const REDRIVE_COUNT_ATTRIBUTE = 'redrive.count';
 
 /**
  * Moves dead letters back to their source queue. Without a filter, on a standard queue, SQS's

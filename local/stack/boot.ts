@@ -10,11 +10,12 @@ import { createResources, startEmulators, type LocalResources } from '../emulato
 import type { Accounting } from './accounting.js';
 import { localAwsEnvironment, localClients, type LocalEndpoints } from './aws-clients.js';
 import type { CallLog } from './call-log.js';
+import { LOCAL_VISIBILITY_SECONDS } from './event-source-settings.js';
 import { FunctionHost } from './function-host-client.js';
 import type { LocalCouriers } from './local-couriers.js';
-import { LOCAL_VISIBILITY_SECONDS } from './local-timing.js';
 import { LOCAL_PREFIX, type StackEnvironment } from './settings.js';
 import type { Shutdown } from './shutdown.js';
+import { CARD91_AUTH_PATH } from './webhook-routes.js';
 
 /** The pieces of a running local stack, filled in step by step as it boots. */
 export interface LocalStack {
@@ -55,9 +56,6 @@ export async function bootDcms(env: StackEnvironment, shutdown: Shutdown): Promi
   shutdown.add('DCMS sandbox', () => sandbox.close());
   return { url: sandbox.url, sandbox };
 }
-
-/** The path API Gateway routes to the Card91 auth-URL webhook (infra: `webhooks.post('/card91/auth', …)`). */
-const CARD91_AUTH_PATH = '/card91/auth';
 
 /**
  * The Card91 sandbox, unless CARD91_BASE_URL names another. It calls our auth-URL webhook on each

@@ -10,9 +10,9 @@ export interface QueueDepth {
   delayed: number;
 }
 
-export const isEmpty = (depth: QueueDepth): boolean => depth.visible + depth.inFlight + depth.delayed === 0;
+const isEmpty = (depth: QueueDepth): boolean => depth.visible + depth.inFlight + depth.delayed === 0;
 
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
+async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
   const { Attributes = {} } = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,

@@ -1,7 +1,7 @@
 import type { QueueDescription } from '../../shared/config/resources.js';
 
 /**
- * Timing of the local event source. Production values (minutes) would make a local run wait
+ * Settings of the local event source (how the pollers drive the workers). Production values (minutes) would make a local run wait
  * minutes for a retry; these keep the same relations at a scale of seconds.
  *
  * A record that fails is retried after 1–2 s whatever these are: the worker itself sets its
@@ -24,3 +24,10 @@ export const LOCAL_VISIBILITY_SECONDS = LOCAL_FUNCTION_TIMEOUT_SECONDS + 1;
 
 /** The batching window, capped so that gathering a batch leaves most of the visibility for handling it. */
 export const localBatchingWindowSeconds = (queue: QueueDescription): number => Math.min(queue.batchingWindowSeconds, 0.25);
+
+/**
+ * Instances per worker: each its own runtime (clients, breaker, limiter), as Lambda runs separate
+ * execution environments, each with a poller. Two is the least maxConcurrency Lambda allows an
+ * SQS event source; FIFO order holds across them, as SQS hands a group to one consumer at a time.
+ */
+export const LOCAL_INSTANCES_PER_WORKER = 2;

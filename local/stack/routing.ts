@@ -3,7 +3,7 @@ import { QUEUES, type QueueKey } from '../../shared/config/resources.js';
 import { ACCOUNT_OPENED, CARD_CONTROL_REQUESTED, COURIER_KIT_STATUS, CUSTOMER_CREATED } from '../../shared/contracts/index.js';
 
 /** The queue each producer writes each event type to (DESIGN §1). */
-export const EVENT_QUEUES: Readonly<Record<string, QueueKey>> = {
+const EVENT_QUEUES: Readonly<Record<string, QueueKey>> = {
   [CUSTOMER_CREATED]: 'coreBanking',
   [ACCOUNT_OPENED]: 'coreBanking',
   [COURIER_KIT_STATUS]: 'courier',
@@ -15,7 +15,7 @@ export const EVENT_QUEUES: Readonly<Record<string, QueueKey>> = {
  * an unknown type, or a type whose worker is not running): the core-banking worker dead-letters it
  * with its reason (BAD_JSON, SCHEMA, UNEXPECTED_TYPE), so nothing fed is ever dropped unseen.
  */
-export const FALLBACK_QUEUE: QueueKey = 'coreBanking';
+const FALLBACK_QUEUE: QueueKey = 'coreBanking';
 
 export interface RoutedMessage {
   queue: QueueKey;

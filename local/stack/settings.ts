@@ -3,11 +3,11 @@ import { InvalidArgumentError } from 'commander';
 import * as z from 'zod';
 
 /** The repository root: default paths are relative to it, not to the caller's working directory. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Where the running stack tells the operator CLI how to reach it (git-ignored). */
 export const DEFAULT_STACK_FILE = `${REPO_ROOT}.local/stack.json`;
-export const DEFAULT_TENANTS_FILE = `${REPO_ROOT}local/tenants.json`;
+const DEFAULT_TENANTS_FILE = `${REPO_ROOT}local/tenants.json`;
 
 /** Queue and table names of the local stack: `local-core-banking-events.fifo`, `local-integration-state`… */
 export const LOCAL_PREFIX = 'local';

@@ -57,3 +57,18 @@ export class Shutdown {
     process.on('SIGTERM', handler);
   }
 }
+
+/**
+ * Calls `onGone` once the process that started this one has ended (on POSIX, an orphan is
+ * re-parented, so its parent pid changes). `npm start` runs us under `sh -c`: a SIGTERM sent to
+ * npm ends npm and the shell, never us; without this the stack would keep running, Java included.
+ */
+export function onParentGone(onGone: () => void, intervalMs = 1_000): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, intervalMs);
+  timer.unref();
+}

@@ -8,7 +8,7 @@ import { QUEUES, type QueueKey } from '../../shared/config/resources.js';
  * emulators listen and which name prefix the queues and tables have. Written once everything is up,
  * removed on the way out.
  */
-export const stackDescription = z.object({
+const stackDescription = z.object({
   pid: z.number().int(),
   startedAt: z.string(),
   region: z.string(),

@@ -5,7 +5,7 @@ import type { RunSummary } from './summary.js';
 
 const OUTCOME_LABELS: Record<InputOutcome, string> = {
   succeeded: 'succeeded',
-  reconciled: 'reconciled (effect found on DCMS after a lost answer)',
+  reconciled: 'reconciled (effect found on the platform after a lost answer)',
   duplicate: 'skipped: duplicate (idempotency record)',
   stale: 'skipped: stale (older than the kit’s last status)',
   deadLettered: 'dead-lettered',
@@ -61,7 +61,7 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
     const failed = Object.entries(row.errors).map(([name, n]) => `${n} ${name}`).join(', ');
     dynamo.push([row.table, row.command, row.calls, failed]);
   }
-  dynamo.push([{ colSpan: 4, content: `reads ${summary.dynamodb.reads} · writes ${summary.dynamodb.writes} (by the functions; ConditionalCheckFailed is a guarded write doing its job)` }]);
+  dynamo.push([{ colSpan: 4, content: `reads ${summary.dynamodb.reads} · writes ${summary.dynamodb.writes} (by the queue workers; ConditionalCheckFailed is a guarded write doing its job)` }]);
   sections.push(dynamo.toString());
 
   const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;

@@ -52,6 +52,7 @@ export interface RunSummary {
     /** What the local sandbox observed (absent with CARD91_BASE_URL): its calls, and our auth webhook's verdicts on logins. */
     sandbox?: { calls: number; logins: Card91SandboxStats['webhook'] };
   };
+  /** Commands the queue workers sent, counted by a middleware on their DynamoDB clients. */
   dynamodb: { reads: number; writes: number; operations: OperationCount[] };
   logFile: string;
 }

@@ -2,10 +2,7 @@ import { createAuthWebhookLambda } from '../../functions/card91-auth-webhook/app
 import { startApiGatewayServer, type HttpLambdaHandler, type RunningApiGatewayServer } from '../http/api-gateway-server.js';
 import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../worker-env.js';
 import type { HostConfiguration } from './host-protocol.js';
-
-/** Route keys as the CDK stack's HTTP API has them (infra/stacks/integration-stack.ts). */
-export const CARD91_AUTH_ROUTE = 'POST /card91/auth';
-export const COURIER_EVENTS_ROUTE = 'POST /couriers/{courier}/events';
+import { CARD91_AUTH_PATH, COURIER_EVENTS_PATH } from './webhook-routes.js';
 
 /**
  * The courier webhook's Lambda entry reads its environment when imported, so its variables are set
@@ -27,11 +24,11 @@ async function courierWebhook(configuration: HostConfiguration): Promise<HttpLam
 export async function startWebhooks(configuration: HostConfiguration): Promise<RunningApiGatewayServer & { routes: string[] }> {
   const routes: Record<string, HttpLambdaHandler> = {
     // Verifies the sdkAuthTokens the card-controls worker signs: the same published local secret.
-    [CARD91_AUTH_ROUTE]: createAuthWebhookLambda({
+    [`POST ${CARD91_AUTH_PATH}`]: createAuthWebhookLambda({
       POWERTOOLS_SERVICE_NAME: 'card91-auth-webhook',
       CARD91_SDK_AUTH_SECRETS_JSON: JSON.stringify(LOCAL_CARD91_SDK_AUTH_SECRETS),
     }),
-    [COURIER_EVENTS_ROUTE]: await courierWebhook(configuration),
+    [`POST ${COURIER_EVENTS_PATH}`]: await courierWebhook(configuration),
   };
   const server = await startApiGatewayServer({ port: configuration.webhooks.port, routes });
   return { ...server, routes: Object.keys(routes) };

@@ -15,7 +15,8 @@ const FIXTURE = fileURLToPath(new URL('./fixtures/pipeline.jsonl', import.meta.u
  * on its own emulators, sandboxes and ports. The fixture needs no prior state and covers:
  * customers with and without insta-card, an account, a second tenant, a duplicate under a new
  * event id, an exact re-send, an account before its customer, malformed lines, an unknown tenant,
- * an unexpected type, an unknown kit and an invalid courier status.
+ * an unexpected type, an unknown kit, an invalid courier status, and card controls at the Card91
+ * sandbox (logins verified by our auth webhook): one applied, one for another customer's card.
  */
 describe('npm start --once --feed', () => {
   let child: ChildProcess | undefined;
@@ -54,19 +55,20 @@ describe('npm start --once --feed', () => {
 
     const summary = JSON.parse(await readFile(report, 'utf8')) as RunSummary;
     expect(summary.ok).toBe(true);
-    expect(summary.events.in).toBe(14);
+    expect(summary.events.in).toBe(16);
     expect(summary.events.outcomes).toEqual({
-      succeeded: 5, // C001, C002 and its account, C003 (GLOBEX), C004 once its early account is out of the way
+      succeeded: 6, // C001, C002 and its account, C003 (GLOBEX), C004 once its early account is out of the way, the card freeze
       duplicate: 1, // C001 again under a new event id: the idempotency record answers
       stale: 0,
       reconciled: 0,
-      deadLettered: 7,
+      deadLettered: 8,
       sqsDuplicate: 1, // line 7 re-sends line 1 with the same event id: FIFO deduplication drops it
       refused: 0,
       unaccounted: 0,
     });
     expect(summary.events.byQueue.coreBanking?.deadLettered).toBe(5);
     expect(summary.events.byQueue.courier?.deadLettered).toBe(2);
+    expect(summary.events.byQueue.cardControls?.deadLettered).toBe(1);
 
     const deadLetters = summary.deadLetters.events
       .map(({ line, eventId, category, code }) => ({ line, eventId, category, code }))
@@ -80,6 +82,7 @@ describe('npm start --once --feed', () => {
       { line: 13, eventId: 'e2e-c007-closed', category: 'InvalidEvent', code: 'UNEXPECTED_TYPE' },
       { line: 14, eventId: 'e2e-kit-unknown', category: 'Permanent', code: 'MCC007' },
       { line: 15, eventId: 'e2e-kit-bad-status', category: 'InvalidEvent', code: 'SCHEMA' },
+      { line: 17, eventId: 'e2e-control-not-theirs', category: 'Permanent', code: 'CARD_NOT_FOUND' },
     ]);
     // Each one is in its DLQ, found by the attribute original.messageId, with the worker's reason.
     expect(summary.deadLetters.events.every((event) => event.dlqMessageId !== undefined && event.by === 'worker')).toBe(true);
@@ -88,6 +91,8 @@ describe('npm start --once --feed', () => {
 
     expect(summary.dcms.sandbox?.duplicateCards).toBe(0);
     expect(summary.dcms.calls.find((call) => call.endpoint === 'registerCard' && call.outcome === '400:CUS001')?.calls).toBeGreaterThanOrEqual(5);
+    expect(summary.card91.sandbox?.logins.accepted).toBeGreaterThanOrEqual(1);
+    expect(summary.card91.calls.find((call) => call.endpoint === 'setCardLock' && call.outcome === '200')?.calls).toBe(1);
     expect(summary.dynamodb.writes).toBeGreaterThan(0);
   }, 120_000);
 });

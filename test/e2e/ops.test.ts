@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/pipeline.jsonl', import.meta.url));
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** Runs a TypeScript entry of the repository the way its npm script does. */
+function run(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** Waits for `condition` (expect.poll is for tests, not hooks). */
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const listening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => socket.destroy() && resolve(true));
+    socket.once('error', () => resolve(false));
+  });
+
+/**
+ * The operator CLI against a running `npm start` (without --once): it finds the stack through
+ * the stack file, lists and shows dead letters with personal data masked, redrives by code (the
+ * account that came before its customer then goes through), looks up a kit and sends events; and
+ * SIGTERM stops the whole stack, Java included.
+ */
+describe('npm run ops against a running npm start', () => {
+  let stack: ChildProcess;
+  let stackOutput = '';
+  let workDir: string;
+  let env: NodeJS.ProcessEnv;
+  let ports: Record<'dynamodb' | 'dcms', number>;
+  const ops = (...args: string[]) => run('local/ops/cli.ts', args, env);
+  const json = async <T>(...args: string[]): Promise<T> => {
+    const result = await ops(...args, '--json');
+    expect(result.code, result.err).toBe(0);
+    return JSON.parse(result.out) as T;
+  };
+  const dlqTotals = async () =>
+    Object.fromEntries((await json<{ queues: Array<{ queue: string; total: number }> }>('dlq', 'list')).queues.map((q) => [q.queue, q.total]));
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'ops-e2e-'));
+    ports = { dynamodb: await freePort(), dcms: await freePort() };
+    env = {
+      ...process.env,
+      DYNAMODB_PORT: String(ports.dynamodb),
+      SQS_PORT: String(await freePort()),
+      DCMS_PORT: String(ports.dcms),
+      CARD91_PORT: String(await freePort()),
+      WEBHOOK_PORT: String(await freePort()),
+      STACK_FILE: join(workDir, 'stack.json'),
+      DCMS_BASE_URL: '',
+      CARD91_BASE_URL: '',
+    };
+    stack = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--feed', FIXTURE], { cwd: ROOT, env });
+    stack.stdout?.on('data', (chunk: Buffer) => (stackOutput += chunk.toString()));
+    stack.stderr?.on('data', (chunk: Buffer) => (stackOutput += chunk.toString()));
+    await until(() => stackOutput.includes('The stack keeps running') || stack.exitCode !== null, 90_000, `the stack to drain the fixture:\n${stackOutput}`);
+    if (stack.exitCode !== null) throw new Error(`npm start ended early (exit code ${stack.exitCode}):\n${stackOutput}`);
+  }, 100_000);
+
+  afterAll(async () => {
+    if (stack.exitCode === null) stack.kill('SIGTERM');
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('lists and shows dead letters, masked', async () => {
+    expect(await dlqTotals()).toEqual({ coreBanking: 5, courier: 2, cardControls: 1 });
+    const shown = await json<{ found: Array<{ code: string; reason: string; body: { data: { contacts: unknown[]; firstName: string; kycDocuments: Array<{ number: string }> } } }> }>(
+      'dlq',
+      'show',
+      'e2e-c005-no-contacts',
+    );
+    expect(shown.found).toHaveLength(1);
+    expect(shown.found[0]!.code).toBe('SCHEMA');
+    expect(shown.found[0]!.reason).toContain('contacts');
+    expect(shown.found[0]!.body.data.firstName).not.toBe('Asha');
+    expect(shown.found[0]!.body.data.kycDocuments[0]!.number).not.toBe('ABCPV1234K');
+    const missing = await ops('dlq', 'show', 'no-such-id');
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('no dead letter with id no-such-id');
+  });
+
+  it('redrives by code: the early account goes through now that its customer exists', async () => {
+    const dryRun = await json<{ results: Array<{ queue: string; moved: number }> }>('dlq', 'redrive', '--filter', 'code=CUS001', '--dry-run');
+    expect(dryRun.results.find((r) => r.queue === 'coreBanking')?.moved).toBe(1);
+    expect((await dlqTotals()).coreBanking).toBe(5);
+
+    const redriven = await json<{ results: Array<{ queue: string; mode: string; moved: number }> }>('dlq', 'redrive', '--queue', 'core-banking-events', '--filter', 'code=CUS001');
+    expect(redriven.results).toMatchObject([{ queue: 'coreBanking', mode: 'copy', moved: 1 }]);
+    // The redriven account is processed by the running worker and does not come back.
+    await expect.poll(async () => (await dlqTotals()).coreBanking, { timeout: 20_000, interval: 1_000 }).toBe(4);
+  });
+
+  it('looks up a kit in the ledger and follows an event sent with `send`', async () => {
+    const view = await fetch(`http://127.0.0.1:${ports.dcms}/viewCustomer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', tenant: 'ACME_BANK' },
+      body: JSON.stringify({ entityId: 'E2E-C001' }),
+    });
+    const kitNo = ((await view.json()) as { result: { kitInfo: Array<{ kitNo: string }> } }).result.kitInfo[0]!.kitNo;
+
+    const feed = join(workDir, 'delivered.jsonl');
+    const delivered = {
+      specversion: '1.0',
+      id: 'e2e-kit-delivered',
+      source: 'urn:courier:bluedart',
+      type: 'courier.kit.status.v1',
+      time: '2026-11-21T10:00:00Z',
+      tenant: 'ACME_BANK',
+      data: { kitNo, status: 'DELIVERED', occurredAt: '2026-11-21T09:30:00Z' },
+    };
+    await writeFile(feed, `${JSON.stringify(delivered)}\n`);
+    const sent = await json<{ sent: Array<{ queue: string; messageId?: string }> }>('send', feed);
+    expect(sent.sent).toMatchObject([{ queue: 'courier-events' }]);
+
+    type Kits = { kits: Array<{ tenant: string; state?: { entityId?: string; lastStatus?: string }; history: Array<{ status: string; outcome: string }> }> };
+    await expect.poll(async () => (await json<Kits>('kit', kitNo)).kits[0]?.state?.lastStatus, { timeout: 20_000, interval: 1_000 }).toBe('DELIVERED');
+    const { kits } = await json<Kits>('kit', kitNo);
+    expect(kits).toHaveLength(1);
+    expect(kits[0]).toMatchObject({ tenant: 'ACME_BANK', state: { entityId: 'E2E-C001' } });
+    expect(kits[0]!.history).toContainEqual(expect.objectContaining({ status: 'DELIVERED', outcome: 'APPLIED' }));
+  });
+
+  it('explains a bad target, and stops the whole stack on SIGTERM', async () => {
+    const noPrefix = await ops('--region', 'eu-west-1', 'dlq', 'list');
+    expect(noPrefix.code).toBe(2);
+    expect(noPrefix.err).toContain('--prefix is required');
+
+    const exited = new Promise<number | null>((resolve) => stack.once('exit', resolve));
+    stack.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await listening(ports.dynamodb)).toBe(false);
+    await expect(access(env.STACK_FILE!)).rejects.toThrow();
+    const afterwards = await ops('dlq', 'list');
+    expect(afterwards.code).toBe(2);
+    expect(afterwards.err).toContain('npm start');
+  }, 30_000);
+});
