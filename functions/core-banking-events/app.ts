@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ACCOUNT_OPENED, CUSTOMER_CREATED, parseEvent, type AccountOpenedEvent, type CustomerCreatedEvent } from '../../shared/contracts/index.js';
 import type { TenantDirectory } from '../../shared/config/tenants.js';
-import { receiveCountOf } from '../../shared/messaging/settle.js';
+import { mayHaveBeenSent, receiveCountOf } from '../../shared/messaging/settle.js';
 import { reportOutcome } from '../../shared/observability/telemetry.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { classifyRecordError } from '../../shared/worker/record-errors.js';
@@ -65,7 +65,7 @@ export function createCoreBankingHandler(runtime: WorkerRuntime) {
       eventId = event.id;
       logger.appendKeys({ eventId: event.id, tenant: event.tenant, entityId: event.data.entityId, eventType });
       logger.debug('event received', { data: event.data });
-      const flow: FlowContext = { dcms: runtime.dcms, tenant: tenants.get(event.tenant), mayHaveBeenSent: receiveCountOf(record) > 1, deadline };
+      const flow: FlowContext = { dcms: runtime.dcms, tenant: tenants.get(event.tenant), mayHaveBeenSent: mayHaveBeenSent(record), deadline };
       const execution: Execution = { executed: false };
       const outcome = await issueOnce({ key: keyOf(event), event, flow }, execution);
       const result = !execution.executed ? 'duplicate' : outcome.reconciled ? 'reconciled' : 'succeeded';

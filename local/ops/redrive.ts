@@ -7,6 +7,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { QUEUES, queueName, type QueueKey } from '../../shared/config/resources.js';
+import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
 import { failureOf, releaseAll, type DeadLetter } from './dlq-messages.js';
 import { matches, type Filter } from './filters.js';
 import type { OpsTarget } from './target.js';
@@ -35,7 +36,7 @@ export interface RedriveResult {
 /** How long received DLQ messages stay hidden while a copy-redrive runs; kept ones are released at the end. */
 const WORKING_VISIBILITY_SECONDS = 120;
 /** Marks a redriven record, so a worker can tell it may have been handled before (see the runbook). */
-const REDRIVE_COUNT_ATTRIBUTE = 'redrive.count';
+const REDRIVE_COUNT_ATTRIBUTE = DLQ_ATTRIBUTES.redriveCount;
 
 /**
  * Moves dead letters back to their source queue. Without a filter, on a standard queue, SQS's

@@ -12,6 +12,8 @@ export const DLQ_ATTRIBUTES = {
   time: 'failure.time',
   originalMessageId: 'original.messageId',
   originalCategory: 'failure.lastCategory',
+  /** Set by the operator CLI each time it sends a record back to its source queue. */
+  redriveCount: 'redrive.count',
 } as const;
 
 /** SQS caps an attribute value at 256 KiB with the body; reasons are kept short and readable. */

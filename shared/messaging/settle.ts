@@ -1,7 +1,7 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
-import type { DeadLetterPublisher } from './dead-letter.js';
+import { DLQ_ATTRIBUTES, type DeadLetterPublisher } from './dead-letter.js';
 
 export type Settlement = { kind: 'deadLettered'; failure: IntegrationError } | { kind: 'retryLater'; failure: IntegrationError };
 
@@ -17,6 +17,14 @@ export interface SettleOptions {
 }
 
 export const receiveCountOf = (record: SQSRecord): number => Number(record.attributes.ApproximateReceiveCount) || 1;
+
+/**
+ * Whether an earlier delivery of this record may already have reached the platform: SQS delivered
+ * it before, or it was redriven from a DLQ (its receive count starts again at 1 there, but the
+ * failure attributes travel with it, whether SQS's move task or the operator CLI sent it back).
+ */
+export const mayHaveBeenSent = (record: SQSRecord): boolean =>
+  receiveCountOf(record) > 1 || DLQ_ATTRIBUTES.category in (record.messageAttributes ?? {}) || DLQ_ATTRIBUTES.redriveCount in (record.messageAttributes ?? {});
 
 /**
  * The one place that decides what happens to a record that failed (DESIGN §3):

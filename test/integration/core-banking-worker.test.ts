@@ -1,8 +1,13 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { customerCreatedData } from '../../shared/contracts/index.js';
+import { DcmsClient } from '../../shared/dcms/client.js';
+import { toRegisterCustomer } from '../../shared/dcms/mapping.js';
 import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
 import { accountOpened, customerCreated } from '../support/events.js';
 import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
 
+const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } };
 const attribute = (message: { MessageAttributes?: Record<string, { StringValue?: string }> }, name: string) => message.MessageAttributes?.[name]?.StringValue;
 
 describe('core-banking worker', () => {
@@ -93,5 +98,35 @@ describe('core-banking worker, unknown outcomes', () => {
     expect(stats.tenants.ACME_BANK).toMatchObject({ customers: 1, kits: 1 });
     expect(stats.calls['/register']).toMatchObject({ '200': 1 });
     expect(await harness.deadLetters()).toHaveLength(0);
+  });
+});
+
+describe('core-banking worker, redriven records', () => {
+  let harness: WorkerHarness;
+  afterEach(async () => harness?.close());
+
+  it('reads before sending a record redriven from the DLQ, whose card may already exist', async () => {
+    harness = await startWorkerHarness('coreBanking');
+    // The card was issued but its answer was lost, then the record was dead-lettered and its
+    // idempotency record released: only the platform knows.
+    const direct = new DcmsClient({ baseUrl: harness.dcms.url });
+    await direct.register('ACME_BANK', toRegisterCustomer(customerCreatedData.parse(customerCreated('C6001').data), ACME));
+    await direct.registerCard('ACME_BANK', { entityId: 'C6001', deliveryAddress: 'PERMANENT', kitInfo: [{ accountNo: '8642135', cardType: 'PHYSICAL' }] });
+
+    const redriven = JSON.stringify(accountOpened('C6001', '8642135', 'PHYSICAL'));
+    await harness.aws.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: harness.queueUrl,
+        MessageBody: redriven,
+        MessageGroupId: 'ACME_BANK:C6001',
+        MessageDeduplicationId: 'redrive-1',
+        MessageAttributes: { [DLQ_ATTRIBUTES.category]: { DataType: 'String', StringValue: 'Exhausted' }, [DLQ_ATTRIBUTES.code]: { DataType: 'String', StringValue: 'UNKNOWN_OUTCOME' } },
+      }),
+    );
+    await harness.drain();
+    const stats = harness.dcms.stats();
+    expect(stats.duplicateCards).toBe(0);
+    expect(stats.calls['/registerCard']).toEqual({ '200': 1 });
+    expect(stats.calls['/viewCustomer']?.['200']).toBe(1);
   });
 });
