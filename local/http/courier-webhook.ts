@@ -1,19 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { createCourierWebhookHandler } from '../../functions/courier-webhook/app.js';
 import type { CourierSettingsInput } from '../../functions/courier-webhook/couriers.js';
 import { createCourierWebhookRuntime } from '../../functions/courier-webhook/runtime.js';
 import type { CourierSecrets } from '../../functions/courier-webhook/secrets.js';
-import { LOCAL_AWS, createResources, startEmulators, type LocalResources } from '../emulators.js';
+import type { LocalResources } from '../emulators.js';
 import { startApiGatewayServer, type RunningApiGatewayServer } from './api-gateway-server.js';
 
 /**
  * The courier webhook on the local API Gateway, wired as the deployed function is (same runtime,
  * same environment variables), with local couriers and keys in place of SSM and Secrets Manager.
  *
- *   npx tsx local/http/courier-webhook.ts          # own emulators, http://127.0.0.1:3000
- *
- * With AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL_DYNAMODB set (a running local stack), those are used.
+ * `npm start` serves the same handler with the local stack's couriers; tests and the webhook
+ * benchmark start it on their own resources with these.
  */
 
 export const COURIER_EVENTS_ROUTE = 'POST /couriers/{courier}/events';
@@ -52,30 +49,3 @@ export async function startLocalCourierWebhook(options: LocalCourierWebhookOptio
   const handler = createCourierWebhookHandler(createCourierWebhookRuntime(localCourierWebhookEnv(options)));
   return startApiGatewayServer({ port: options.port, routes: { [COURIER_EVENTS_ROUTE]: handler } });
 }
-
-async function main(): Promise<void> {
-  process.env.AWS_REGION ??= LOCAL_AWS.region;
-  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_AWS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_AWS.secretAccessKey;
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const own = process.env.AWS_ENDPOINT_URL_SQS && process.env.AWS_ENDPOINT_URL_DYNAMODB ? undefined : await startEmulators({ dynamoPort: 8001, sqsPort: 4567 });
-  if (own) {
-    process.env.AWS_ENDPOINT_URL_SQS = own.sqsEndpoint;
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = own.dynamoEndpoint;
-  }
-  const sqs = new SQSClient({ endpoint: process.env.AWS_ENDPOINT_URL_SQS });
-  const resources = await createResources(sqs, new DynamoDBClient({}), { prefix: 'local' });
-  const server = await startLocalCourierWebhook({ resources, port: Number(process.env.PORT ?? 3000) });
-  console.log(`courier webhook: ${server.url}/couriers/{courier}/events (couriers: ${LOCAL_COURIERS.map((c) => c.courier).join(', ')})`);
-  console.log(`queue: ${resources.queues.courier.url}`);
-  console.log(`sign:  COURIER_SIGNING_SECRET=${LOCAL_SIGNING_KEY} npx tsx local/ops/sign.ts --courier bluedart --file body.json`);
-  const stop = async () => {
-    await server.close();
-    await own?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-}
-
-if (import.meta.main) await main();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { LOCAL_SIGNING_KEY } from '../http/courier-webhook.js';
 
 export interface LocalCourier {
   /** The `{courier}` path segment of the webhook. */
@@ -12,7 +12,7 @@ export interface LocalCouriers {
   /** COURIERS_JSON and COURIER_SECRETS_JSON of the local courier webhook. */
   couriersJson: string;
   courierSecretsJson: string;
-  /** The key every local courier signs with: new each run, printed for `ops sign`. */
+  /** The key every local courier signs with: published on purpose (local only), printed for `ops sign`. */
   signingKey: string;
 }
 
@@ -24,7 +24,7 @@ const slug = (tenant: string) => tenant.toLowerCase().replace(/_/g, '-');
  * as in production; locally they share one signing key.
  */
 export function localCouriers(tenants: readonly string[]): LocalCouriers {
-  const signingKey = randomBytes(32).toString('base64url');
+  const signingKey = LOCAL_SIGNING_KEY;
   const couriers: LocalCourier[] = [
     ...(tenants[0] ? [{ courier: 'bluedart', tenant: tenants[0], format: 'bluedart' as const }] : []),
     ...tenants.map((tenant) => ({ courier: `generic-${slug(tenant)}`, tenant, format: 'generic' as const })),
