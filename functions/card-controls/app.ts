@@ -1,15 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { TenantDirectory } from '../../shared/config/tenants.js';
 import { CARD_CONTROL_REQUESTED, parseEvent, type CardControlEvent } from '../../shared/contracts/index.js';
 import { mayHaveBeenSent, receiveCountOf } from '../../shared/messaging/settle.js';
 import { reportOutcome } from '../../shared/observability/telemetry.js';
+import { instrument } from '../../shared/observability/instrument.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 import type { Card91WorkerRuntime } from '../../shared/worker/card91-runtime.js';
@@ -41,7 +38,7 @@ const outOfTime = () =>
  * carries the keys of its own record.
  */
 export function createCardControlsHandler(runtime: Card91WorkerRuntime) {
-  const { logger, metrics, tracer } = runtime.telemetry;
+  const { logger, metrics } = runtime.telemetry;
 
   const controlOnce = makeIdempotent(
     async ({ event, flow }: Work, execution: Execution): Promise<ControlOutcome> => {
@@ -97,8 +94,5 @@ export function createCardControlsHandler(runtime: Card91WorkerRuntime) {
     });
   };
 
-  return middy(handle)
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return instrument(handle, runtime.telemetry);
 }

@@ -14,16 +14,13 @@
  * Every validation is logged and counted (`LoginValidations` by outcome and reason): the outcome
  * and the failure reason only, never the token or the mobile.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { mintBusinessJwt } from '../../shared/card91/business-jwt.js';
 import { sdkAuthSecretsProvider } from '../../shared/card91/sdk-auth-secrets.js';
+import { instrument } from '../../shared/observability/instrument.js';
 import { createTelemetry } from '../../shared/observability/telemetry.js';
 import { createAuthWebhookHandler, type AuthWebhookOutcome } from './auth-webhook.js';
 
@@ -46,7 +43,8 @@ async function readBusinessCredentials(secretId: string) {
  * theirs, as the local stack serves this same handler behind its API Gateway stand-in).
  */
 export function createAuthWebhookLambda(env: NodeJS.ProcessEnv = process.env) {
-  const { logger, metrics, tracer } = createTelemetry(env.POWERTOOLS_SERVICE_NAME ?? 'card91-auth-webhook');
+  const telemetry = createTelemetry(env.POWERTOOLS_SERVICE_NAME ?? 'card91-auth-webhook');
+  const { logger, metrics } = telemetry;
 
   /** One log line and one `LoginValidations` count per request. */
   const recordOutcome = (outcome: AuthWebhookOutcome): void => {
@@ -67,11 +65,7 @@ export function createAuthWebhookLambda(env: NodeJS.ProcessEnv = process.env) {
     onOutcome: recordOutcome,
   });
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(validate)
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .onError((request) => {
+  return instrument<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(validate, telemetry).onError((request) => {
       // Secrets unreadable or the business token not minted: Card91 gets a 500 and refuses the login.
       logger.error('login validation failed', { error: request.error as Error });
     });

@@ -1,15 +1,12 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ACCOUNT_OPENED, CUSTOMER_CREATED, parseEvent, type AccountOpenedEvent, type CustomerCreatedEvent } from '../../shared/contracts/index.js';
 import type { TenantDirectory } from '../../shared/config/tenants.js';
 import { mayHaveBeenSent, receiveCountOf } from '../../shared/messaging/settle.js';
 import { reportOutcome } from '../../shared/observability/telemetry.js';
+import { instrument } from '../../shared/observability/instrument.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { classifyRecordError } from '../../shared/worker/record-errors.js';
 import type { WorkerRuntime } from '../../shared/worker/runtime.js';
@@ -42,7 +39,7 @@ const keyOf = (event: CoreBankingEvent): string =>
  * applied in order while other customers go on.
  */
 export function createCoreBankingHandler(runtime: WorkerRuntime) {
-  const { logger, metrics, tracer } = runtime.telemetry;
+  const { logger, metrics } = runtime.telemetry;
 
   const issueOnce = makeIdempotent(
     async ({ event, flow }: Work, execution: Execution): Promise<RegistrationOutcome> => {
@@ -100,8 +97,5 @@ export function createCoreBankingHandler(runtime: WorkerRuntime) {
     });
   };
 
-  return middy(handle)
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return instrument(handle, runtime.telemetry);
 }

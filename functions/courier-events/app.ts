@@ -1,12 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import pMap from 'p-map';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js';
 import { reportOutcome, type EventOutcome } from '../../shared/observability/telemetry.js';
+import { instrument } from '../../shared/observability/instrument.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import type { KitHistoryOutcome } from '../../shared/persistence/kit-ledger.js';
 import { classifyRecordError } from '../../shared/worker/record-errors.js';
@@ -25,7 +22,7 @@ const keyOf = ({ event }: CourierItem) => businessKeys.delivery(event.tenant, ev
  * `deliveryStatus` call per (tenant, status); each kit's result is settled on its own message.
  */
 export function createCourierHandler(runtime: WorkerRuntime) {
-  const { logger, metrics, tracer } = runtime.telemetry;
+  const { logger, metrics } = runtime.telemetry;
   const claims = new DeliveryClaims(runtime.idempotency);
 
   const handle = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -121,10 +118,7 @@ export function createCourierHandler(runtime: WorkerRuntime) {
     }
   };
 
-  return middy(handle)
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return instrument(handle, runtime.telemetry);
 }
 
 type KitOutcome = 'succeeded' | 'duplicate' | 'stale';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SandboxSeed } from '../../sandbox/card91/seed-data.js';
 import { CARD_CONTROL_REQUESTED, COURIER_KIT_STATUS, type DeliveryStatus } from '../../shared/contracts/index.js';
 import { accountOpened, customerCreated, event, kitStatus, type DemoEvent, type Person } from './events.js';
+import { seededRandom } from '../../sandbox/seeded-random.js';
 
 /**
  * The demo dataset: every behaviour of the pipeline, in two phases. Phase 1 registers customers
@@ -27,18 +28,6 @@ export interface IssuedKit {
 
 const SEED = 20_261_122;
 
-/** mulberry32: small, fast, seedable. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const FIRST_NAMES = ['Aadhu', 'Priya', 'Ravi', 'Meena', 'Arjun', 'Kavya', 'Vikram', 'Lakshmi', 'Suresh', 'Divya', 'Karthik', 'Anjali'];
 const LAST_NAMES = ['Chandran', 'Iyer', 'Nair', 'Reddy', 'Sharma', 'Menon', 'Pillai', 'Rao', 'Gupta', 'Das'];
 const CITIES = ['CHENNAI', 'MUMBAI', 'BENGALURU', 'KOCHI', 'PUNE', 'DELHI'];
@@ -50,7 +39,7 @@ const json = (e: DemoEvent | Record<string, unknown>): string => JSON.stringify(
 
 /** Phase 1: customers, accounts, duplicates and malformed events (core-banking queue). */
 export function coreBankingPhase(options: DemoOptions): string[] {
-  const random = seeded(SEED);
+  const random = seededRandom(SEED);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const lines: string[] = [];
   for (let i = 0; i < options.customers; i += 1) {
@@ -85,7 +74,7 @@ export function coreBankingPhase(options: DemoOptions): string[] {
  * malformed courier events, and accounts sent before their customer.
  */
 export function courierPhase(options: DemoOptions, kits: readonly IssuedKit[]): string[] {
-  const random = seeded(SEED + 1);
+  const random = seededRandom(SEED + 1);
   const base = Date.now() - 72 * 3_600_000;
   const at = (start: number, hours: number) => new Date(start + hours * 3_600_000);
   const streams = kits.map(({ tenant, kitNo }) => {

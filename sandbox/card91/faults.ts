@@ -15,6 +15,7 @@
  * generator, so a run is reproducible.
  */
 import * as z from 'zod';
+import { seededRandom } from '../seeded-random.js';
 
 const faultKindSchema = z.enum(['error', 'hang', 'throttle', 'commitThenFail', 'commitThenDrop']);
 const rate = z.number().min(0).max(1).optional();
@@ -51,18 +52,6 @@ export type PreFault = { kind: 'error'; status: number } | { kind: 'hang' } | { 
 export type PostFault = { kind: 'commitThenFail'; status: number } | { kind: 'commitThenDrop' };
 
 const PRE_KINDS: ReadonlySet<FaultKind> = new Set(['error', 'hang', 'throttle']);
-
-/** mulberry32: a tiny seeded PRNG, good enough to make fault sequences reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export class FaultPlan {
   private readonly script: ScriptedFault[];

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DCMS_ENDPOINTS, type DcmsEndpoint } from './endpoints.js';
+import { seededRandom } from '../seeded-random.js';
 
 export const FAULT_KINDS = ['error', 'hang', 'throttle', 'commitThenFail', 'commitThenDrop'] as const;
 /**
@@ -45,18 +46,6 @@ export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 export interface FaultDecision {
   latencyMs: number;
   fault: FaultKind | null;
-}
-
-/** mulberry32: tiny, fast, and good enough to spread faults evenly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Decides, per call, which fault (if any) the sandbox injects. */
