@@ -1,13 +1,10 @@
-import { createCourierWebhookHandler } from '../../functions/courier-webhook/app.js';
 import type { CourierSettingsInput } from '../../functions/courier-webhook/couriers.js';
-import { createCourierWebhookRuntime } from '../../functions/courier-webhook/runtime.js';
 import type { CourierSecrets } from '../../functions/courier-webhook/secrets.js';
 import type { LocalResources } from '../emulators.js';
-import { startApiGatewayServer, type RunningApiGatewayServer } from './api-gateway-server.js';
 
 /**
- * The courier webhook on the local API Gateway, wired as the deployed function is (same runtime,
- * same environment variables), with local couriers and keys in place of SSM and Secrets Manager.
+ * The courier webhook's environment for tests and the webhook benchmark: the deployed function's
+ * variables, with local couriers and keys in place of SSM and Secrets Manager.
  *
  * `npm start` serves the same handler with the local stack's couriers; tests and the webhook
  * benchmark start it on their own resources with these.
@@ -27,13 +24,12 @@ const LOCAL_SECRETS: Record<string, CourierSecrets> = Object.fromEntries(LOCAL_C
 
 export interface LocalCourierWebhookOptions {
   resources: LocalResources;
-  port: number;
   couriers?: readonly CourierSettingsInput[];
   secrets?: Readonly<Record<string, CourierSecrets>>;
 }
 
 /** The deployed function's environment, pointed at local resources. */
-export function localCourierWebhookEnv(options: Omit<LocalCourierWebhookOptions, 'port'>): NodeJS.ProcessEnv {
+export function localCourierWebhookEnv(options: LocalCourierWebhookOptions): NodeJS.ProcessEnv {
   return {
     ...process.env,
     POWERTOOLS_SERVICE_NAME: 'courier-webhook',
@@ -42,10 +38,4 @@ export function localCourierWebhookEnv(options: Omit<LocalCourierWebhookOptions,
     COURIERS_JSON: JSON.stringify(options.couriers ?? LOCAL_COURIERS),
     COURIER_SECRETS_JSON: JSON.stringify(options.secrets ?? LOCAL_SECRETS),
   };
-}
-
-/** Needs AWS_ENDPOINT_URL_SQS and AWS_ENDPOINT_URL_DYNAMODB in the environment, as the SDK reads them there. */
-export async function startLocalCourierWebhook(options: LocalCourierWebhookOptions): Promise<RunningApiGatewayServer> {
-  const handler = createCourierWebhookHandler(createCourierWebhookRuntime(localCourierWebhookEnv(options)));
-  return startApiGatewayServer({ port: options.port, routes: { [COURIER_EVENTS_ROUTE]: handler } });
 }
