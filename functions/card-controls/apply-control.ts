@@ -73,7 +73,7 @@ async function changeState(action: StateAction, data: CardControlData, flow: Con
     if (verdict.kind === 'refused') throw refusalError(verdict);
     return verdict.kind === 'applied' ? DONE : undefined;
   };
-  const { reconciled } = await sendAtMostOnce({ send, reconcile, checkFirst: flow.mayHaveBeenSent, isAlreadyDone: isRefusal, deadline });
+  const { reconciled } = await sendAtMostOnce({ send, reconcile, checkFirst: flow.mayHaveBeenSent, isAlreadyDone: isRefusal });
   return reconciled;
 }
 
@@ -102,7 +102,6 @@ async function setLimits(data: CardControlData, flow: ControlFlow): Promise<bool
       },
       reconcile: async () => ((await readPlan()).kind === 'applied' ? DONE : undefined),
       checkFirst: false,
-      deadline,
     });
     return reconciled;
   } catch (error) {

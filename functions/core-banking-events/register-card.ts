@@ -5,12 +5,14 @@ import { findKit, toIssuedKits } from './issued-kits.js';
 import type { FlowContext, RegistrationOutcome } from './register-customer.js';
 
 /**
- * `bank.account.opened.v1` → `/registerCard`. `/registerCard` has no natural key: a blind retry
- * issues a second card. So after any lost answer, and on any redelivery, viewCustomer is read
- * first and a kit already issued for this account and card type is the result.
+ * `bank.account.opened.v1` → `/registerCard`. `/registerCard` has no natural key: a blind send
+ * can issue a second card, and a card may exist that no idempotency record of ours knows about
+ * (an insta-card from `/register`, a redrive after the record expired, a DLQ move by SQS itself).
+ * So viewCustomer is always read first, unless the caller has just read it, and a kit already
+ * issued for this account and card type is the result. One read per card is the price.
  * CUS001 (customer not there yet) leaves as DependencyNotReady: retried later through SQS.
  */
-export async function registerCard(event: AccountOpenedEvent, flow: FlowContext): Promise<RegistrationOutcome> {
+export async function registerCard(event: AccountOpenedEvent, flow: FlowContext, { customerJustRead = false } = {}): Promise<RegistrationOutcome> {
   const { data } = event;
   const tenant = flow.tenant.tenant;
   const wanted = { accountNo: data.accountNo, cardType: data.cardType };
@@ -25,8 +27,7 @@ export async function registerCard(event: AccountOpenedEvent, flow: FlowContext)
       return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, wanted) };
     },
     reconcile,
-    checkFirst: flow.mayHaveBeenSent,
-    deadline: flow.deadline,
+    checkFirst: !customerJustRead,
   });
   return { ...result, reconciled };
 }

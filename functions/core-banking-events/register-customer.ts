@@ -46,14 +46,14 @@ export async function registerCustomer(event: CustomerCreatedEvent, flow: FlowCo
     reconcile,
     checkFirst: flow.mayHaveBeenSent,
     isAlreadyDone: (error) => error.code === ENTITY_ALREADY_EXISTS,
-    deadline: flow.deadline,
   });
   if (!reconciled || !data.card || findKit(result.kits, data.card)) return { ...result, reconciled };
 
   // The customer exists but the insta-card does not (we just read it): issue it as an additional card.
   const card = await registerCard(
     { ...event, type: 'bank.account.opened.v1', data: { entityId: data.entityId, ...data.card } },
-    { ...flow, mayHaveBeenSent: false },
+    flow,
+    { customerJustRead: true },
   );
   return { entityId: result.entityId, kits: [...result.kits, ...card.kits], reconciled: true };
 }

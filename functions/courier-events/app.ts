@@ -10,7 +10,15 @@ import { classifyRecordError } from '../../shared/worker/record-errors.js';
 import type { WorkerRuntime } from '../../shared/worker/runtime.js';
 import { applyGroup } from './apply-group.js';
 import { DeliveryClaims } from './delivery-claims.js';
-import { groupByTenantAndStatus, planBatch, type CourierItem } from './plan-batch.js';
+import { groupByTenantAndStatus, kitKeyOf, planBatch, withUtcInstant, type CourierItem } from './plan-batch.js';
+import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
+
+const IN_PROGRESS = new IntegrationError({ category: FailureCategory.Transient, code: 'IN_PROGRESS', message: 'the same courier event is being processed by another delivery' });
+const SUPERSEDED_NOT_APPLIED = new IntegrationError({
+  category: FailureCategory.Transient,
+  code: 'NEWER_STATUS_NOT_APPLIED',
+  message: 'a newer status of this kit in the same batch was not applied; this one is retried on its own',
+});
 
 /** Kits of one batch handled at once: each is a different kit, so their bookkeeping is independent. */
 const ITEM_CONCURRENCY = 16;
@@ -31,9 +39,12 @@ export function createCourierHandler(runtime: WorkerRuntime) {
     const deadline = runtime.deadline(context);
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const eventIds = new Map<string, string>();
+    /** Records that did not succeed in this invocation (dead-lettered or handed back to SQS). */
+    const notApplied = new Set<string>();
 
     /** Hands a failed record to the one settlement policy; a record that cannot be settled is retried, never dropped. */
     const fail = async (record: SQSRecord, error: unknown, kitNo?: string) => {
+      notApplied.add(record.messageId);
       try {
         const settlement = await runtime.settler.settle(record, classifyRecordError(error));
         const { category, code, message } = settlement.failure;
@@ -61,24 +72,23 @@ export function createCourierHandler(runtime: WorkerRuntime) {
         const parsed = parseEvent(record.body, [COURIER_KIT_STATUS], tenants.names);
         eventIds.set(record.messageId, parsed.id);
         logger.debug('courier event received', { eventId: parsed.id, data: parsed.data });
-        items.push({ record, event: parsed });
+        items.push({ record, event: withUtcInstant(parsed) });
       } catch (error) {
         await fail(record, error);
       }
     }, { concurrency: ITEM_CONCURRENCY });
 
-    // 2. Within the batch, only the newest event per kit is sent.
+    // 2. Within the batch, only the newest event per kit is sent; the older ones wait for its outcome (step 5).
     const { latest, superseded } = planBatch(items);
     const eachItem = (list: CourierItem[], step: (item: CourierItem) => Promise<unknown>) =>
       pMap(list, (item) => settleSafely(item, () => step(item), fail), { concurrency: ITEM_CONCURRENCY });
-    await eachItem(superseded, (item) => done(item, 'stale', 'STALE'));
 
     // 3. Claim each event's idempotency record, then drop what DCMS already has newer.
     const claimed: CourierItem[] = [];
     await eachItem(latest, async (item) => {
       const claim = await claims.claim(keyOf(item), context.getRemainingTimeInMillis());
       if (claim === 'completed') return done(item, 'duplicate', 'DUPLICATE');
-      if (claim === 'inProgress') return fail(item.record, new Error('in progress'), item.event.data.kitNo);
+      if (claim === 'inProgress') return fail(item.record, IN_PROGRESS, item.event.data.kitNo);
       claimed.push(item);
     });
     const { fresh, stale } = await splitStale(claimed);
@@ -101,10 +111,30 @@ export function createCourierHandler(runtime: WorkerRuntime) {
         await claims.release(keyOf(item));
         return fail(item.record, result.failure, item.event.data.kitNo);
       }, fail), { concurrency: ITEM_CONCURRENCY });
+
+    // 5. An older event of a kit is stale only once the newer one is settled; if that one was not
+    //    applied, the older one goes back to SQS and is processed on its own, never dropped.
+    const newest = new Map(latest.map((item) => [kitKeyOf(item), item]));
+    await eachItem(superseded, (item) =>
+      notApplied.has(newest.get(kitKeyOf(item))!.record.messageId) ? fail(item.record, SUPERSEDED_NOT_APPLIED, item.event.data.kitNo) : done(item, 'stale', 'STALE'),
+    );
     return { batchItemFailures: failures };
 
     /** A status no newer than the last one applied to the kit is stale: recorded, not sent. */
     async function splitStale(candidates: CourierItem[]): Promise<{ fresh: CourierItem[]; stale: CourierItem[] }> {
+      try {
+        return await readStaleness(candidates);
+      } catch (error) {
+        // The ledger could not be read: release every claim and hand each record back on its own.
+        await eachItem(candidates, async (item) => {
+          await claims.release(keyOf(item));
+          await fail(item.record, error, item.event.data.kitNo);
+        });
+        return { fresh: [], stale: [] };
+      }
+    }
+
+    async function readStaleness(candidates: CourierItem[]): Promise<{ fresh: CourierItem[]; stale: CourierItem[] }> {
       const fresh: CourierItem[] = [];
       const stale: CourierItem[] = [];
       for (const [tenant, tenantItems] of Map.groupBy(candidates, (item) => item.event.tenant)) {

@@ -13,7 +13,18 @@ export interface BatchPlan {
   superseded: CourierItem[];
 }
 
-const kitKey = (item: CourierItem) => `${item.event.tenant}#${item.event.data.kitNo}`;
+/**
+ * One instant, one spelling: `occurredAt` in UTC with milliseconds, so the idempotency key, the kit
+ * ledger's conditional writes (string comparisons) and the staleness checks agree on the order
+ * whatever offset the courier wrote.
+ */
+export const withUtcInstant = (event: CourierKitStatusEvent): CourierKitStatusEvent => ({
+  ...event,
+  data: { ...event.data, occurredAt: new Date(event.data.occurredAt).toISOString() },
+});
+
+/** One kit of one tenant. */
+export const kitKeyOf = (item: CourierItem): string => `${item.event.tenant}#${item.event.data.kitNo}`;
 const instant = (item: CourierItem) => Date.parse(item.event.data.occurredAt);
 
 /**
@@ -24,11 +35,11 @@ export function planBatch(items: readonly CourierItem[]): BatchPlan {
   const newest = new Map<string, CourierItem>();
   const superseded: CourierItem[] = [];
   for (const item of items) {
-    const current = newest.get(kitKey(item));
-    if (!current) newest.set(kitKey(item), item);
+    const current = newest.get(kitKeyOf(item));
+    if (!current) newest.set(kitKeyOf(item), item);
     else if (instant(item) > instant(current)) {
       superseded.push(current);
-      newest.set(kitKey(item), item);
+      newest.set(kitKeyOf(item), item);
     } else superseded.push(item);
   }
   return { latest: [...newest.values()], superseded };

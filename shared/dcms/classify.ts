@@ -47,6 +47,15 @@ export function fromStatus(operation: DcmsOperation, status: number, retryAfterS
   return new IntegrationError({ category: FailureCategory.Permanent, code, status, message: `DCMS ${operation}: HTTP ${status}` });
 }
 
+/**
+ * A success status whose body we cannot read as the documented envelope. For a write the effect
+ * probably happened: reconcile before anything else; for a read it is a contract break.
+ */
+export function unreadableAnswer(operation: DcmsOperation, status: number): IntegrationError {
+  const category = NON_IDEMPOTENT.has(operation) ? FailureCategory.UnknownOutcome : FailureCategory.Permanent;
+  return new IntegrationError({ category, code: 'UNEXPECTED_RESPONSE', status, message: `DCMS ${operation}: answer does not match the documented shape` });
+}
+
 /** No answer at all: a timeout or a dropped connection. */
 export function fromTransport(operation: DcmsOperation, error: unknown): IntegrationError {
   const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');

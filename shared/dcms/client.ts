@@ -4,7 +4,7 @@ import { FailureCategory, IntegrationError } from '../resilience/errors.js';
 import type { TokenBucketLimiter } from '../resilience/rate-limiter.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from '../resilience/retry.js';
 import { DcmsTokenCache, type DcmsCredentials } from './auth.js';
-import { fromException, fromStatus, fromTransport, isCustomerNotFound, parseRetryAfter, type DcmsOperation } from './classify.js';
+import { fromException, fromStatus, fromTransport, isCustomerNotFound, parseRetryAfter, unreadableAnswer, type DcmsOperation } from './classify.js';
 import { parseDcmsJson, stringifyDcmsJson } from './json-codec.js';
 import {
   customerView,
@@ -101,18 +101,16 @@ export class DcmsClient {
 
   private async send<S extends z.ZodType>(operation: DcmsOperation, tenant: string, body: unknown, schema: S, call: CallOptions = {}): Promise<z.infer<S>> {
     const retry = { ...(this.options.retry ?? DEFAULT_RETRY), ...(call.deadline === undefined ? {} : { deadline: call.deadline }) };
+    // Starting a write that cannot finish before the Lambda ends would only manufacture an unknown outcome.
+    if (call.deadline !== undefined && call.deadline - Date.now() < (retry.minAttemptMs ?? 0)) {
+      throw new IntegrationError({ category: FailureCategory.Transient, code: 'DEADLINE', message: `DCMS ${operation}: not started, too little of the invocation left` });
+    }
     return withRetry(async () => {
       await this.options.limiter?.acquire(tenant);
       const attempt = () => this.attempt(operation, tenant, body, call.deadline);
       const envelopeResult = await (this.options.breaker ? this.options.breaker.execute(attempt) : attempt());
       const parsed = schema.safeParse(envelopeResult);
-      if (!parsed.success) {
-        throw new IntegrationError({
-          category: FailureCategory.Permanent,
-          code: 'UNEXPECTED_RESPONSE',
-          message: `DCMS ${operation}: answer does not match the documented shape`,
-        });
-      }
+      if (!parsed.success) throw unreadableAnswer(operation, 200);
       return parsed.data as z.infer<S>;
     }, retry);
   }
@@ -127,7 +125,8 @@ export class DcmsClient {
       return this.attempt(operation, tenant, body, deadline, true);
     }
     if (envelope.success && envelope.data.exception) throw fromException(operation, envelope.data.exception, status, parseRetryAfter(retryAfter));
-    if (status < 200 || status >= 300 || !envelope.success) throw fromStatus(operation, status, parseRetryAfter(retryAfter));
+    if (status < 200 || status >= 300) throw fromStatus(operation, status, parseRetryAfter(retryAfter));
+    if (!envelope.success) throw unreadableAnswer(operation, status);
     return envelope.data.result;
   }
 

@@ -20,6 +20,7 @@ export const DLQ_ATTRIBUTES = {
 const MAX_REASON_LENGTH = 1_024;
 
 const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+const carried = (record: SQSRecord, name: string): string | undefined => record.messageAttributes?.[name]?.stringValue;
 
 export interface DeadLetterOptions {
   sqs: SQSClient;
@@ -43,9 +44,12 @@ export class DeadLetterPublisher {
       [DLQ_ATTRIBUTES.attempts]: { DataType: 'Number', StringValue: String(attempts) },
       [DLQ_ATTRIBUTES.functionName]: text(this.options.functionName),
       [DLQ_ATTRIBUTES.time]: text(new Date().toISOString()),
-      [DLQ_ATTRIBUTES.originalMessageId]: text(record.messageId),
+      // A redriven record that fails again keeps pointing at the message the producer sent, and its redrive count.
+      [DLQ_ATTRIBUTES.originalMessageId]: text(carried(record, DLQ_ATTRIBUTES.originalMessageId) ?? record.messageId),
       ...(originalCategory && { [DLQ_ATTRIBUTES.originalCategory]: text(originalCategory) }),
     };
+    const redriveCount = carried(record, DLQ_ATTRIBUTES.redriveCount);
+    if (redriveCount) attributes[DLQ_ATTRIBUTES.redriveCount] = { DataType: 'Number', StringValue: redriveCount };
     await this.options.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.options.dlqUrl,

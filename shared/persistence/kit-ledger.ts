@@ -46,15 +46,20 @@ export class KitLedger {
   /** Records a kit we issued (idempotent: re-recording the same kit changes nothing that matters). */
   async recordIssued(kit: { tenant: string; kitNo: string; entityId: string; accountNo?: string; cardType?: string }): Promise<void> {
     const now = new Date().toISOString();
+    // An answer that lacks the account or card type never erases what an earlier one recorded.
+    const optional = (['accountNo', 'cardType'] as const).filter((field) => kit[field] !== undefined);
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: marshall({ pk: kitPk(kit.tenant, kit.kitNo), sk: STATE }),
-        UpdateExpression: 'SET tenant = :tenant, kitNo = :kitNo, entityId = :entityId, accountNo = :accountNo, cardType = :cardType, issuedAt = if_not_exists(issuedAt, :now), updatedAt = :now',
-        ExpressionAttributeValues: marshall(
-          { ':tenant': kit.tenant, ':kitNo': kit.kitNo, ':entityId': kit.entityId, ':accountNo': kit.accountNo ?? null, ':cardType': kit.cardType ?? null, ':now': now },
-          { removeUndefinedValues: true },
-        ),
+        UpdateExpression: ['SET tenant = :tenant, kitNo = :kitNo, entityId = :entityId, issuedAt = if_not_exists(issuedAt, :now), updatedAt = :now', ...optional.map((f) => `${f} = :${f}`)].join(', '),
+        ExpressionAttributeValues: marshall({
+          ':tenant': kit.tenant,
+          ':kitNo': kit.kitNo,
+          ':entityId': kit.entityId,
+          ':now': now,
+          ...Object.fromEntries(optional.map((f) => [`:${f}`, kit[f]])),
+        }),
       }),
     );
   }

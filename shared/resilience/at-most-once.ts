@@ -9,10 +9,6 @@ export interface AtMostOnceOptions<T> {
   checkFirst: boolean;
   /** An error that means "already there" (entity.already.exists); trusted only once reconcile confirms it. */
   isAlreadyDone?: (error: IntegrationError) => boolean;
-  /** Unknown outcomes tolerated in this invocation before handing the event back to SQS. */
-  maxUnknownOutcomes?: number;
-  /** Epoch ms after which no new send starts. */
-  deadline?: number;
 }
 
 export interface AtMostOnceResult<T> {
@@ -23,44 +19,39 @@ export interface AtMostOnceResult<T> {
 
 /**
  * Check-first sending (DESIGN §2): a write whose answer was lost (timeout, dropped connection,
- * 5xx after commit) is never re-sent blindly. The platform is read first; only when the effect is
- * absent is the write sent again. This is what keeps a second card from being issued.
+ * 5xx after commit) is never sent again in the same invocation. The platform is read; if the effect
+ * is there it is the result, and if not the record goes back to SQS. A write that was merely slow
+ * to commit has had the visibility timeout to land by the next delivery, which reads before it
+ * sends. This is what keeps a second card from being issued.
  */
 export async function sendAtMostOnce<T>(options: AtMostOnceOptions<T>): Promise<AtMostOnceResult<T>> {
   if (options.checkFirst) {
     const existing = await options.reconcile();
     if (existing !== undefined) return { result: existing, reconciled: true };
   }
-  const maxUnknown = options.maxUnknownOutcomes ?? 3;
-  for (let unknownOutcomes = 0; ; ) {
-    let failure: IntegrationError;
-    try {
-      return { result: await options.send(), reconciled: false };
-    } catch (error) {
-      failure = toIntegrationError(error);
-    }
-    const unknown = failure.category === FailureCategory.UnknownOutcome;
-    const alreadyDone = options.isAlreadyDone?.(failure) ?? false;
-    if (!unknown && !alreadyDone) throw failure;
-
-    const existing = await options.reconcile();
-    if (existing !== undefined) return { result: existing, reconciled: true };
-    if (alreadyDone) {
-      throw new IntegrationError({
-        category: FailureCategory.Permanent,
-        code: failure.code,
-        message: `${failure.message}; the platform does not confirm it on read-back, so it was not treated as done`,
-      });
-    }
-    unknownOutcomes += 1;
-    const pastDeadline = options.deadline !== undefined && Date.now() >= options.deadline;
-    if (unknownOutcomes >= maxUnknown || pastDeadline) {
-      // Not lost: SQS redelivers, and the next receive reads before it sends.
-      throw new IntegrationError({
-        category: FailureCategory.Transient,
-        code: 'UNKNOWN_OUTCOME',
-        message: `${failure.message}; outcome unknown after ${unknownOutcomes} attempt(s) and not found on read-back`,
-      });
-    }
+  let failure: IntegrationError;
+  try {
+    return { result: await options.send(), reconciled: false };
+  } catch (error) {
+    failure = toIntegrationError(error);
   }
+  const unknown = failure.category === FailureCategory.UnknownOutcome;
+  const alreadyDone = options.isAlreadyDone?.(failure) ?? false;
+  if (!unknown && !alreadyDone) throw failure;
+
+  const existing = await options.reconcile();
+  if (existing !== undefined) return { result: existing, reconciled: true };
+  if (alreadyDone) {
+    throw new IntegrationError({
+      category: FailureCategory.Permanent,
+      code: failure.code,
+      message: `${failure.message}; the platform does not confirm it on read-back, so it was not treated as done`,
+    });
+  }
+  // Not lost: SQS redelivers after the visibility timeout, and that delivery reads before it sends.
+  throw new IntegrationError({
+    category: FailureCategory.Transient,
+    code: 'UNKNOWN_OUTCOME',
+    message: `${failure.message}; outcome unknown and not found on read-back yet`,
+  });
 }

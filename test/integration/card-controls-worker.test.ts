@@ -262,14 +262,15 @@ describe('card-controls worker, lost answers and outages', () => {
     expect(await harness.deadLetters()).toHaveLength(0);
   });
 
-  it('sends again when the lost write is not found on the card (a hung request that never reached it)', async () => {
+  it('sends again, on the next delivery, when the lost write is not found on the card (a hung request that never reached it)', async () => {
     harness = await startHarness();
     harness.card91.sandbox.setFaults({ script: [{ path: 'setCardLock', fault: 'hang', times: 1 }] });
     await harness.send([cardControl({ action: 'FREEZE' })]);
     await harness.drain();
     expect(harness.calls('setCardLock')).toEqual({ 'fault:hang': 1, '200': 1 });
     expect(harness.card91.sandbox.card(ASHA.activeCard)?.state).toBe('LOCKED');
-    expect(outcomesOf(harness)).toEqual(['succeeded']);
+    // Never twice in one invocation: the record goes back to SQS, and its redelivery reads first.
+    expect(outcomesOf(harness)).toEqual(['retried', 'succeeded']);
   });
 
   it('reconciles a limits change whose answer was lost by re-reading the settings', async () => {

@@ -78,6 +78,20 @@ describe('core-banking worker, unknown outcomes', () => {
     });
   }
 
+  it('does not send a slow /registerCard again while it may still be committing', async () => {
+    harness = await startWorkerHarness('coreBanking');
+    await harness.send([customerCreated('C4005')]);
+    await harness.drain();
+    // Slower than the client's timeout (2 s locally): the read right after the timeout finds nothing yet.
+    harness.dcms.setFaults({ latencyMs: 2_500, endpoints: ['/registerCard'] });
+    await harness.send([accountOpened('C4005', '8642135', 'PHYSICAL')]);
+    await harness.drain(30_000);
+    const stats = harness.dcms.stats();
+    expect(stats.duplicateCards).toBe(0);
+    expect(stats.tenants.ACME_BANK?.kits).toBe(1);
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+
   it('reconciles a /register whose answer was lost, including its insta-card', async () => {
     harness = await startWorkerHarness('coreBanking');
     harness.dcms.setFaults({ script: [{ endpoint: '/register', fault: 'commitThenDrop', times: 1 }] });

@@ -81,12 +81,12 @@ describe('sendAtMostOnce', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
-  it('re-sends only when the read shows no effect, and gives up to SQS after repeated unknown outcomes', async () => {
+  it('never sends twice in one invocation: an unknown outcome not found on read-back goes back to SQS', async () => {
     const send = vi.fn().mockRejectedValue(unknown());
     const reconcile = vi.fn().mockResolvedValue(undefined);
-    await expect(sendAtMostOnce({ send, reconcile, checkFirst: false, maxUnknownOutcomes: 2 })).rejects.toMatchObject({ category: 'Transient', code: 'UNKNOWN_OUTCOME' });
-    expect(send).toHaveBeenCalledTimes(2);
-    expect(reconcile).toHaveBeenCalledTimes(2);
+    await expect(sendAtMostOnce({ send, reconcile, checkFirst: false })).rejects.toMatchObject({ category: 'Transient', code: 'UNKNOWN_OUTCOME' });
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(reconcile).toHaveBeenCalledTimes(1);
   });
 
   it('checks first on a redelivery and does not send when the effect exists', async () => {
