@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import pMap from 'p-map';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js';
+import { toDeliveryStatusRequest } from '../../shared/dcms/mapping.js';
 import { reportOutcome, type EventOutcome } from '../../shared/observability/telemetry.js';
 import { instrument } from '../../shared/observability/instrument.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
@@ -104,7 +105,9 @@ export function createCourierHandler(runtime: WorkerRuntime) {
       settleSafely(result.item, async () => {
         const { item } = result;
         if (result.ok) {
-          await runtime.ledger.applyStatus(item.event.tenant, item.event.data.kitNo, item.event.data.status, item.event.data.occurredAt);
+          const { tenant, data } = item.event;
+          const advanced = await runtime.ledger.applyStatus(tenant, data.kitNo, data.status, data.occurredAt);
+          if (!advanced) await restoreNewerStatus(tenant, data.kitNo);
           await claims.complete(keyOf(item), 'applied');
           return done(item, 'succeeded', 'APPLIED');
         }
@@ -119,6 +122,18 @@ export function createCourierHandler(runtime: WorkerRuntime) {
       notApplied.has(newest.get(kitKeyOf(item))!.record.messageId) ? fail(item.record, SUPERSEDED_NOT_APPLIED, item.event.data.kitNo) : done(item, 'stale', 'STALE'),
     );
     return { batchItemFailures: failures };
+
+    /**
+     * Another instance recorded a newer status for this kit while our call was in flight, so DCMS may
+     * have received ours last: send the newer one again (a status is absolute; sending it twice is harmless).
+     */
+    async function restoreNewerStatus(tenant: string, kitNo: string): Promise<void> {
+      const newer = (await runtime.ledger.getStates(tenant, [kitNo])).get(kitNo)?.lastStatus;
+      if (!newer) return;
+      logger.warn('a newer status of the kit was applied concurrently; sending it again', { tenant, kitNo, status: newer });
+      const [answer] = await runtime.dcms.updateDeliveryStatus(tenant, toDeliveryStatusRequest(newer, [kitNo]), { deadline });
+      if (answer?.result !== true) throw new IntegrationError({ category: FailureCategory.Transient, code: 'NEWER_STATUS_NOT_RESTORED', message: 'DCMS did not take the newer status again' });
+    }
 
     /** A status no newer than the last one applied to the kit is stale: recorded, not sent. */
     async function splitStale(candidates: CourierItem[]): Promise<{ fresh: CourierItem[]; stale: CourierItem[] }> {

@@ -1,4 +1,4 @@
-import type { AccountOpenedData, CourierKitStatusData, CustomerCreatedData } from '../contracts/index.js';
+import type { AccountOpenedData, CustomerCreatedData } from '../contracts/index.js';
 import type { TenantSettings } from '../config/tenants.js';
 import type { DeliveryStatusRequest, RegisterCardRequest, RegisterCustomerRequest } from './schemas.js';
 
@@ -61,6 +61,6 @@ export function toRegisterCard(data: AccountOpenedData): RegisterCardRequest {
 }
 
 /** One (tenant, status) group of courier events → the `deliveryStatus` body (kits deduplicated, in order). */
-export function toDeliveryStatusRequest(status: CourierKitStatusData['status'], kitNos: readonly string[]): DeliveryStatusRequest {
+export function toDeliveryStatusRequest(status: string, kitNos: readonly string[]): DeliveryStatusRequest {
   return [{ deliveryStatus: status, kitNo: [...new Set(kitNos)] }];
 }

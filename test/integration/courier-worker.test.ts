@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DcmsClient } from '../../shared/dcms/client.js';
 import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
 import { issueKits } from '../support/dcms-fixtures.js';
 import { kitStatus } from '../support/events.js';
@@ -73,5 +74,24 @@ describe('courier worker', () => {
     // Up to 4 attempts per receive (1 + 3 retries), 5 receives; the breaker may cut some short.
     expect(total).toBeGreaterThanOrEqual(5);
     expect(total).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('courier worker, concurrent instances', () => {
+  let harness: WorkerHarness;
+  afterEach(async () => harness?.close());
+
+  it('sends the newer status again when another instance recorded it while this call was in flight', async () => {
+    harness = await startWorkerHarness('courier');
+    const [kit] = await issueKits(harness.dcms.url, 1);
+    // Another instance has already applied DELIVERED (10:40) to DCMS; its ledger write lands while our older call is in flight.
+    await new DcmsClient({ baseUrl: harness.dcms.url }).updateDeliveryStatus('ACME_BANK', [{ deliveryStatus: 'DELIVERED', kitNo: [kit!] }]);
+    harness.dcms.setFaults({ latencyMs: 1_500, endpoints: ['/inventory/update/deliveryStatus'] });
+    await harness.send([kitStatus(kit!, 'IN_TRANSIT', at(20))]);
+    const draining = harness.drain(30_000);
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    await harness.runtime.ledger.applyStatus('ACME_BANK', kit!, 'DELIVERED', '2026-11-20T10:40:00.000Z');
+    await draining;
+    expect(harness.dcms.kit('ACME_BANK', kit!)?.deliveryStatus).toBe('DELIVERED');
   });
 });
