@@ -1,16 +1,14 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import type { TenantDirectory } from '../../shared/config/tenants.js';
 import { CARD_CONTROL_REQUESTED, parseEvent, type CardControlEvent } from '../../shared/contracts/index.js';
-import { mayHaveBeenSent, receiveCountOf } from '../../shared/messaging/settle.js';
+import { mayHaveBeenSent } from '../../shared/messaging/settle.js';
 import { reportOutcome } from '../../shared/observability/telemetry.js';
 import { instrument } from '../../shared/observability/instrument.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 import type { Card91WorkerRuntime } from '../../shared/worker/card91-runtime.js';
-import { classifyRecordError } from '../../shared/worker/record-errors.js';
+import { recordBatchHandler, settleFailedRecord } from '../../shared/worker/record-batch.js';
 import { applyControl, type ControlFlow, type ControlOutcome } from './apply-control.js';
 
 interface Work {
@@ -66,33 +64,11 @@ export function createCardControlsHandler(runtime: Card91WorkerRuntime) {
       reportOutcome(metrics, runtime.observer, { messageId: record.messageId, eventId, eventType, outcome: result });
       logger.info('event processed', { outcome: result });
     } catch (error) {
-      const settlement = await runtime.settler.settle(record, classifyRecordError(error)).catch((settleError: unknown) => {
-        // Not settled means not acknowledged either: SQS redelivers it.
-        logger.error('could not settle a failed record; leaving it to SQS', { error: settleError as Error });
-        throw error;
-      });
-      const { category, code, message } = settlement.failure;
-      const outcome = settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried';
-      reportOutcome(metrics, runtime.observer, { messageId: record.messageId, eventId, eventType, outcome, category, code, reason: message });
-      logger.warn('event not processed', { outcome: settlement.kind, category, code, reason: message, receiveCount: receiveCountOf(record) });
-      if (settlement.kind === 'retryLater') throw settlement.failure;
+      await settleFailedRecord(runtime, record, error, { eventId, eventType });
     } finally {
       logger.removeKeys(LOG_KEYS);
     }
   }
 
-  const processor = new BatchProcessor(EventType.SQS);
-  const handle = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    runtime.idempotency.config.registerLambdaContext(context);
-    metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
-    const tenants = await runtime.tenants();
-    const deadline = runtime.deadline(context);
-    return processPartialResponse(event, (record: SQSRecord) => processRecord(record, tenants, deadline), processor, {
-      context,
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
-  };
-
-  return instrument(handle, runtime.telemetry);
+  return instrument(recordBatchHandler(runtime, processRecord, { fifo: false }), runtime.telemetry);
 }
