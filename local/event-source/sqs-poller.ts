@@ -115,15 +115,20 @@ export class SqsPoller {
       failedIds = new Set(records.map((r) => r.messageId));
     }
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId!));
-    for (let i = 0; i < succeeded.length; i += SQS_MAX_BATCH) {
-      await this.options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.options.queueUrl,
-          Entries: succeeded.slice(i, i + SQS_MAX_BATCH).map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle! })),
-        }),
-      );
+    try {
+      for (let i = 0; i < succeeded.length; i += SQS_MAX_BATCH) {
+        const answer = await this.options.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.options.queueUrl,
+            Entries: succeeded.slice(i, i + SQS_MAX_BATCH).map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
+        // Lambda's poller does the same: an undeleted record simply comes back, and idempotency absorbs it.
+        if (answer.Failed?.length) error ??= new Error(`${answer.Failed.length} processed record(s) not deleted; they will be delivered again`);
+      }
+    } finally {
+      this.inFlight -= messages.length;
     }
-    this.inFlight -= messages.length;
     this.options.onInvocation?.({ records: records.length, failed: failedIds.size, error });
   }
 }
