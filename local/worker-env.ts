@@ -30,6 +30,10 @@ function localQueueWorkerEnv(options: QueueWorkerEnvOptions): NodeJS.ProcessEnv 
       RETRY_MAX_DELAY_MS: '200',
       VISIBILITY_BASE_SECONDS: '1',
       VISIBILITY_MAX_SECONDS: '2',
+      CIRCUIT_FIRST_TRIAL_SECONDS: '1',
+      CIRCUIT_TRIAL_CAP_SECONDS: '4',
+      // Ten minutes of platform trouble delays a local event, it does not dead-letter it (the outage drill lasts 90 s).
+      RETRY_BUDGET_SECONDS: '600',
       DEADLINE_MARGIN_MS: '500',
     }),
   };
@@ -51,7 +55,8 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
     ...localQueueWorkerEnv(options),
     STATE_TABLE: options.resources.tables.integrationState,
     DCMS_BASE_URL: options.dcmsBaseUrl,
-    ...(options.fast && { DCMS_TIMEOUT_MS: FAST_PLATFORM_TIMEOUT_MS }),
+    // The sandbox's slow commits land 17 s after the request: a write whose answer was lost waits that out locally.
+    ...(options.fast && { DCMS_TIMEOUT_MS: FAST_PLATFORM_TIMEOUT_MS, SETTLE_WINDOW_SECONDS: '20' }),
   };
 }
 

@@ -22,13 +22,17 @@ export function toIssuedKits(kits: readonly DcmsKit[], requested?: { accountNo: 
   }));
 }
 
-/** Account numbers compare as numbers do: DCMS carries them as JSON numbers, so leading zeros are lost there. */
+/**
+ * Account numbers compare as digit strings, leading zeros aside: `fetchKitsByEntityId` carries them
+ * as strings, `/registerCard` answers as JSON numbers, which cannot keep a leading zero.
+ */
 const sameAccount = (a: string, b: string): boolean => a.replace(/^0+(?=\d)/, '') === b.replace(/^0+(?=\d)/, '');
 
 /**
- * The kit issued for this account and card type, if DCMS has one. A kit of that card type listed
- * without its account number (the reference's viewCustomer sample has none) makes the answer
- * undecidable: rather than risk a second card, the record goes to an operator.
+ * The kit issued for this account and card type, if DCMS has one, in any status: a REPLACED or
+ * blocked kit still proves the card was issued. The kits come from the read that maps kits to
+ * accounts; should DCMS ever list a kit of that card type without its account number, the answer
+ * cannot decide, and rather than risk a second card the record goes to an operator.
  */
 export function findKit(kits: readonly IssuedKit[], wanted: { accountNo: string; cardType: string }): IssuedKit | undefined {
   const sameType = kits.filter((kit) => kit.cardType === undefined || kit.cardType === wanted.cardType);

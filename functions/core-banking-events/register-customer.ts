@@ -1,60 +1,45 @@
 import type { CustomerCreatedEvent } from '../../shared/contracts/index.js';
-import type { TenantSettings } from '../../shared/config/tenants.js';
 import { ENTITY_ALREADY_EXISTS } from '../../shared/dcms/classify.js';
-import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
-import type { DcmsClient } from '../../shared/dcms/client.js';
 import { toRegisterCustomer } from '../../shared/dcms/mapping.js';
+import { requestIdFor } from '../../shared/dcms/request-id.js';
 import type { CustomerView } from '../../shared/dcms/schemas.js';
+import { businessKeys } from '../../shared/persistence/idempotency.js';
+import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
-import { findKit, type IssuedKit, toIssuedKits } from './issued-kits.js';
+import { findKit, toIssuedKits } from './issued-kits.js';
 import { registerCard } from './register-card.js';
-
-export interface RegistrationOutcome {
-  entityId: string;
-  kits: IssuedKit[];
-  /** The effect was already on the platform (found by a read) rather than made by this call. */
-  reconciled: boolean;
-}
-
-export interface FlowContext {
-  dcms: DcmsClient;
-  tenant: TenantSettings;
-  /** A previous delivery of this event may have reached DCMS (SQS receive count above 1). */
-  mayHaveBeenSent: boolean;
-  deadline: number;
-}
+import type { RegistrationContext, RegistrationOutcome } from './registration.js';
 
 /**
  * `bank.customer.created.v1` → `/register`, insta-card included. A duplicate entityId is success
  * only when viewCustomer shows the same person; a customer that exists without the requested
- * insta-card gets the card through `/registerCard` (which is itself check-first).
+ * insta-card gets the card through `/registerCard` (which reads the customer's kits first).
  */
-export async function registerCustomer(event: CustomerCreatedEvent, flow: FlowContext): Promise<RegistrationOutcome> {
+export async function registerCustomer(event: CustomerCreatedEvent, context: RegistrationContext): Promise<RegistrationOutcome> {
   const { data } = event;
-  const tenant = flow.tenant.tenant;
-  const reconcile = async () => {
-    const view = await flow.dcms.viewCustomer(tenant, data.entityId, { deadline: flow.deadline });
-    if (!view) return undefined;
-    assertSamePerson(view, event);
-    return { entityId: view.entityId, kits: toIssuedKits(view.kitInfo) };
-  };
+  const tenant = context.tenant.tenant;
+  const key = businessKeys.customer(tenant, data.entityId);
   const { result, reconciled } = await sendAtMostOnce({
     send: async () => {
-      const answer = await flow.dcms.register(tenant, toRegisterCustomer(data, flow.tenant), { deadline: flow.deadline });
+      const answer = await context.dcms.register(tenant, toRegisterCustomer(data, context.tenant), { deadline: context.deadline, ...requestIdFor(context.tenant, key) });
       return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, data.card) };
     },
-    reconcile,
-    checkFirst: flow.mayHaveBeenSent,
+    reconcile: async () => {
+      const view = await context.dcms.viewCustomer(tenant, data.entityId, { deadline: context.deadline });
+      if (!view) return undefined;
+      assertSamePerson(view, event);
+      // viewCustomer lists kits without their accounts: the kit read says which account each is for.
+      const kits = await context.dcms.fetchKitsByEntityId(tenant, data.entityId, { deadline: context.deadline });
+      return { entityId: view.entityId, kits: toIssuedKits(kits ?? []) };
+    },
+    checkFirst: context.mayHaveBeenSent,
     isAlreadyDone: (error) => error.code === ENTITY_ALREADY_EXISTS,
+    settle: { store: context.pendingSends, key, windowMs: context.settleWindowMs },
   });
   if (!reconciled || !data.card || findKit(result.kits, data.card)) return { ...result, reconciled };
 
-  // The customer exists but the insta-card does not (we just read it): issue it as an additional card.
-  const card = await registerCard(
-    { ...event, type: 'bank.account.opened.v1', data: { entityId: data.entityId, ...data.card } },
-    flow,
-    { customerJustRead: true },
-  );
+  // The customer exists but the insta-card does not: issue it as an additional card.
+  const card = await registerCard({ ...event, type: 'bank.account.opened.v1', data: { entityId: data.entityId, ...data.card } }, context);
   return { entityId: result.entityId, kits: [...result.kits, ...card.kits], reconciled: true };
 }
 

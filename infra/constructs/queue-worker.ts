@@ -51,6 +51,10 @@ export class QueueWorker extends Construct {
       DLQ_URL: queue.deadLetterQueue.queueUrl,
       QUEUE_FIFO: String(description.fifo),
       MAX_RECEIVE_COUNT: String(description.maxReceiveCount),
+      RETRY_BUDGET_SECONDS: String(description.retry.budgetSeconds),
+      VISIBILITY_BASE_SECONDS: String(description.retry.backoffBaseSeconds),
+      VISIBILITY_MAX_SECONDS: String(description.retry.backoffCapSeconds),
+      CIRCUIT_TRIAL_CAP_SECONDS: String(description.retry.circuitTrialCapSeconds),
       IDEMPOTENCY_TABLE: common.idempotencyTable.tableName,
       TENANTS_PARAMETER: common.tenantsParameter.parameterName,
     } satisfies VariablesOf<typeof queueWorkerEnv>;

@@ -124,7 +124,7 @@ export class IntegrationStack extends Stack {
       common,
       dcms,
       load: DCMS_LOAD.coreBanking,
-      stateTableActions: ['dynamodb:UpdateItem'], // KitLedger.recordIssued
+      stateTableActions: ['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], // KitLedger.recordIssued, PendingSends
     });
     const courier = new DcmsWorker(this, 'CourierEvents', {
       service: 'courier-events',
@@ -133,7 +133,7 @@ export class IntegrationStack extends Stack {
       common,
       dcms,
       load: DCMS_LOAD.courier,
-      stateTableActions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], // getStates, applyStatus, appendHistory
+      stateTableActions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], // KitLedger.claimNewest, releaseKit, appendHistory
     });
     monitoring.watchWorker(coreBanking.worker, 'dcms');
     monitoring.watchWorker(courier.worker, 'dcms');

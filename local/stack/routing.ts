@@ -20,7 +20,7 @@ const FALLBACK_QUEUE: QueueKey = 'coreBanking';
 export interface RoutedMessage {
   queue: QueueKey;
   body: string;
-  /** FIFO queues only: `tenant:entityId`, so one customer's events stay in order. */
+  /** FIFO queues only: `tenant:<the queue's group field>` (a customer, a card), so its events stay in order. */
   groupId?: string;
   /** FIFO queues only: the event id, so a re-sent event is dropped by SQS within its 5-minute window. */
   deduplicationId?: string;
@@ -58,12 +58,13 @@ export function routeLine(body: string, consumed: ReadonlySet<QueueKey>): Routed
 
   const tenant = stringField(event?.tenant);
   const data = event?.data;
-  const entityId = typeof data === 'object' && data !== null ? stringField((data as Record<string, unknown>).entityId) : undefined;
+  const field = QUEUES[queue].messageGroupField;
+  const member = typeof data === 'object' && data !== null && field !== undefined ? stringField((data as Record<string, unknown>)[field]) : undefined;
   const hash = digest(body);
   return {
     ...routed,
-    // A line without tenant and entity gets a group of its own: it has no order to keep and must not hold others back.
-    groupId: tenant !== undefined && entityId !== undefined ? `${tenant}:${entityId}` : `unrouted:${hash.slice(0, 16)}`,
+    // A line without tenant and group field gets a group of its own: it has no order to keep and must not hold others back.
+    groupId: tenant !== undefined && member !== undefined ? `${tenant}:${member}` : `unrouted:${hash.slice(0, 16)}`,
     deduplicationId: eventId !== undefined && DEDUPLICATION_ID.test(eventId) ? eventId : hash,
   };
 }

@@ -7,9 +7,17 @@ export interface QueueDescription {
   /** Logical name; the physical name is `${prefix}-${name}` (+ `.fifo`). */
   name: string;
   fifo: boolean;
+  /** FIFO only: the field of the event's `data` that, after the tenant, names its message group (`tenant:<value>`): the unit whose order is kept. */
+  messageGroupField?: string;
   /** FIFO only: per-message-group throughput mode. */
   highThroughputFifo?: boolean;
-  /** Receives before SQS moves a message to the DLQ; the handler dead-letters on the last one itself. */
+  /** How long a valid event may wait for its platform, and how the waits between receives grow. */
+  retry: RetryPolicy;
+  /**
+   * Receives before SQS moves a message to the DLQ: only the poison-message safety net (a record
+   * that crashes its worker every time), sized from the retry policy so that an unhealthy platform
+   * never reaches it. Giving up on a valid event is decided by `retry.budgetSeconds`.
+   */
   maxReceiveCount: number;
   /** Function timeout of the consumer; the queue's visibility timeout is six times it (AWS guidance). */
   functionTimeoutSeconds: number;
@@ -19,12 +27,44 @@ export interface QueueDescription {
   dlqRetentionDays: number;
 }
 
+/**
+ * Waiting for a platform: records that fail for a reason a retry can fix come back after a delay
+ * that doubles per receive from `backoffBaseSeconds` to `backoffCapSeconds` (or exactly when an
+ * open circuit's next trial is due, at most `circuitTrialCapSeconds` apart), until the record has
+ * been failing for `budgetSeconds`: then it is dead-lettered as Exhausted, with its last reason.
+ */
+export interface RetryPolicy {
+  budgetSeconds: number;
+  backoffBaseSeconds: number;
+  backoffCapSeconds: number;
+  circuitTrialCapSeconds: number;
+}
+
+/** Production defaults: a day of DCMS or Card91 trouble delays events, it does not lose them. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { budgetSeconds: 86_400, backoffBaseSeconds: 30, backoffCapSeconds: 900, circuitTrialCapSeconds: 300 };
+
+/** SQS refuses a maxReceiveCount above 1,000. */
+const SQS_MAX_RECEIVE_COUNT = 1_000;
+
+/**
+ * The safety net: three times the receives a record can take within its budget at steady state
+ * (the ladder up to the cap, then one receive per cap or per circuit trial, whichever is sooner).
+ * Production: 3 × (6 + 86,400 / 300) = 882.
+ */
+export function safetyNetReceiveCount(policy: RetryPolicy): number {
+  const ladder = Math.ceil(Math.log2(policy.backoffCapSeconds / policy.backoffBaseSeconds)) + 1;
+  const steadyIntervalSeconds = Math.min(policy.backoffCapSeconds, policy.circuitTrialCapSeconds);
+  return Math.min(SQS_MAX_RECEIVE_COUNT, 3 * (ladder + Math.ceil(policy.budgetSeconds / steadyIntervalSeconds)));
+}
+
 export const QUEUES = {
   coreBanking: {
     name: 'core-banking-events',
     fifo: true,
+    messageGroupField: 'entityId',
     highThroughputFifo: true,
-    maxReceiveCount: 5,
+    retry: DEFAULT_RETRY_POLICY,
+    maxReceiveCount: safetyNetReceiveCount(DEFAULT_RETRY_POLICY),
     functionTimeoutSeconds: 60,
     batchSize: 10,
     batchingWindowSeconds: 0,
@@ -33,7 +73,8 @@ export const QUEUES = {
   courier: {
     name: 'courier-events',
     fifo: false,
-    maxReceiveCount: 5,
+    retry: DEFAULT_RETRY_POLICY,
+    maxReceiveCount: safetyNetReceiveCount(DEFAULT_RETRY_POLICY),
     functionTimeoutSeconds: 60,
     batchSize: 100,
     batchingWindowSeconds: 5,
@@ -41,11 +82,14 @@ export const QUEUES = {
   },
   cardControls: {
     name: 'card-controls',
-    fifo: false,
-    maxReceiveCount: 5,
+    fifo: true,
+    messageGroupField: 'cardId',
+    highThroughputFifo: true,
+    retry: DEFAULT_RETRY_POLICY,
+    maxReceiveCount: safetyNetReceiveCount(DEFAULT_RETRY_POLICY),
     functionTimeoutSeconds: 30,
     batchSize: 10,
-    batchingWindowSeconds: 1,
+    batchingWindowSeconds: 0,
     dlqRetentionDays: 14,
   },
 } as const satisfies Record<string, QueueDescription>;

@@ -9,6 +9,12 @@ export const tenantSettings = z.object({
   businessType: z.string().min(1),
   /** DCMS rate limit for this tenant (reference §2: standard tier 100/s, burst 200). */
   rateLimit: z.object({ perSecond: z.number().positive(), burst: z.number().int().positive() }).default({ perSecond: 100, burst: 200 }),
+  /**
+   * Header that carries our deterministic request id on DCMS writes, once M2P names it for the
+   * tenant (its best practices ask for a requestId on card issuance without saying where). Unset:
+   * no header. Defence in depth only: exactly-once rests on the reads and the settle window.
+   */
+  requestIdHeader: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an HTTP header name').optional(),
 });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 

@@ -27,8 +27,14 @@ const queueWorkerShape = {
   TENANTS_JSON: z.string().min(1).optional(),
   RETRY_BASE_DELAY_MS: milliseconds.default(200),
   RETRY_MAX_DELAY_MS: milliseconds.default(5_000),
+  /** How long a valid event may keep failing for reasons a retry can fix before it is dead-lettered as Exhausted. */
+  RETRY_BUDGET_SECONDS: seconds.default(86_400),
+  /** Wait before the 2nd receive of a failed record; doubles per receive up to VISIBILITY_MAX_SECONDS. */
   VISIBILITY_BASE_SECONDS: seconds.default(30),
   VISIBILITY_MAX_SECONDS: seconds.default(900),
+  /** An open circuit's first trial call comes after this; each failed trial doubles it up to CIRCUIT_TRIAL_CAP_SECONDS. */
+  CIRCUIT_FIRST_TRIAL_SECONDS: seconds.default(5),
+  CIRCUIT_TRIAL_CAP_SECONDS: seconds.default(300),
   /** Time kept back from the Lambda deadline for settling records (DLQ sends, visibility changes). */
   DEADLINE_MARGIN_MS: milliseconds.default(3_000),
 };
@@ -49,6 +55,11 @@ export const dcmsWorkerEnv = z
     DCMS_CREDENTIALS_SECRET: z.string().min(1).optional(),
     /** Caps every DCMS call timeout (defaults follow the reference: 5/10/15 s); local runs use a short one. */
     DCMS_TIMEOUT_MS: milliseconds.optional(),
+    /**
+     * After a write whose outcome is unknown, nothing is sent again until this long after that send
+     * (and a read then still shows nothing): at least the longest DCMS may take to commit a request it received.
+     */
+    SETTLE_WINDOW_SECONDS: seconds.default(120),
   })
   .refine(tenantsSource, tenantsSourceMessage);
 export type DcmsWorkerEnv = z.infer<typeof dcmsWorkerEnv>;

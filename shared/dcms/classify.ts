@@ -10,7 +10,7 @@ export const ENTITY_ALREADY_EXISTS = 'entity.already.exists';
 
 export const isCustomerNotFound = (code: string): boolean => CUSTOMER_NOT_FOUND.has(code);
 
-export type DcmsOperation = 'register' | 'registerCard' | 'deliveryStatus' | 'viewCustomer' | 'authenticate';
+export type DcmsOperation = 'register' | 'registerCard' | 'deliveryStatus' | 'viewCustomer' | 'fetchKits' | 'authenticate';
 
 /** Writes whose effect cannot be assumed absent after a lost answer: the caller must reconcile. */
 const NON_IDEMPOTENT: ReadonlySet<DcmsOperation> = new Set(['register', 'registerCard']);

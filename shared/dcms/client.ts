@@ -9,9 +9,11 @@ import { parseDcmsJson, stringifyDcmsJson } from './json-codec.js';
 import {
   customerView,
   dcmsEnvelope,
+  entityKits,
   deliveryResults,
   registrationResult,
   type CustomerView,
+  type DcmsKit,
   type DeliveryStatusRequest,
   type KitDeliveryResult,
   type RegisterCardRequest,
@@ -24,6 +26,7 @@ const PATHS: Record<DcmsOperation, string> = {
   registerCard: '/registerCard',
   deliveryStatus: '/inventory/update/deliveryStatus',
   viewCustomer: '/viewCustomer',
+  fetchKits: '/kit-manager/fetchKitsByEntityId',
   authenticate: '/api/authenticate',
 };
 
@@ -33,6 +36,7 @@ export const DEFAULT_TIMEOUTS_MS: Record<DcmsOperation, number> = {
   registerCard: 15_000,
   deliveryStatus: 10_000,
   viewCustomer: 5_000,
+  fetchKits: 5_000,
   authenticate: 5_000,
 };
 
@@ -59,6 +63,12 @@ export interface DcmsClientOptions {
 export interface CallOptions {
   /** Epoch ms after which no attempt starts and no attempt runs (the Lambda's remaining time). */
   deadline?: number;
+  /**
+   * A request id derived from the business key, in the header the tenant's DCMS onboarding named
+   * (M2P asks for a requestId on card issuance but documents no place for it): defence in depth
+   * against a repeated write, never what exactly-once relies on.
+   */
+  requestId?: { header: string; value: string };
 }
 
 /**
@@ -84,6 +94,11 @@ export class DcmsClient {
     return this.send('registerCard', tenant, request, registrationResult, call);
   }
 
+  /** Every kit of the customer, in any status, each with its account number; null when DCMS does not know the entity. */
+  async fetchKitsByEntityId(tenant: string, entityId: string, call?: CallOptions): Promise<DcmsKit[] | null> {
+    return this.orNullWhenUnknown(this.send('fetchKits', tenant, { entityId }, entityKits, call));
+  }
+
   /** Per-kit results, item by item; a failed kit is in the list, not thrown. */
   async updateDeliveryStatus(tenant: string, request: DeliveryStatusRequest, call?: CallOptions): Promise<KitDeliveryResult[]> {
     return this.send('deliveryStatus', tenant, request, deliveryResults, call);
@@ -91,8 +106,12 @@ export class DcmsClient {
 
   /** The customer with accounts and kits, or null when DCMS does not know the entity. */
   async viewCustomer(tenant: string, entityId: string, call?: CallOptions): Promise<CustomerView | null> {
+    return this.orNullWhenUnknown(this.send('viewCustomer', tenant, { entityId }, customerView, call));
+  }
+
+  private async orNullWhenUnknown<T>(read: Promise<T>): Promise<T | null> {
     try {
-      return await this.send('viewCustomer', tenant, { entityId }, customerView, call);
+      return await read;
     } catch (error) {
       if (error instanceof IntegrationError && error.category === FailureCategory.Permanent && isCustomerNotFound(error.code)) return null;
       throw error;
@@ -107,7 +126,7 @@ export class DcmsClient {
     }
     return withRetry(async () => {
       await this.options.limiter?.acquire(tenant);
-      const attempt = () => this.attempt(operation, tenant, body, call.deadline);
+      const attempt = () => this.attempt(operation, tenant, body, call);
       const envelopeResult = await (this.options.breaker ? this.options.breaker.execute(attempt) : attempt());
       const parsed = schema.safeParse(envelopeResult);
       if (!parsed.success) throw unreadableAnswer(operation, 200);
@@ -116,13 +135,14 @@ export class DcmsClient {
   }
 
   /** One HTTP exchange; re-authenticates once on 401. Returns the envelope's `result`. */
-  private async attempt(operation: DcmsOperation, tenant: string, body: unknown, deadline: number | undefined, reauthenticated = false): Promise<unknown> {
+  private async attempt(operation: DcmsOperation, tenant: string, body: unknown, call: CallOptions, reauthenticated = false): Promise<unknown> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', tenant };
+    if (call.requestId) headers[call.requestId.header.toLowerCase()] = call.requestId.value;
     if (this.tokens) headers.authorization = `Bearer ${await this.tokens.get(tenant)}`;
-    const { status, retryAfter, envelope } = await this.exchange(operation, tenant, headers, stringifyDcmsJson(body), deadline);
+    const { status, retryAfter, envelope } = await this.exchange(operation, tenant, headers, stringifyDcmsJson(body), call.deadline);
     if (status === 401 && this.tokens && !reauthenticated) {
       this.tokens.invalidate(tenant);
-      return this.attempt(operation, tenant, body, deadline, true);
+      return this.attempt(operation, tenant, body, call, true);
     }
     if (envelope.success && envelope.data.exception) throw fromException(operation, envelope.data.exception, status, parseRetryAfter(retryAfter));
     if (status < 200 || status >= 300) throw fromStatus(operation, status, parseRetryAfter(retryAfter));

@@ -51,6 +51,9 @@ export const customerView = z.looseObject({
 });
 export type CustomerView = z.infer<typeof customerView>;
 
+/** `/kit-manager/fetchKitsByEntityId` (§3.4a): a bare array, every kit with its account number (a string there). */
+export const entityKits = z.array(dcmsKit).nullish().transform((kits) => kits ?? []);
+
 /** One per-kit result of updateDeliveryStatus (§3.3): success only if `result === true` and no exception. */
 export const kitDeliveryResult = z.looseObject({
   kitNo: z.union([z.string(), z.number()]).transform(String),

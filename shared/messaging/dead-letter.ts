@@ -1,5 +1,6 @@
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { maskText } from '../observability/masking.js';
 import type { IntegrationError } from '../resilience/errors.js';
 
 /** Message attribute names on dead-letter records: what an operator filters and redrives on. */
@@ -17,7 +18,18 @@ export const DLQ_ATTRIBUTES = {
 } as const;
 
 /** SQS caps an attribute value at 256 KiB with the body; reasons are kept short and readable. */
-const MAX_REASON_LENGTH = 1_024;
+const MAX_REASON_LENGTH = 512;
+
+/** Calendar dates in the spellings partners echo (1978-06-01, 01-06-1978, 01/06/1978): a date of birth among them. */
+const CALENDAR_DATE = /\b(?:\d{4}[-/]\d{2}[-/]\d{2}|\d{2}[-/]\d{2}[-/]\d{4})\b/g;
+
+/**
+ * A failure's message as an operator may read it: platforms echo request values in their error
+ * text, so emails, card and phone numbers and dates are masked, and the length is bounded. The
+ * code attribute stays exact: it is what triage and redrive filters use.
+ */
+export const deadLetterReason = (failure: IntegrationError): string =>
+  maskText(failure.message).replace(CALENDAR_DATE, '«date»').slice(0, MAX_REASON_LENGTH) || failure.code;
 
 const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
 const carried = (record: SQSRecord, name: string): string | undefined => record.messageAttributes?.[name]?.stringValue;
@@ -40,7 +52,7 @@ export class DeadLetterPublisher {
     const attributes: Record<string, MessageAttributeValue> = {
       [DLQ_ATTRIBUTES.category]: text(failure.category),
       [DLQ_ATTRIBUTES.code]: text(failure.code),
-      [DLQ_ATTRIBUTES.message]: text(failure.message.slice(0, MAX_REASON_LENGTH) || failure.code),
+      [DLQ_ATTRIBUTES.message]: text(deadLetterReason(failure)),
       [DLQ_ATTRIBUTES.attempts]: { DataType: 'Number', StringValue: String(attempts) },
       [DLQ_ATTRIBUTES.functionName]: text(this.options.functionName),
       [DLQ_ATTRIBUTES.time]: text(new Date().toISOString()),

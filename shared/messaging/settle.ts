@@ -1,20 +1,27 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import type { RetryPolicy } from '../config/resources.js';
 import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
 import { DLQ_ATTRIBUTES, type DeadLetterPublisher } from './dead-letter.js';
+import type { RetryClock } from './retry-clock.js';
 
-export type Settlement = { kind: 'deadLettered'; failure: IntegrationError } | { kind: 'retryLater'; failure: IntegrationError };
+export type Settlement =
+  | { kind: 'deadLettered'; failure: IntegrationError }
+  | { kind: 'retryLater'; failure: IntegrationError; /** When the record is due again. */ delaySeconds: number };
 
 export interface SettleOptions {
   sqs: SQSClient;
   queueUrl: string;
   deadLetters: DeadLetterPublisher;
-  /** The queue's redrive maxReceiveCount: on the last receive we dead-letter ourselves, with the reason. */
+  clock: RetryClock;
+  policy: RetryPolicy;
+  /** The queue's redrive maxReceiveCount (the poison-message safety net): on that receive we dead-letter ourselves, with the reason. */
   maxReceiveCount: number;
-  /** Visibility before the 2nd receive; doubles per receive (growing backoff across SQS redeliveries). */
-  visibilityBaseSeconds: number;
-  visibilityMaxSeconds: number;
+  now?: () => number;
 }
+
+/** SQS caps a visibility timeout at 12 hours. */
+const MAX_VISIBILITY_SECONDS = 43_200;
 
 export const receiveCountOf = (record: SQSRecord): number => Number(record.attributes.ApproximateReceiveCount) || 1;
 
@@ -27,41 +34,61 @@ export const mayHaveBeenSent = (record: SQSRecord): boolean =>
   receiveCountOf(record) > 1 || DLQ_ATTRIBUTES.category in (record.messageAttributes ?? {}) || DLQ_ATTRIBUTES.redriveCount in (record.messageAttributes ?? {});
 
 /**
- * The one place that decides what happens to a record that failed (DESIGN §3):
+ * How long a record waits before its next receive: the failure's own schedule when it has one (an
+ * open circuit's next trial, the end of a settle window), else a delay doubling per receive up to
+ * the cap, never shorter than a Retry-After the platform asked for.
+ */
+export function redeliveryDelaySeconds(receiveCount: number, failure: IntegrationError, policy: RetryPolicy): number {
+  const seconds =
+    failure.dueInSeconds ??
+    Math.max(Math.min(policy.backoffCapSeconds, policy.backoffBaseSeconds * 2 ** (receiveCount - 1)), failure.retryAfterSeconds ?? 0);
+  return Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
+}
+
+const exhausted = (failure: IntegrationError, message: string): IntegrationError =>
+  new IntegrationError({ category: FailureCategory.Exhausted, code: failure.code, message: `${message}: ${failure.message}` });
+
+/**
+ * The one place that decides what happens to a record that failed (docs: README "How failures are handled"):
  * - InvalidEvent / Permanent → dead-letter now, with the reason;
- * - anything else on its last allowed receive → dead-letter as Exhausted, keeping the last category;
- * - otherwise → back to SQS (batch item failure) with a visibility timeout that grows per receive.
+ * - anything else → back to SQS after a delay, for as long as the record's retry budget lasts
+ *   (counted from its first failure, not in receives), then dead-letter as Exhausted with the last
+ *   category; the queue's last allowed receive also dead-letters, so SQS never moves a record
+ *   without its reason.
  */
 export class FailureSettler {
-  constructor(private readonly options: SettleOptions) {}
+  private readonly now: () => number;
+
+  constructor(private readonly options: SettleOptions) {
+    this.now = options.now ?? Date.now;
+  }
 
   async settle(record: SQSRecord, error: unknown): Promise<Settlement> {
     const failure = toIntegrationError(error);
     const receiveCount = receiveCountOf(record);
-    if (failure.deadLetterNow) {
-      await this.options.deadLetters.publish(record, failure, receiveCount);
-      return { kind: 'deadLettered', failure };
-    }
+    if (failure.deadLetterNow) return this.deadLetter(record, failure, receiveCount);
     if (receiveCount >= this.options.maxReceiveCount) {
-      const exhausted = new IntegrationError({
-        category: FailureCategory.Exhausted,
-        code: failure.code,
-        message: `gave up after ${receiveCount} receives: ${failure.message}`,
-      });
-      await this.options.deadLetters.publish(record, exhausted, receiveCount, failure.category);
-      return { kind: 'deadLettered', failure: exhausted };
+      return this.deadLetter(record, exhausted(failure, `gave up after ${receiveCount} receives (the queue's safety net)`), receiveCount, failure.category);
     }
-    await this.delayRedelivery(record, receiveCount, failure);
-    return { kind: 'retryLater', failure };
+    const waitedSeconds = (this.now() - (await this.options.clock.firstFailureAt(record, this.now()))) / 1_000;
+    if (waitedSeconds >= this.options.policy.budgetSeconds) {
+      const message = `gave up after ${Math.round(waitedSeconds)} s of failures (retry budget ${this.options.policy.budgetSeconds} s, ${receiveCount} receives)`;
+      return this.deadLetter(record, exhausted(failure, message), receiveCount, failure.category);
+    }
+    const delaySeconds = redeliveryDelaySeconds(receiveCount, failure, this.options.policy);
+    await this.delay(record, delaySeconds);
+    return { kind: 'retryLater', failure, delaySeconds };
   }
 
   /** Best effort: if this fails, SQS still redelivers after the queue's own visibility timeout. */
-  private async delayRedelivery(record: SQSRecord, receiveCount: number, failure: IntegrationError): Promise<void> {
-    const { visibilityBaseSeconds, visibilityMaxSeconds } = this.options;
-    const grown = Math.min(visibilityMaxSeconds, visibilityBaseSeconds * 2 ** (receiveCount - 1));
-    const seconds = Math.max(grown, Math.min(visibilityMaxSeconds, failure.retryAfterSeconds ?? 0));
+  async delay(record: SQSRecord, seconds: number): Promise<void> {
     await this.options.sqs
       .send(new ChangeMessageVisibilityCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }))
       .catch(() => undefined);
+  }
+
+  private async deadLetter(record: SQSRecord, failure: IntegrationError, receiveCount: number, lastCategory?: string): Promise<Settlement> {
+    await this.options.deadLetters.publish(record, failure, receiveCount, lastCategory);
+    return { kind: 'deadLettered', failure };
   }
 }

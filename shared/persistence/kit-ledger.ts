@@ -1,4 +1,4 @@
-import { BatchGetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type BatchGetItemCommandOutput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 
@@ -14,11 +14,26 @@ export const kitState = z.object({
   accountNo: z.string().optional(),
   cardType: z.string().optional(),
   issuedAt: z.string().optional(),
+  /** The newest scan accepted for the kit: older ones are stale. */
+  newestStatus: z.string().optional(),
+  newestOccurredAt: z.string().optional(),
+  /** The last status this system applied in DCMS, and when that scan happened. */
   lastStatus: z.string().optional(),
   lastOccurredAt: z.string().optional(),
+  /** The delivery holding the kit's send lock (its SQS message id), until an epoch ms. */
+  lockOwner: z.string().optional(),
+  lockedUntil: z.number().optional(),
   updatedAt: z.string().optional(),
 });
 export type KitState = z.infer<typeof kitState>;
+
+/** One courier scan of one kit; `occurredAt` in UTC ISO form, so strings order as instants. */
+export interface KitScan {
+  tenant: string;
+  kitNo: string;
+  status: string;
+  occurredAt: string;
+}
 
 export type KitHistoryOutcome = 'ISSUED' | 'APPLIED' | 'STALE' | 'DUPLICATE' | 'REJECTED';
 
@@ -34,8 +49,6 @@ const kitPk = (tenant: string, kitNo: string) => `KIT#${tenant}#${kitNo}`;
 const STATE = 'STATE';
 /** History lives a year; state lives as long as the kit does. */
 const HISTORY_TTL_SECONDS = 365 * 86_400;
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_GET_LIMIT = 100;
 
 export class KitLedger {
   constructor(
@@ -64,44 +77,60 @@ export class KitLedger {
     );
   }
 
-  /** Last known state of each kit; kits never seen are absent from the map. */
-  async getStates(tenant: string, kitNos: readonly string[]): Promise<Map<string, KitState>> {
-    const states = new Map<string, KitState>();
-    const unique = [...new Set(kitNos)];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, AttributeValue>[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT).map((kitNo) => marshall({ pk: kitPk(tenant, kitNo), sk: STATE }));
-      // Unprocessed keys are retried until DynamoDB has answered for all of them.
-      while (keys && keys.length > 0) {
-        const answer: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          const state = kitState.parse(unmarshall(item));
-          states.set(state.kitNo, state);
-        }
-        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return states;
-  }
-
   /**
-   * Moves the kit's last status forward; returns false when a newer status was applied meanwhile
-   * (the conditional write keeps the ledger monotonic under concurrent workers).
+   * Takes a kit's scan as the newest one and the kit's send lock, in one conditional write: a scan
+   * older than the newest accepted one is `stale`; a kit whose lock another delivery holds (until
+   * `lockedUntil`, its invocation's deadline) is `busy`. Holding the lock while sending is what
+   * keeps two instances' sends for one kit from landing at DCMS in the wrong order: every send of a
+   * kit follows the previous one's answer, and each sends the newest scan accepted so far.
    */
-  async applyStatus(tenant: string, kitNo: string, status: string, occurredAt: string): Promise<boolean> {
+  async claimNewest(scan: KitScan, lock: { owner: string; until: number }, now = Date.now()): Promise<'claimed' | 'stale' | 'busy'> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall({ pk: kitPk(tenant, kitNo), sk: STATE }),
-          UpdateExpression: 'SET tenant = :tenant, kitNo = :kitNo, lastStatus = :status, lastOccurredAt = :at, updatedAt = :now',
-          ConditionExpression: 'attribute_not_exists(lastOccurredAt) OR lastOccurredAt < :at',
-          ExpressionAttributeValues: marshall({ ':tenant': tenant, ':kitNo': kitNo, ':status': status, ':at': occurredAt, ':now': new Date().toISOString() }),
+          Key: marshall({ pk: kitPk(scan.tenant, scan.kitNo), sk: STATE }),
+          UpdateExpression: 'SET tenant = :tenant, kitNo = :kitNo, newestStatus = :status, newestOccurredAt = :at, lockOwner = :owner, lockedUntil = :until',
+          ConditionExpression:
+            '(attribute_not_exists(newestOccurredAt) OR newestOccurredAt < :at OR (newestOccurredAt = :at AND newestStatus = :status)) ' +
+            'AND (attribute_not_exists(lockedUntil) OR lockedUntil < :now OR lockOwner = :owner)',
+          ExpressionAttributeValues: marshall({
+            ':tenant': scan.tenant,
+            ':kitNo': scan.kitNo,
+            ':status': scan.status,
+            ':at': scan.occurredAt,
+            ':owner': lock.owner,
+            ':until': lock.until,
+            ':now': now,
+          }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return 'claimed';
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = error.Item ? kitState.parse(unmarshall(error.Item)) : undefined;
+      const newer = old?.newestOccurredAt !== undefined && (old.newestOccurredAt > scan.occurredAt || (old.newestOccurredAt === scan.occurredAt && old.newestStatus !== scan.status));
+      return newer ? 'stale' : 'busy';
+    }
+  }
+
+  /** Lets go of the kit's send lock; when the scan was applied, records it as the kit's last status. */
+  async releaseKit(scan: KitScan, owner: string, applied: boolean): Promise<void> {
+    const now = new Date().toISOString();
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ pk: kitPk(scan.tenant, scan.kitNo), sk: STATE }),
+          UpdateExpression: applied ? 'SET lastStatus = :status, lastOccurredAt = :at, updatedAt = :now REMOVE lockOwner, lockedUntil' : 'REMOVE lockOwner, lockedUntil',
+          ConditionExpression: 'lockOwner = :owner',
+          ExpressionAttributeValues: marshall(applied ? { ':owner': owner, ':status': scan.status, ':at': scan.occurredAt, ':now': now } : { ':owner': owner }),
+        }),
+      );
+    } catch (error) {
+      // The lock had expired and another delivery holds it now: it sends the newest scan after us.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

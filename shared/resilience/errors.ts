@@ -15,7 +15,7 @@ export const FailureCategory = {
   UnknownOutcome: 'UnknownOutcome',
   /** A prerequisite is missing on the platform (e.g. CUS001 for a card): retry later, via SQS. */
   DependencyNotReady: 'DependencyNotReady',
-  /** Still failing after every redelivery SQS allowed: set on dead-letter records by the redrive policy. */
+  /** Still failing when the record's retry budget ran out (or on the queue's last allowed receive): set on dead-letter records. */
   Exhausted: 'Exhausted',
 } as const;
 export type FailureCategory = (typeof FailureCategory)[keyof typeof FailureCategory];
@@ -27,8 +27,13 @@ export interface IntegrationErrorDetails {
   message: string;
   /** HTTP status, when the failure came from an HTTP answer. */
   status?: number;
-  /** Seconds the platform asked us to wait (Retry-After). */
+  /** Seconds the platform asked us to wait (Retry-After): the least wait before trying again. */
   retryAfterSeconds?: number;
+  /**
+   * Seconds until the record is due again, known exactly (an open circuit's next trial call, the
+   * end of a settle window): the record comes back then, neither earlier nor later.
+   */
+  dueInSeconds?: number;
   cause?: unknown;
 }
 
@@ -37,6 +42,7 @@ export class IntegrationError extends Error {
   readonly code: string;
   readonly status: number | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly dueInSeconds: number | undefined;
 
   constructor(details: IntegrationErrorDetails) {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -45,6 +51,7 @@ export class IntegrationError extends Error {
     this.code = details.code;
     this.status = details.status;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.dueInSeconds = details.dueInSeconds;
   }
 
   /** Worth another attempt inside this invocation (only plain transient faults are). */

@@ -1,5 +1,6 @@
 import { DelegateBackoff, handleWhen, retry } from 'cockatiel';
-import { FailureCategory, IntegrationError, isIntegrationError, toIntegrationError } from './errors.js';
+import { CIRCUIT_OPEN } from './breaker.js';
+import { type IntegrationError, isIntegrationError, toIntegrationError } from './errors.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt (DCMS reference: at most 3). */
@@ -59,12 +60,3 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
     throw toIntegrationError(error);
   }
 }
-
-export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
-
-export const circuitOpenError = (dependency: string): IntegrationError =>
-  new IntegrationError({
-    category: FailureCategory.Transient,
-    code: CIRCUIT_OPEN,
-    message: `${dependency} circuit is open after repeated failures; not calling it until it half-opens`,
-  });

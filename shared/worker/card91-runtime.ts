@@ -4,7 +4,6 @@ import { Card91Client, mintSdkAuthToken, type Card91CallInfo } from '../card91/i
 import { sdkAuthSecretsProvider, type SecretsSource } from '../card91/sdk-auth-secrets.js';
 import { card91WorkerEnv, loadEnv, type Card91WorkerEnv } from '../config/worker-env.js';
 import type { OutcomeObserver } from '../observability/telemetry.js';
-import { DependencyBreaker } from '../resilience/breaker.js';
 import { createQueueWorkerRuntime, type QueueWorkerRuntime } from './queue-runtime.js';
 
 /** A Card91 worker: the queue-worker runtime plus the Card91 client. */
@@ -54,7 +53,7 @@ export function createCard91WorkerRuntime(source: NodeJS.ProcessEnv = process.en
     ...(env.CARD91_TIMEOUT_MS !== undefined && { timeoutMs: env.CARD91_TIMEOUT_MS }),
     retry: base.retry,
     // Module scope in effect (built once per instance): every record of the instance shares it.
-    breaker: new DependencyBreaker('Card91'),
+    breaker: base.breaker('Card91'),
     onCall: (call) => {
       recordCard91Call(metrics, logger, call);
       options.onCard91Call?.(call);

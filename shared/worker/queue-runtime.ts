@@ -4,10 +4,13 @@ import type { Context } from 'aws-lambda';
 import { loadTenants } from '../config/remote-config.js';
 import type { TenantDirectory } from '../config/tenants.js';
 import type { QueueWorkerEnv } from '../config/worker-env.js';
+import type { RetryPolicy } from '../config/resources.js';
 import { DeadLetterPublisher } from '../messaging/dead-letter.js';
+import { RetryClock } from '../messaging/retry-clock.js';
 import { FailureSettler } from '../messaging/settle.js';
 import { createTelemetry, type OutcomeObserver, type Telemetry } from '../observability/telemetry.js';
 import { createIdempotency, type IdempotencySetup } from '../persistence/idempotency.js';
+import { DEFAULT_BREAKER, DependencyBreaker } from '../resilience/breaker.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../resilience/retry.js';
 
 /** What every queue worker needs, built once per Lambda instance (cold start) and reused. */
@@ -18,6 +21,8 @@ export interface QueueWorkerRuntime {
   idempotency: IdempotencySetup;
   settler: FailureSettler;
   retry: RetryOptions;
+  /** A circuit breaker for one platform, with this worker's trial timings (build one per platform, at cold start). */
+  breaker: (dependency: string) => DependencyBreaker;
   /** Tenants from configuration (SSM, cached 5 minutes): read per invocation, cheap when cached. */
   tenants: () => Promise<TenantDirectory>;
   /** The directory the last `tenants()` call returned. */
@@ -35,6 +40,12 @@ export function createQueueWorkerRuntime(env: QueueWorkerEnv, observer?: Outcome
   const dynamo = telemetry.tracer.captureAWSv3Client(new DynamoDBClient({}));
   let tenantsCache: TenantDirectory | undefined;
   const deadLetters = new DeadLetterPublisher({ sqs, dlqUrl: env.DLQ_URL, fifo: env.QUEUE_FIFO, functionName: env.AWS_LAMBDA_FUNCTION_NAME });
+  const policy: RetryPolicy = {
+    budgetSeconds: env.RETRY_BUDGET_SECONDS,
+    backoffBaseSeconds: env.VISIBILITY_BASE_SECONDS,
+    backoffCapSeconds: env.VISIBILITY_MAX_SECONDS,
+    circuitTrialCapSeconds: env.CIRCUIT_TRIAL_CAP_SECONDS,
+  };
   return {
     telemetry,
     sqs,
@@ -44,11 +55,13 @@ export function createQueueWorkerRuntime(env: QueueWorkerEnv, observer?: Outcome
       sqs,
       queueUrl: env.QUEUE_URL,
       deadLetters,
+      clock: new RetryClock(dynamo, env.IDEMPOTENCY_TABLE, env.RETRY_BUDGET_SECONDS + 86_400),
+      policy,
       maxReceiveCount: env.MAX_RECEIVE_COUNT,
-      visibilityBaseSeconds: env.VISIBILITY_BASE_SECONDS,
-      visibilityMaxSeconds: env.VISIBILITY_MAX_SECONDS,
     }),
     retry: { ...DEFAULT_RETRY, baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
+    breaker: (dependency) =>
+      new DependencyBreaker(dependency, { ...DEFAULT_BREAKER, halfOpenAfterMs: env.CIRCUIT_FIRST_TRIAL_SECONDS * 1_000, maxHalfOpenAfterMs: env.CIRCUIT_TRIAL_CAP_SECONDS * 1_000 }),
     tenants: async () => (tenantsCache = await loadTenants(env)),
     currentTenants: () => tenantsCache,
     deadline: (context) => Date.now() + context.getRemainingTimeInMillis() - env.DEADLINE_MARGIN_MS,

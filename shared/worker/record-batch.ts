@@ -1,55 +1,144 @@
-import { BatchProcessor, EventType, processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError } from '@aws-lambda-powertools/idempotency';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import pMap from 'p-map';
 import type { TenantDirectory } from '../config/tenants.js';
-import { receiveCountOf } from '../messaging/settle.js';
-import { reportOutcome } from '../observability/telemetry.js';
-import { classifyRecordError } from './record-errors.js';
+import { parseEvent, type EventOf, type EventType } from '../contracts/index.js';
+import { deadLetterReason } from '../messaging/dead-letter.js';
+import { receiveCountOf, type Settlement } from '../messaging/settle.js';
+import { reportOutcome, type EventOutcome } from '../observability/telemetry.js';
+import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
 import type { QueueWorkerRuntime } from './queue-runtime.js';
+
+/**
+ * Idempotency-layer failures in the taxonomy: another worker holding the same business key, or
+ * the store being unreachable, are both "try again later".
+ */
+export function classifyRecordError(error: unknown): IntegrationError {
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return new IntegrationError({ category: FailureCategory.Transient, code: 'IN_PROGRESS', message: 'the same business key is being processed by another delivery' });
+  }
+  if (error instanceof IdempotencyPersistenceLayerError) {
+    return new IntegrationError({ category: FailureCategory.Transient, code: 'IDEMPOTENCY_STORE', message: 'idempotency store unavailable', cause: error });
+  }
+  return toIntegrationError(error);
+}
 
 /** What is known of a record when it fails: nothing, if it did not even parse. */
 export interface RecordIdentity {
-  eventId?: string;
+  eventId?: string | undefined;
   eventType: string;
 }
 
 /**
  * A failed record through the one settlement policy: dead-lettered with its reason, or handed back
- * to SQS (thrown, so the batch processor reports it). A record that cannot be settled is not
- * acknowledged either: SQS redelivers it.
+ * to SQS after its delay. Returns undefined when it could not be settled at all: the caller must
+ * then report it as a batch item failure, so SQS redelivers it (never acknowledged, never lost).
  */
-export async function settleFailedRecord(runtime: QueueWorkerRuntime, record: SQSRecord, error: unknown, identity: RecordIdentity): Promise<void> {
-  const { logger, metrics } = runtime.telemetry;
-  const settlement = await runtime.settler.settle(record, classifyRecordError(error)).catch((settleError: unknown) => {
-    logger.error('could not settle a failed record; leaving it to SQS', { error: settleError as Error });
-    throw error;
-  });
-  const { category, code, message } = settlement.failure;
+export async function settleFailedRecord(runtime: QueueWorkerRuntime, record: SQSRecord, error: unknown, identity: RecordIdentity, logger: Logger = runtime.telemetry.logger): Promise<Settlement | undefined> {
+  let settlement: Settlement;
+  try {
+    settlement = await runtime.settler.settle(record, classifyRecordError(error));
+  } catch (settleError) {
+    logger.error('could not settle a failed record; leaving it to SQS', { messageId: record.messageId, error: settleError as Error });
+    return undefined;
+  }
+  const { category, code } = settlement.failure;
+  const reason = deadLetterReason(settlement.failure);
   const outcome = settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried';
-  reportOutcome(metrics, runtime.observer, { messageId: record.messageId, ...identity, outcome, category, code, reason: message });
-  logger.warn('event not processed', { outcome: settlement.kind, category, code, reason: message, receiveCount: receiveCountOf(record) });
-  if (settlement.kind === 'retryLater') throw settlement.failure;
+  reportOutcome(runtime.telemetry.metrics, runtime.observer, { messageId: record.messageId, ...identity, outcome, category, code, reason });
+  logger.warn('event not processed', {
+    messageId: record.messageId,
+    outcome: settlement.kind,
+    category,
+    code,
+    reason,
+    receiveCount: receiveCountOf(record),
+    ...(settlement.kind === 'retryLater' && { dueInSeconds: settlement.delaySeconds }),
+  });
+  return settlement;
 }
 
-export type RecordHandler = (record: SQSRecord, tenants: TenantDirectory, deadline: number) => Promise<void>;
+/** What a record's flow did with its event (failures are thrown). */
+export interface Applied {
+  outcome: Extract<EventOutcome, 'succeeded' | 'reconciled' | 'duplicate'>;
+  /** Extra fields for the "event processed" log line (ids only, never personal data). */
+  details?: Record<string, unknown>;
+}
+
+export interface RecordContext {
+  record: SQSRecord;
+  tenants: TenantDirectory;
+  /** Epoch ms after which no new platform call starts in this invocation. */
+  deadline: number;
+}
+
+/** One worker's handling of one event, between parsing and settlement. */
+export interface RecordFlow<T extends EventType> {
+  accepts: readonly T[];
+  /** Keys every log line of the record carries (ids, never personal data). */
+  logKeys: (event: EventOf<T>) => Record<string, string>;
+  apply: (event: EventOf<T>, context: RecordContext) => Promise<Applied>;
+}
+
+/** Message groups of one batch handled at once; each group's records stay in order. */
+const GROUP_CONCURRENCY = 10;
+
+const groupOf = (record: SQSRecord): string => record.attributes.MessageGroupId ?? record.messageId;
 
 /**
- * The invocation around a record handler: idempotency bound to the Lambda's remaining time,
- * tenants from configuration, the deadline, and Powertools partial batch processing, one record
- * after the other. On a FIFO queue a failed record holds back the rest of its group
- * (skipGroupOnError), so one customer's events stay in order while other groups go on.
+ * The invocation around a record flow on a FIFO queue: idempotency bound to the Lambda's remaining
+ * time, tenants from configuration, the deadline, then every message group of the batch at once and
+ * each group's records one after the other. A record that must be retried holds back the rest of its
+ * group: they are reported as failures and come back with it, when it is due (not after the
+ * queue's whole visibility timeout), and being held back starts no retry budget of theirs.
+ * A bad record (not JSON, wrong schema) is dead-lettered with its reason and its group goes on.
  */
-export function recordBatchHandler(runtime: QueueWorkerRuntime, processRecord: RecordHandler, { fifo }: { fifo: boolean }) {
-  const fifoProcessor = new SqsFifoPartialProcessorAsync();
-  const standardProcessor = new BatchProcessor(EventType.SQS);
+export function fifoBatchHandler<T extends EventType>(runtime: QueueWorkerRuntime, flow: RecordFlow<T>) {
+  const { metrics } = runtime.telemetry;
+
+  /** 'done' when applied; its settlement when it failed; undefined when that failure could not even be settled. */
+  async function processRecord(context: RecordContext): Promise<Settlement | undefined | 'done'> {
+    const { record, tenants } = context;
+    const logger = runtime.telemetry.logger.createChild();
+    const identity: RecordIdentity = { eventType: 'unknown' };
+    try {
+      const event = parseEvent(record.body, flow.accepts, tenants.names);
+      identity.eventId = event.id;
+      identity.eventType = event.type;
+      logger.appendKeys({ eventId: event.id, eventType: event.type, tenant: event.tenant, ...flow.logKeys(event) });
+      logger.debug('event received', { data: event.data });
+      const { outcome, details } = await flow.apply(event, context);
+      reportOutcome(metrics, runtime.observer, { messageId: record.messageId, eventId: event.id, eventType: event.type, outcome });
+      logger.info('event processed', { outcome, ...details });
+      return 'done';
+    } catch (error) {
+      return settleFailedRecord(runtime, record, error, identity, logger);
+    }
+  }
+
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     runtime.idempotency.config.registerLambdaContext(context);
-    runtime.telemetry.metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+    metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
     const tenants = await runtime.tenants();
     const deadline = runtime.deadline(context);
-    const handle = (record: SQSRecord) => processRecord(record, tenants, deadline);
-    return fifo
-      ? processPartialResponse(event, handle, fifoProcessor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false })
-      : processPartialResponse(event, handle, standardProcessor, { context, processInParallel: false, throwOnFullBatchFailure: false });
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    const groups = Map.groupBy(event.Records, groupOf);
+    await pMap(
+      groups.values(),
+      async (records) => {
+        for (const [index, record] of records.entries()) {
+          const settled = await processRecord({ record, tenants, deadline });
+          if (settled === 'done' || settled?.kind === 'deadLettered') continue;
+          const heldBack = records.slice(index + 1);
+          failures.push(...[record, ...heldBack].map((r) => ({ itemIdentifier: r.messageId })));
+          if (settled) await Promise.all(heldBack.map((r) => runtime.settler.delay(r, settled.delaySeconds)));
+          return;
+        }
+      },
+      { concurrency: GROUP_CONCURRENCY },
+    );
+    return { batchItemFailures: failures };
   };
 }

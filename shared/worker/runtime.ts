@@ -4,7 +4,7 @@ import { DEFAULT_TIMEOUTS_MS, DcmsClient, type DcmsCallInfo } from '../dcms/clie
 import type { OutcomeObserver } from '../observability/telemetry.js';
 import { recordDcmsCall } from '../observability/telemetry.js';
 import { KitLedger } from '../persistence/kit-ledger.js';
-import { DependencyBreaker } from '../resilience/breaker.js';
+import { PendingSends } from '../persistence/pending-sends.js';
 import { TokenBucketLimiter } from '../resilience/rate-limiter.js';
 import { createQueueWorkerRuntime, type QueueWorkerRuntime } from './queue-runtime.js';
 
@@ -13,6 +13,7 @@ export interface WorkerRuntime extends QueueWorkerRuntime {
   env: DcmsWorkerEnv;
   dcms: DcmsClient;
   ledger: KitLedger;
+  pendingSends: PendingSends;
 }
 
 export interface RuntimeOptions {
@@ -33,14 +34,14 @@ export function createWorkerRuntime(source: NodeJS.ProcessEnv = process.env, opt
     credentials: dcmsCredentialsProvider(env.DCMS_CREDENTIALS_SECRET),
     ...(env.DCMS_TIMEOUT_MS !== undefined && { timeoutsMs: cappedTimeouts(env.DCMS_TIMEOUT_MS) }),
     retry: base.retry,
-    breaker: new DependencyBreaker('DCMS'),
+    breaker: base.breaker('DCMS'),
     limiter: new TokenBucketLimiter({ limitOf: limits }),
     onCall: (call) => {
       recordDcmsCall(metrics, logger, call);
       options.onDcmsCall?.(call);
     },
   });
-  return { ...base, env, dcms, ledger: new KitLedger(base.dynamo, env.STATE_TABLE) };
+  return { ...base, env, dcms, ledger: new KitLedger(base.dynamo, env.STATE_TABLE), pendingSends: new PendingSends(base.dynamo, env.STATE_TABLE) };
 }
 
 const cappedTimeouts = (cap: number) =>

@@ -8,6 +8,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchComma
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createCardControlsHandler } from '../../functions/card-controls/app.js';
 import { SqsPoller } from '../../local/event-source/sqs-poller.js';
+import { routeLine } from '../../local/stack/routing.js';
 import { localCard91WorkerEnv } from '../../local/worker-env.js';
 import type { ScriptedFault } from '../../sandbox/card91/index.js';
 import { QUEUES } from '../../shared/config/resources.js';
@@ -81,12 +82,20 @@ async function startHarness(): Promise<Harness> {
     card91,
     outcomes,
     async send(bodies) {
-      await aws.sqs.send(
+      // The bank's producer: FIFO, grouped by card, one deduplication id per command (routing.ts does the same locally).
+      const routed = bodies.map((body) => routeLine(typeof body === 'string' ? body : JSON.stringify(body), new Set(['cardControls'] as const)));
+      const answer = await aws.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: typeof body === 'string' ? body : JSON.stringify(body) })),
+          Entries: routed.map((message, index) => ({
+            Id: String(index),
+            MessageBody: message.body,
+            MessageGroupId: message.groupId,
+            MessageDeduplicationId: `${index}-${randomUUID()}`,
+          })),
         }),
       );
+      if (answer.Failed?.length) throw new Error(`not queued: ${JSON.stringify(answer.Failed)}`);
     },
     async drain(timeoutMs = 20_000) {
       poller.start();
@@ -146,6 +155,19 @@ describe('card-controls worker', () => {
     expect(harness.card91.sandbox.card(ASHA.activeCard)?.state).toBe('ACTIVE');
     expect(harness.calls('setCardLock')).toEqual({ '200': 2 });
     expect(outcomesOf(harness)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('never lets a later UNFREEZE of a card overtake its FREEZE that must be retried, and brings both back together', async () => {
+    harness = await startHarness();
+    // The FREEZE fails through its in-call retries once; the UNFREEZE, sent after it, waits behind it.
+    harness.card91.sandbox.setFaults({ script: [{ path: 'setCardLock', fault: 'error', status: 503, times: 4 }] });
+    await harness.send([cardControl({ action: 'FREEZE' })]);
+    await harness.send([cardControl({ action: 'UNFREEZE' })]);
+    await harness.drain();
+    expect(harness.card91.sandbox.card(ASHA.activeCard)?.state).toBe('ACTIVE');
+    expect(harness.calls('setCardLock')).toEqual({ 'fault:error': 4, '200': 2 });
+    expect(outcomesOf(harness).filter((outcome) => outcome !== 'retried')).toEqual(['succeeded', 'succeeded']);
+    expect(await harness.deadLetters()).toHaveLength(0);
   });
 
   it('sets limits, completing the fields the event leaves out from the card settings', async () => {

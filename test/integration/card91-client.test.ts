@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DependencyBreaker } from '../../shared/resilience/breaker.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
-import { CIRCUIT_OPEN } from '../../shared/resilience/retry.js';
+import { CIRCUIT_OPEN } from '../../shared/resilience/breaker.js';
 import { mintSdkAuthToken } from '../../shared/card91/index.js';
 import type { CardLimitInput } from '../../shared/card91/index.js';
 import { ASHA, newSecret, ROHAN, startCard91Stack } from './card91-harness.js';
@@ -455,7 +455,7 @@ describe('retries (transient only) and unknown outcomes on writes', () => {
 
   it('stops calling through an open circuit breaker', async () => {
     stack.sandbox.setFaults({ script: [{ path: 'getCardSettings', fault: 'error', times: 10 }] });
-    const breaker = new DependencyBreaker('card91', { consecutiveFailures: 2, halfOpenAfterMs: 60_000 });
+    const breaker = new DependencyBreaker('card91', { failureRatio: 0.5, windowMs: 10_000, minimumCalls: 2, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 });
     const client = stack.client({ breaker });
 
     const error = await failureOf(client.getCardSettings(ASHA.mobile, ASHA.activeCard));

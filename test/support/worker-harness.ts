@@ -31,28 +31,38 @@ export interface WorkerHarness {
   close(): Promise<void>;
 }
 
-export async function startWorkerHarness(queue: WorkerQueue, options: { sandbox?: DcmsSandboxOptions; batchSize?: number } = {}): Promise<WorkerHarness> {
+export interface WorkerHarnessOptions {
+  sandbox?: DcmsSandboxOptions;
+  batchSize?: number;
+  /** Worker settings over the local defaults (e.g. a short RETRY_BUDGET_SECONDS). */
+  env?: NodeJS.ProcessEnv;
+  /** Worker instances on the queue, each with its own runtime (breaker, clients), as Lambda runs them. Default 1. */
+  instances?: number;
+}
+
+export async function startWorkerHarness(queue: WorkerQueue, options: WorkerHarnessOptions = {}): Promise<WorkerHarness> {
   process.env.AWS_ENDPOINT_URL_SQS = inject('sqsEndpoint');
   process.env.AWS_ENDPOINT_URL_DYNAMODB = inject('dynamoEndpoint');
   const aws = await localAws({ visibilityTimeoutSeconds: 1 });
   const dcms = await startDcmsSandbox({ port: 0, ...options.sandbox });
   const serviceName = queue === 'coreBanking' ? 'core-banking-events' : 'courier-events';
-  const runtime = createWorkerRuntime(
-    localWorkerEnv({ resources: aws.resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson: TEST_TENANTS, fast: true }),
-  );
-  const handler = queue === 'coreBanking' ? createCoreBankingHandler(runtime) : createCourierHandler(runtime);
+  const env = { ...localWorkerEnv({ resources: aws.resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson: TEST_TENANTS, fast: true }), ...options.env };
   const { url: queueUrl, arn: queueArn, dlqUrl } = aws.resources.queues[queue];
   const description = QUEUES[queue];
-  const poller = new SqsPoller({
-    sqs: aws.sqs,
-    queueUrl,
-    queueArn,
-    handler,
-    functionName: serviceName,
-    functionTimeoutSeconds: 20,
-    batchSize: options.batchSize ?? description.batchSize,
-    batchingWindowSeconds: description.fifo ? 0 : 0.2,
-  });
+  const runtimes = Array.from({ length: options.instances ?? 1 }, () => createWorkerRuntime(env));
+  const pollers = runtimes.map(
+    (runtime) =>
+      new SqsPoller({
+        sqs: aws.sqs,
+        queueUrl,
+        queueArn,
+        handler: queue === 'coreBanking' ? createCoreBankingHandler(runtime) : createCourierHandler(runtime),
+        functionName: serviceName,
+        functionTimeoutSeconds: 20,
+        batchSize: options.batchSize ?? description.batchSize,
+        batchingWindowSeconds: description.fifo ? 0 : 0.2,
+      }),
+  );
 
   const counts = async () => {
     const { Attributes } = await aws.sqs.send(
@@ -64,7 +74,7 @@ export async function startWorkerHarness(queue: WorkerQueue, options: { sandbox?
   return {
     aws,
     dcms,
-    runtime,
+    runtime: runtimes[0]!,
     queueUrl,
     dlqUrl,
     async send(bodies, fifoGroup) {
@@ -86,11 +96,11 @@ export async function startWorkerHarness(queue: WorkerQueue, options: { sandbox?
       }
     },
     async drain(timeoutMs = 20_000) {
-      poller.start();
+      for (const poller of pollers) poller.start();
       const until = Date.now() + timeoutMs;
       let quietSince: number | undefined;
       while (Date.now() < until) {
-        const idle = (await counts()) === 0 && !poller.busy;
+        const idle = (await counts()) === 0 && pollers.every((poller) => !poller.busy);
         quietSince = idle ? (quietSince ?? Date.now()) : undefined;
         if (quietSince !== undefined && Date.now() - quietSince > 300) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -108,7 +118,7 @@ export async function startWorkerHarness(queue: WorkerQueue, options: { sandbox?
       }
     },
     async close() {
-      await poller.stop();
+      await Promise.all(pollers.map((poller) => poller.stop()));
       await dcms.close();
     },
   };

@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { DeadLetterPublisher, DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
+import type { RetryClock } from '../../shared/messaging/retry-clock.js';
 import { FailureSettler } from '../../shared/messaging/settle.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 
@@ -21,14 +22,20 @@ const record = (receiveCount: number, fifo = false): SQSRecord =>
     messageAttributes: {},
   }) as unknown as SQSRecord;
 
-const settlerWith = (sqs: SQSClient, fifo = false) =>
+const NOW = 1_800_000_000_000;
+const POLICY = { budgetSeconds: 3_600, backoffBaseSeconds: 30, backoffCapSeconds: 900, circuitTrialCapSeconds: 300 };
+/** A clock whose record first failed `failingForSeconds` ago. */
+const clockAt = (failingForSeconds: number) => ({ firstFailureAt: async () => NOW - failingForSeconds * 1_000 }) as unknown as RetryClock;
+
+const settlerWith = (sqs: SQSClient, { fifo = false, failingForSeconds = 0 } = {}) =>
   new FailureSettler({
     sqs,
     queueUrl: 'http://q',
     deadLetters: new DeadLetterPublisher({ sqs, dlqUrl: 'http://dlq', fifo, functionName: 'core-banking-events' }),
-    maxReceiveCount: 5,
-    visibilityBaseSeconds: 30,
-    visibilityMaxSeconds: 900,
+    clock: clockAt(failingForSeconds),
+    policy: POLICY,
+    maxReceiveCount: 50,
+    now: () => NOW,
   });
 
 const error = (category: FailureCategory, code = 'X') => new IntegrationError({ category, code, message: `failed with ${code}` });
@@ -36,7 +43,7 @@ const error = (category: FailureCategory, code = 'X') => new IntegrationError({ 
 describe('failure settlement', () => {
   it('dead-letters invalid and permanent failures at once, body unchanged, reason in attributes', async () => {
     const { sent, client } = fakeSqs();
-    const settlement = await settlerWith(client, true).settle(record(1, true), error(FailureCategory.Permanent, 'MCC007'));
+    const settlement = await settlerWith(client, { fifo: true }).settle(record(1, true), error(FailureCategory.Permanent, 'MCC007'));
     expect(settlement.kind).toBe('deadLettered');
     expect(sent).toHaveLength(1);
     const input = sent[0]!.input as { MessageBody: string; MessageGroupId: string; MessageDeduplicationId: string; MessageAttributes: Record<string, { StringValue: string }> };
@@ -49,20 +56,56 @@ describe('failure settlement', () => {
     expect(input.MessageAttributes[DLQ_ATTRIBUTES.functionName]?.StringValue).toBe('core-banking-events');
   });
 
-  it('hands transient failures back to SQS with a visibility timeout that doubles per receive', async () => {
-    for (const [receive, seconds] of [[1, 30], [2, 60], [4, 240]] as const) {
+  it('hands transient failures back to SQS with a visibility timeout that doubles per receive, up to the cap', async () => {
+    for (const [receive, seconds] of [[1, 30], [2, 60], [4, 240], [9, 900]] as const) {
       const { sent, client } = fakeSqs();
       expect((await settlerWith(client).settle(record(receive), error(FailureCategory.Transient))).kind).toBe('retryLater');
       expect(sent).toEqual([{ name: 'ChangeMessageVisibilityCommand', input: { QueueUrl: 'http://q', ReceiptHandle: 'rh', VisibilityTimeout: seconds } }]);
     }
   });
 
-  it('dead-letters as Exhausted on the last allowed receive, keeping the last category', async () => {
+  it('brings a record refused by an open circuit back exactly when the trial is due, whatever its receive count', async () => {
     const { sent, client } = fakeSqs();
-    const settlement = await settlerWith(client).settle(record(5), error(FailureCategory.DependencyNotReady, 'CUS001'));
+    const open = new IntegrationError({ category: FailureCategory.Transient, code: 'CIRCUIT_OPEN', message: 'open', dueInSeconds: 7 });
+    expect(await settlerWith(client).settle(record(12), open)).toMatchObject({ kind: 'retryLater', delaySeconds: 7 });
+    expect(sent[0]!.input).toMatchObject({ VisibilityTimeout: 7 });
+  });
+
+  it('honours a Retry-After longer than the ladder', async () => {
+    const { sent, client } = fakeSqs();
+    const throttled = new IntegrationError({ category: FailureCategory.Transient, code: 'HTTP_429', message: 'slow down', retryAfterSeconds: 120 });
+    await settlerWith(client).settle(record(1), throttled);
+    expect(sent[0]!.input).toMatchObject({ VisibilityTimeout: 120 });
+  });
+
+  it('keeps an unhealthy platform\'s records waiting however many receives they took, while the budget lasts', async () => {
+    const { client } = fakeSqs();
+    const settlement = await settlerWith(client, { failingForSeconds: 3_599 }).settle(record(40), error(FailureCategory.DependencyNotReady, 'CUS001'));
+    expect(settlement.kind).toBe('retryLater');
+  });
+
+  it('dead-letters as Exhausted once the retry budget is spent, keeping the last category', async () => {
+    const { sent, client } = fakeSqs();
+    const settlement = await settlerWith(client, { failingForSeconds: 3_600 }).settle(record(5), error(FailureCategory.DependencyNotReady, 'CUS001'));
     expect(settlement).toMatchObject({ kind: 'deadLettered', failure: { category: 'Exhausted', code: 'CUS001' } });
     const attributes = (sent[0]!.input as { MessageAttributes: Record<string, { StringValue: string }> }).MessageAttributes;
     expect(attributes[DLQ_ATTRIBUTES.originalCategory]?.StringValue).toBe('DependencyNotReady');
     expect(attributes[DLQ_ATTRIBUTES.attempts]?.StringValue).toBe('5');
+    expect(attributes[DLQ_ATTRIBUTES.message]?.StringValue).toMatch(/retry budget 3600 s/);
+  });
+
+  it('dead-letters on the queue\'s last allowed receive (the safety net), with the reason', async () => {
+    const { client } = fakeSqs();
+    const settlement = await settlerWith(client).settle(record(50), error(FailureCategory.Transient, 'HTTP_503'));
+    expect(settlement).toMatchObject({ kind: 'deadLettered', failure: { category: 'Exhausted', code: 'HTTP_503' } });
+  });
+
+  it('masks and bounds the platform\'s message in the dead-letter reason', async () => {
+    const { sent, client } = fakeSqs();
+    const echoed = new IntegrationError({ category: FailureCategory.Permanent, code: 'invalid.input.request', message: `DCMS register: bad mobile 9876543210 for aadhu@example.com ${'x'.repeat(5_000)}` });
+    await settlerWith(client).settle(record(1), echoed);
+    const reason = (sent[0]!.input as { MessageAttributes: Record<string, { StringValue: string }> }).MessageAttributes[DLQ_ATTRIBUTES.message]!.StringValue;
+    expect(reason).not.toMatch(/9876543210|aadhu@example\.com/);
+    expect(reason.length).toBeLessThanOrEqual(512);
   });
 });

@@ -1,0 +1,149 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import pMap from 'p-map';
+import type { TenantDirectory } from '../../shared/config/tenants.js';
+import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js';
+import { reportOutcome } from '../../shared/observability/telemetry.js';
+import { businessKeys } from '../../shared/persistence/idempotency.js';
+import type { KitHistoryOutcome, KitScan } from '../../shared/persistence/kit-ledger.js';
+import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
+import { settleFailedRecord } from '../../shared/worker/record-batch.js';
+import type { WorkerRuntime } from '../../shared/worker/runtime.js';
+import { applyGroup } from './apply-group.js';
+import type { DeliveryClaims } from './delivery-claims.js';
+import { groupByTenantAndStatus, kitKeyOf, withUtcInstant, type CourierItem } from './plan-batch.js';
+
+const transient = (code: string, message: string) => new IntegrationError({ category: FailureCategory.Transient, code, message });
+const IN_PROGRESS = transient('IN_PROGRESS', 'the same courier event is being processed by another delivery');
+const KIT_BUSY = transient('KIT_BUSY', 'another delivery is sending a status for this kit; this one follows its answer');
+const SUPERSEDED_NOT_APPLIED = transient('NEWER_STATUS_NOT_APPLIED', 'a newer status of this kit in the same batch was not applied; this one is retried on its own');
+
+/** Kits of one batch handled at once: each is a different kit, so their bookkeeping is independent. */
+const ITEM_CONCURRENCY = 16;
+
+type KitOutcome = 'succeeded' | 'duplicate' | 'stale';
+
+const keyOf = ({ event }: CourierItem) => businessKeys.delivery(event.tenant, event.data.kitNo, event.data.status, event.data.occurredAt);
+const scanOf = ({ event }: CourierItem): KitScan => ({ tenant: event.tenant, kitNo: event.data.kitNo, status: event.data.status, occurredAt: event.data.occurredAt });
+
+/**
+ * One invocation of the courier worker, step by step: parse, claim, apply, settle what a newer
+ * scan superseded. Every record ends in exactly one place: applied, duplicate, stale,
+ * dead-lettered, or back to SQS (a batch item failure); a step that throws (DynamoDB unavailable)
+ * fails its own records, never the batch.
+ */
+export class CourierBatch {
+  readonly failures: SQSBatchResponse['batchItemFailures'] = [];
+  /** Records that did not succeed in this invocation (dead-lettered or handed back to SQS). */
+  private readonly notApplied = new Set<string>();
+  private readonly eventIds = new Map<string, string>();
+
+  constructor(
+    private readonly runtime: WorkerRuntime,
+    private readonly claims: DeliveryClaims,
+    /** No DCMS call starts after `deadline`; a kit's send lock lasts until `lockUntil` (the invocation's end). */
+    private readonly time: { deadline: number; lockUntil: number },
+  ) {}
+
+  /** 1. Parse: invalid events are dead-lettered at once and never disturb their neighbours. */
+  async parse(records: readonly SQSRecord[], tenants: TenantDirectory): Promise<CourierItem[]> {
+    const items: CourierItem[] = [];
+    await pMap(
+      records,
+      async (record) => {
+        try {
+          const event = withUtcInstant(parseEvent(record.body, [COURIER_KIT_STATUS], tenants.names));
+          this.eventIds.set(record.messageId, event.id);
+          // Courier free text (remarks, location) never reaches a log: ids and codes only.
+          this.runtime.telemetry.logger.debug('courier event received', { eventId: event.id, kitNo: event.data.kitNo, status: event.data.status });
+          items.push({ record, event });
+        } catch (error) {
+          await this.fail(record, error);
+        }
+      },
+      { concurrency: ITEM_CONCURRENCY },
+    );
+    return items;
+  }
+
+  /**
+   * 2. Claim each event's idempotency record, then the kit: its newest scan and its send lock. A
+   *    duplicate or a scan older than the kit's newest is settled here; a kit another delivery is
+   *    sending for comes back after that send.
+   */
+  async claim(latest: readonly CourierItem[]): Promise<CourierItem[]> {
+    const claimed: CourierItem[] = [];
+    await this.each(latest, async (item) => {
+      const claim = await this.claims.claim(keyOf(item), this.time.lockUntil - Date.now());
+      if (claim === 'completed') return this.done(item, 'duplicate', 'DUPLICATE');
+      if (claim === 'inProgress') return this.fail(item.record, IN_PROGRESS, item);
+      try {
+        const kit = await this.runtime.ledger.claimNewest(scanOf(item), { owner: item.record.messageId, until: this.time.lockUntil });
+        if (kit === 'claimed') return void claimed.push(item);
+        if (kit === 'busy') {
+          await this.claims.release(keyOf(item));
+          return this.fail(item.record, KIT_BUSY, item);
+        }
+        await this.claims.complete(keyOf(item), 'stale');
+        return this.done(item, 'stale', 'STALE');
+      } catch (error) {
+        await this.claims.release(keyOf(item)).catch(() => undefined);
+        throw error;
+      }
+    });
+    return claimed;
+  }
+
+  /** 3. One DCMS call per (tenant, status); each kit settled on its own result, its lock released after. */
+  async apply(claimed: readonly CourierItem[]): Promise<void> {
+    const groups = [...groupByTenantAndStatus(claimed).values()];
+    const results = (await Promise.all(groups.map((g) => applyGroup(this.runtime.dcms, g.tenant, g.items, this.time.deadline)))).flat();
+    const resultOf = new Map(results.map((result) => [result.item, result]));
+    await this.each(
+      [...resultOf.keys()],
+      async (item) => {
+        const result = resultOf.get(item)!;
+        await this.runtime.ledger.releaseKit(scanOf(item), item.record.messageId, result.ok);
+        if (result.ok) {
+          await this.claims.complete(keyOf(item), 'applied');
+          return this.done(item, 'succeeded', 'APPLIED');
+        }
+        await this.claims.release(keyOf(item));
+        return this.fail(item.record, result.failure, item);
+      },
+    );
+  }
+
+  /**
+   * 4. An older event of a kit is stale only once the newer one is settled; if that one was not
+   *    applied, the older one goes back to SQS and is processed on its own, never dropped.
+   */
+  async settleSuperseded(superseded: readonly CourierItem[], latest: readonly CourierItem[]): Promise<void> {
+    const newest = new Map(latest.map((item) => [kitKeyOf(item), item]));
+    await this.each(superseded, (item) =>
+      this.notApplied.has(newest.get(kitKeyOf(item))!.record.messageId) ? this.fail(item.record, SUPERSEDED_NOT_APPLIED, item) : this.done(item, 'stale', 'STALE'),
+    );
+  }
+
+  /** Runs one step per item; an item whose step throws is failed on its own, not lost. */
+  private async each(items: readonly CourierItem[], step: (item: CourierItem) => Promise<unknown>): Promise<void> {
+    await pMap(items, (item) => step(item).catch((error: unknown) => this.fail(item.record, error, item)), { concurrency: ITEM_CONCURRENCY });
+  }
+
+  private async done(item: CourierItem, outcome: KitOutcome, history: KitHistoryOutcome): Promise<void> {
+    const { tenant, id, data } = item.event;
+    await this.runtime.ledger.appendHistory(tenant, data.kitNo, { occurredAt: data.occurredAt, status: data.status, outcome: history, eventId: id });
+    reportOutcome(this.runtime.telemetry.metrics, this.runtime.observer, { messageId: item.record.messageId, eventId: id, eventType: COURIER_KIT_STATUS, outcome });
+    this.runtime.telemetry.logger.info('courier event settled', { eventId: id, tenant, kitNo: data.kitNo, status: data.status, outcome });
+  }
+
+  /** Through the one settlement policy; a record that cannot be settled goes back to SQS, never dropped. */
+  private async fail(record: SQSRecord, error: unknown, item?: CourierItem): Promise<void> {
+    this.notApplied.add(record.messageId);
+    const identity = { eventId: this.eventIds.get(record.messageId), eventType: COURIER_KIT_STATUS };
+    const logger = this.runtime.telemetry.logger.createChild({ persistentKeys: { ...(item && { kitNo: item.event.data.kitNo }) } });
+    const settlement = await settleFailedRecord(this.runtime, record, error, identity, logger);
+    if (settlement?.kind === 'deadLettered') this.runtime.telemetry.metrics.addMetric('KitsDeadLettered', MetricUnit.Count, 1);
+    else this.failures.push({ itemIdentifier: record.messageId });
+  }
+}
