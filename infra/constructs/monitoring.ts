@@ -16,7 +16,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { visibilityTimeoutSeconds } from '../../shared/config/resources.js';
+import { oldestMessageAlarmSeconds } from '../../shared/config/resources.js';
 import { DEFAULT_TIMEOUTS_MS } from '../../shared/dcms/client.js';
 import { METRICS_NAMESPACE } from '../../shared/observability/telemetry.js';
 import type { IntegrationFunction } from './integration-function.js';
@@ -86,11 +86,11 @@ export class Monitoring extends Construct {
     const deadLetters = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' });
     this.alarm(`${service}-dlq-not-empty`, deadLetters, 1, `A ${service} message was dead-lettered: read its failure.* attributes, fix, redrive.`);
 
-    // Older than a whole retry ladder (maxReceiveCount × the queue's visibility timeout, which also bounds the
-    // shorter backoff settle.ts sets): the message is stuck, or the fleet is behind.
-    const ladderSeconds = description.maxReceiveCount * visibilityTimeoutSeconds(description);
+    // Records wait out an unhealthy platform for up to their retry budget (a day): nothing is lost meanwhile,
+    // but an hour of waiting means an outage or a fleet that is behind, and someone should look.
+    const waitSeconds = oldestMessageAlarmSeconds(description);
     const oldest = queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' });
-    this.alarm(`${service}-oldest-message`, oldest, ladderSeconds, `${service}: a message has waited longer than its retry ladder (${ladderSeconds} s).`);
+    this.alarm(`${service}-oldest-message`, oldest, waitSeconds, `${service}: a message has waited ${waitSeconds} s; it is dead-lettered after ${description.retry.budgetSeconds} s of failures.`);
 
     this.watchFunction(worker.handler);
 

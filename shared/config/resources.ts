@@ -112,6 +112,9 @@ export const TABLES = {
 } as const satisfies Record<string, TableDescription>;
 export type TableKey = keyof typeof TABLES;
 
+/** A queue's oldest message this old pages someone: an outage or a fleet behind, long before the retry budget dead-letters anything. */
+export const oldestMessageAlarmSeconds = (queue: QueueDescription): number => Math.min(queue.retry.budgetSeconds, 3_600);
+
 export const visibilityTimeoutSeconds = (queue: QueueDescription): number => queue.functionTimeoutSeconds * 6;
 
 export const queueName = (prefix: string, queue: QueueDescription, dlq = false): string =>

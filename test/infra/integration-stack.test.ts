@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { dcmsMaxConcurrency } from '../../infra/config/dcms-concurrency.js';
-import { QUEUES, TABLES, queueName, tableName, visibilityTimeoutSeconds } from '../../shared/config/resources.js';
+import { QUEUES, TABLES, queueName, tableName, oldestMessageAlarmSeconds, safetyNetReceiveCount, visibilityTimeoutSeconds, DEFAULT_RETRY_POLICY } from '../../shared/config/resources.js';
 import { deliveryStatus } from '../../shared/contracts/courier-kit-status.js';
 import { getAtt, logicalIdOf, permissionsOf, ref, synthStage } from './support.js';
 
@@ -83,7 +83,8 @@ describe('workers', () => {
       EventSourceArn: getAtt(queueId('cardControls')),
       FunctionName: ref(logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionName', fnName('card-controls'))),
       BatchSize: description.batchSize,
-      MaximumBatchingWindowInSeconds: description.batchingWindowSeconds,
+      // FIFO (ordered per card): Lambda takes no batching window on a FIFO source.
+      MaximumBatchingWindowInSeconds: Match.absent(),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: settings.card91.maxConcurrency },
     });
@@ -96,7 +97,7 @@ describe('workers', () => {
         Variables: Match.objectLike({
           QUEUE_URL: ref(queueId('cardControls')),
           DLQ_URL: ref(queueId('cardControls', true)),
-          QUEUE_FIFO: 'false',
+          QUEUE_FIFO: 'true',
           IDEMPOTENCY_TABLE: ref(tableId('idempotency')),
           CARD91_BASE_URL: settings.card91.baseUrl,
           CARD91_ORG_ID: settings.card91.orgId,
@@ -104,6 +105,12 @@ describe('workers', () => {
         }),
       },
     });
+  });
+
+  it('sizes every queue\'s maxReceiveCount as a safety net far beyond a day of waiting out an outage', () => {
+    // 3 × (6 ladder steps + 86,400 s / 300 s between circuit trials): an unhealthy DCMS never reaches it.
+    expect(safetyNetReceiveCount(DEFAULT_RETRY_POLICY)).toBe(882);
+    for (const description of Object.values(QUEUES)) expect(description.maxReceiveCount).toBe(882);
   });
 
   it('the FIFO worker has no batching window (Lambda refuses one)', () => {
@@ -129,6 +136,10 @@ describe('workers', () => {
           DLQ_URL: ref(queueId(queue, true)),
           QUEUE_FIFO: String(description.fifo),
           MAX_RECEIVE_COUNT: String(description.maxReceiveCount),
+          RETRY_BUDGET_SECONDS: '86400',
+          VISIBILITY_BASE_SECONDS: '30',
+          VISIBILITY_MAX_SECONDS: '900',
+          CIRCUIT_TRIAL_CAP_SECONDS: '300',
           IDEMPOTENCY_TABLE: ref(tableId('idempotency')),
           STATE_TABLE: ref(tableId('integrationState')),
           TENANTS_PARAMETER: Match.anyValue(),
@@ -164,12 +175,12 @@ describe('least privilege', () => {
     );
   }
 
-  it('core-banking-events: its queue, its DLQ, idempotency, the kit ledger (update), tenants, DCMS credentials', () => {
+  it('core-banking-events: its queue, its DLQ, idempotency, the kit ledger (update), pending sends, tenants, DCMS credentials', () => {
     expectExactly('core-banking-events', {
       ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId('coreBanking'))]])),
       'sqs:SendMessage': [getAtt(queueId('coreBanking', true))],
-      ...Object.fromEntries(idempotency.map((a) => [a, [getAtt(tableId('idempotency'))]])),
-      'dynamodb:UpdateItem': [getAtt(tableId('idempotency')), getAtt(tableId('integrationState'))],
+      // Idempotency, the retry clock and, in the state table, the kit ledger and the write-ahead pending sends.
+      ...Object.fromEntries(idempotency.map((a) => [a, [getAtt(tableId('idempotency')), getAtt(tableId('integrationState'))]])),
       'ssm:GetParameter': tenants,
       'secretsmanager:GetSecretValue': [ref(secretId('dcms-credentials'))],
       'kms:Decrypt': key,
@@ -177,7 +188,7 @@ describe('least privilege', () => {
     });
   });
 
-  it('courier-events: its queue, its DLQ, idempotency, the kit ledger (read, update, history), tenants, DCMS credentials', () => {
+  it('courier-events: its queue, its DLQ, idempotency, the kit ledger (claim and release, history), tenants, DCMS credentials', () => {
     const state = [getAtt(tableId('integrationState'))];
     expectExactly('courier-events', {
       ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId('courier'))]])),
@@ -186,7 +197,6 @@ describe('least privilege', () => {
       'dynamodb:DeleteItem': [getAtt(tableId('idempotency'))],
       'dynamodb:PutItem': [getAtt(tableId('idempotency')), ...state],
       'dynamodb:UpdateItem': [getAtt(tableId('idempotency')), ...state],
-      'dynamodb:BatchGetItem': state,
       'ssm:GetParameter': tenants,
       'secretsmanager:GetSecretValue': [ref(secretId('dcms-credentials'))],
       'kms:Decrypt': key,
@@ -332,7 +342,7 @@ describe('monitoring', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: `${prefix}-${service}-oldest-message`,
       MetricName: 'ApproximateAgeOfOldestMessage',
-      Threshold: queue.maxReceiveCount * visibilityTimeoutSeconds(queue),
+      Threshold: oldestMessageAlarmSeconds(queue),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-errors`, MetricName: 'Errors', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-throttles`, MetricName: 'Throttles', Threshold: 1 });

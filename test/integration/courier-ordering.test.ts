@@ -6,7 +6,7 @@ import { startWorkerHarness, type WorkerHarness } from '../support/worker-harnes
 
 const STATUSES = ['IN_TRANSIT', 'IN_TRANSIT', 'DELIVERED', 'RETURNED', 'BANK'] as const;
 const KITS = 10;
-const SEEDS = [1, 2, 3, 4];
+const SEEDS = [1, 2, 3, 4, 5, 6];
 
 /** Several scans per kit at distinct instants, shuffled, with repeats: what couriers really push. */
 function scanStream(kits: readonly string[], random: () => number) {

@@ -1,0 +1,81 @@
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { TenantDirectory } from '../../shared/config/tenants.js';
+import type { Settlement } from '../../shared/messaging/settle.js';
+import { createTelemetry } from '../../shared/observability/telemetry.js';
+import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
+import { fifoBatchHandler } from '../../shared/worker/record-batch.js';
+import type { QueueWorkerRuntime } from '../../shared/worker/queue-runtime.js';
+import { accountOpened } from '../support/events.js';
+
+const tenants = new TenantDirectory([{ tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } }]);
+
+const record = (id: string, group: string, entityId: string): SQSRecord =>
+  ({ messageId: id, receiptHandle: `rh-${id}`, body: JSON.stringify(accountOpened(entityId)), attributes: { ApproximateReceiveCount: '1', MessageGroupId: group }, messageAttributes: {} }) as unknown as SQSRecord;
+
+/** A runtime whose settler records what it is asked: a narrow unit test; the workers' integration suites use the real one. */
+function fakeRuntime() {
+  const delays: Array<{ id: string; seconds: number }> = [];
+  const settled: string[] = [];
+  const settler = {
+    settle: async (r: SQSRecord, error: IntegrationError): Promise<Settlement> => {
+      settled.push(r.messageId);
+      return { kind: 'retryLater', failure: error, delaySeconds: 7 };
+    },
+    delay: async (r: SQSRecord, seconds: number) => void delays.push({ id: r.messageId, seconds }),
+  };
+  const runtime = {
+    telemetry: createTelemetry('test'),
+    idempotency: { config: { registerLambdaContext: () => undefined } },
+    tenants: async () => tenants,
+    deadline: () => Date.now() + 10_000,
+    settler,
+  } as unknown as QueueWorkerRuntime;
+  return { runtime, delays, settled };
+}
+
+const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
+
+describe('FIFO record batches', () => {
+  it('holds back the rest of a failed record\'s group until that record is due again, while other groups go on', async () => {
+    const { runtime, delays, settled } = fakeRuntime();
+    const applied: string[] = [];
+    const handler = fifoBatchHandler(runtime, {
+      accepts: ['bank.account.opened.v1'],
+      logKeys: () => ({}),
+      apply: async (event, { record: r }) => {
+        if (event.data.entityId === 'A' && r.messageId === 'a1') throw new IntegrationError({ category: FailureCategory.Transient, code: 'HTTP_503', message: 'down' });
+        applied.push(r.messageId);
+        return { outcome: 'succeeded' };
+      },
+    });
+    const batch: SQSEvent = { Records: [record('a1', 'ACME_BANK:A', 'A'), record('b1', 'ACME_BANK:B', 'B'), record('a2', 'ACME_BANK:A', 'A'), record('b2', 'ACME_BANK:B', 'B'), record('a3', 'ACME_BANK:A', 'A')] };
+
+    const response = await handler(batch, context);
+
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a1', 'a2', 'a3']);
+    expect(applied).toEqual(['b1', 'b2']);
+    // Only the head failed on its own (and started a retry budget); the held-back records come back with it.
+    expect(settled).toEqual(['a1']);
+    expect(delays).toEqual([{ id: 'a2', seconds: 7 }, { id: 'a3', seconds: 7 }]);
+  });
+
+  it('runs message groups of one batch at once', async () => {
+    const { runtime } = fakeRuntime();
+    let running = 0;
+    let most = 0;
+    const handler = fifoBatchHandler(runtime, {
+      accepts: ['bank.account.opened.v1'],
+      logKeys: () => ({}),
+      apply: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+        return { outcome: 'succeeded' };
+      },
+    });
+    await handler({ Records: ['A', 'B', 'C', 'D'].map((g, i) => record(`r${i}`, `ACME_BANK:${g}`, g)) }, context);
+    expect(most).toBe(4);
+  });
+});
