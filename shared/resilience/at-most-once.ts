@@ -1,5 +1,5 @@
 import type { PendingSends } from '../persistence/pending-sends.js';
-import { FailureCategory, IntegrationError, toIntegrationError } from './errors.js';
+import { FailureCategory, IntegrationError, isIntegrationError, toIntegrationError } from './errors.js';
 
 /** Durable memory of sends whose outcome is unknown, and how long such a send may still commit. */
 export interface SettleWindow {
@@ -64,14 +64,16 @@ export async function sendAtMostOnce<T>(options: AtMostOnceOptions<T>): Promise<
   const sentAt = now();
   if (settle) await settle.store.markSending(settle.key, sentAt);
   let failure: IntegrationError;
+  let unknown: boolean;
   try {
     const result = await options.send();
     if (settle) await settle.store.clear(settle.key);
     return { result, reconciled: false };
   } catch (error) {
     failure = toIntegrationError(error);
+    // Anything the client did not classify may have left after the request did: assume it reached the platform.
+    unknown = !isIntegrationError(error) || failure.category === FailureCategory.UnknownOutcome;
   }
-  const unknown = failure.category === FailureCategory.UnknownOutcome;
   const alreadyDone = options.isAlreadyDone?.(failure) ?? false;
   if (!unknown && !alreadyDone) {
     // Refused or never sent (4xx, 429, an open circuit, no time left): nothing can commit later.
