@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { cloudEvent, rfc3339 } from './envelope.js';
+import { AWB_MAX, boundedPattern, boundedString, COURIER_NAME_MAX, KIT_NO_MAX, LOCATION_MAX, REMARKS_MAX } from './limits.js';
 
 export const COURIER_KIT_STATUS = 'courier.kit.status.v1';
 
@@ -7,16 +8,16 @@ export const COURIER_KIT_STATUS = 'courier.kit.status.v1';
 export const deliveryStatus = z.enum(['IN_TRANSIT', 'DELIVERED', 'RETURNED', 'BANK']);
 export type DeliveryStatus = z.infer<typeof deliveryStatus>;
 
-export const kitNumber = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'kitNo must be 1 to 32 letters or digits');
+export const kitNumber = boundedPattern(KIT_NO_MAX, /^[A-Za-z0-9]{1,32}$/, 'kitNo must be 1 to 32 letters or digits');
 
 export const courierKitStatusData = z.object({
   kitNo: kitNumber,
   status: deliveryStatus,
   occurredAt: rfc3339,
-  awb: z.string().max(64).optional(),
-  courier: z.string().max(64).optional(),
-  location: z.string().max(128).optional(),
-  remarks: z.string().max(512).optional(),
+  awb: boundedString(AWB_MAX).optional(),
+  courier: boundedString(COURIER_NAME_MAX).optional(),
+  location: boundedString(LOCATION_MAX).optional(),
+  remarks: boundedString(REMARKS_MAX).optional(),
 });
 
 export const courierKitStatusEvent = cloudEvent(COURIER_KIT_STATUS, courierKitStatusData);

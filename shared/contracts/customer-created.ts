@@ -1,46 +1,73 @@
 import * as z from 'zod';
 import { cloudEvent } from './envelope.js';
+import {
+  ACCOUNT_NO_MAX,
+  ACCOUNTS_MAX,
+  ADDRESS_LINE_MAX,
+  ADDRESSES_MAX,
+  boundedList,
+  boundedPattern,
+  boundedString,
+  CODE_MAX,
+  CONTACTS_MAX,
+  CURRENCY_MAX,
+  DATE_MAX,
+  DOCUMENT_NUMBER_MAX,
+  DOCUMENT_TYPE_MAX,
+  EMAIL_MAX,
+  ENTITY_ID_MAX,
+  KYC_DOCUMENTS_MAX,
+  MOBILE_MAX,
+  NAME_MAX,
+  PINCODE_MAX,
+  PLACE_NAME_MAX,
+} from './limits.js';
 
 export const CUSTOMER_CREATED = 'bank.customer.created.v1';
 
 /** Digits only: account numbers reach 17 digits, so they stay strings end to end. */
-export const accountNumber = z.string().regex(/^\d{1,20}$/, 'accountNo must be a string of 1 to 20 digits');
+export const accountNumber = boundedPattern(ACCOUNT_NO_MAX, /^\d{1,20}$/, 'accountNo must be a string of 1 to 20 digits');
 export const cardType = z.enum(['PHYSICAL', 'VIRTUAL']);
 export const addressCategory = z.enum(['PERMANENT', 'COMMUNICATION']);
-export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'entityId must be 1 to 64 letters, digits, _ or -');
-const isoDate = z.iso.date();
+export const entityId = boundedPattern(ENTITY_ID_MAX, /^[A-Za-z0-9_-]{1,64}$/, 'entityId must be 1 to 64 letters, digits, _ or -');
+export const currencyCode = boundedPattern(CURRENCY_MAX, /^[A-Z]{3}$/, 'currency must be an ISO 4217 code');
+const isoDate = z.iso.date().max(DATE_MAX, `at most ${DATE_MAX} characters`);
+const name = boundedString(NAME_MAX);
+const placeName = boundedString(PLACE_NAME_MAX);
+const addressLine = boundedString(ADDRESS_LINE_MAX);
+const code = boundedString(CODE_MAX);
 
 export const address = z.object({
   category: addressCategory,
-  line1: z.string().min(1),
-  line2: z.string().optional(),
-  line3: z.string().optional(),
-  city: z.string().min(1),
-  state: z.string().min(1),
-  country: z.string().min(1),
-  district: z.string().optional(),
-  pincode: z.string().regex(/^[A-Za-z0-9 -]{3,10}$/),
+  line1: addressLine.min(1),
+  line2: addressLine.optional(),
+  line3: addressLine.optional(),
+  city: placeName.min(1),
+  state: placeName.min(1),
+  country: placeName.min(1),
+  district: placeName.optional(),
+  pincode: boundedPattern(PINCODE_MAX, /^[A-Za-z0-9 -]{3,10}$/, 'pincode must be 3 to 10 letters, digits, spaces or -'),
 });
 
 export const contact = z.object({
-  mobile: z.string().regex(/^\+?\d{10,15}$/, 'mobile must be 10 to 15 digits'),
-  email: z.email().optional(),
+  mobile: boundedPattern(MOBILE_MAX, /^\+?\d{10,15}$/, 'mobile must be 10 to 15 digits'),
+  email: z.email().max(EMAIL_MAX, `at most ${EMAIL_MAX} characters`).optional(),
   notification: z.boolean().optional(),
 });
 
 export const kycDocument = z.object({
-  type: z.string().min(1),
-  number: z.string().min(1),
+  type: boundedString(DOCUMENT_TYPE_MAX).min(1),
+  number: boundedString(DOCUMENT_NUMBER_MAX).min(1),
   expiry: isoDate.optional(),
 });
 
 export const account = z.object({
   accountNo: accountNumber,
-  type: z.string().min(1),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code'),
-  status: z.string().optional(),
+  type: code.min(1),
+  currency: currencyCode,
+  status: code.optional(),
   isPrimary: z.boolean().optional(),
-  schemeCode: z.string().optional(),
+  schemeCode: code.optional(),
 });
 
 /** Present on a customer event = insta-card: issue the card in the same `/register` call. */
@@ -54,18 +81,18 @@ export const customerCreatedData = z
   .object({
     entityId,
     title: z.enum(['Mr', 'Mrs', 'Miss', 'Ms', 'Dr']).optional(),
-    firstName: z.string().min(1),
-    middleName: z.string().optional(),
-    lastName: z.string().min(1),
+    firstName: name.min(1),
+    middleName: name.optional(),
+    lastName: name.min(1),
     gender: z.enum(['MALE', 'FEMALE', 'OTHER']),
     dob: isoDate,
     // DCMS /register rules (reference §3.1): at least one PERMANENT address, one mobile, one KYC document, one account.
-    addresses: z.array(address).refine((list) => list.some((a) => a.category === 'PERMANENT'), {
+    addresses: boundedList(address, ADDRESSES_MAX).refine((list) => list.some((a) => a.category === 'PERMANENT'), {
       message: 'at least one PERMANENT address is required',
     }),
-    contacts: z.array(contact).min(1, 'at least one contact with a mobile number is required'),
-    kycDocuments: z.array(kycDocument).min(1, 'at least one KYC document is required'),
-    accounts: z.array(account).min(1, 'at least one account is required'),
+    contacts: boundedList(contact, CONTACTS_MAX).min(1, 'at least one contact with a mobile number is required'),
+    kycDocuments: boundedList(kycDocument, KYC_DOCUMENTS_MAX).min(1, 'at least one KYC document is required'),
+    accounts: boundedList(account, ACCOUNTS_MAX).min(1, 'at least one account is required'),
     card: instaCard.optional(),
   })
   .superRefine((data, ctx) => {
