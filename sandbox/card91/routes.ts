@@ -10,7 +10,7 @@
  * 429 rate limit; 502 when the auth webhook cannot be reached.
  */
 import type * as z from 'zod';
-import { parseCard91Json } from '../../shared/card91/json.js';
+import { parseCard91Json } from '../../shared/card91/json-codec.js';
 import { cardStatusRequestSchema, loginRequestSchema, setCardSettingsRequestSchema } from '../../shared/card91/schemas.js';
 import type { SeedCustomer } from './seed-data.js';
 import { FORBIDDEN_MESSAGE, SandboxRefusal } from './state.js';

@@ -8,7 +8,7 @@
  *   - `switch_rc` is snake_case; four date formats; trips come as a bare array with `id: null`.
  * Amounts go out via JSON.rawJSON so no float ever rounds them.
  */
-import { exactJsonNumber } from '../../shared/card91/json.js';
+import { exactJsonNumber } from '../../shared/json/exact-numbers.js';
 import { parseDecimal } from '../../shared/card91/money.js';
 import type { SeedCard, SeedCardLoad, SeedCardProgram, SeedCustomer, SeedTransaction, SeedTrip } from './seed-data.js';
 

@@ -28,7 +28,8 @@ import {
   isUnauthorized,
   responseSchemaError,
 } from './errors.js';
-import { exactJsonNumber, parseCard91Json } from './json.js';
+import { exactJsonNumber } from '../json/exact-numbers.js';
+import { parseCard91Json } from './json-codec.js';
 import { paginate } from './paging.js';
 import {
   blockCardRequestSchema,

@@ -3,7 +3,7 @@
  * the reference says the documents disagree on (§1.3, §5).
  */
 import { describe, expect, it } from 'vitest';
-import { parseCard91Json } from '../../shared/card91/json.js';
+import { parseCard91Json } from '../../shared/card91/json-codec.js';
 import {
   cardLoadPageSchema,
   cardSettingsSchema,
