@@ -52,7 +52,7 @@ export function createAuthWebhookHandler(dependencies: AuthWebhookDependencies):
       report({ outcome: 'malformed-request' });
       return answer(400, 'Bad request');
     }
-    const decision = decideLogin(payload, await dependencies.getSecrets(), now());
+    const decision = await decideLogin(payload, await dependencies.getSecrets(), now());
     report(decision);
     if (decision.outcome === 'rejected') return answer(401, 'Unauthorized');
 

@@ -52,7 +52,7 @@ export interface RouteContext {
   /** The authenticated customer; set for every route except login. */
   customer: SeedCustomer | undefined;
   callAuthWebhook: (payload: AuthWebhookPayload) => Promise<WebhookVerdict>;
-  issueToken: (customerId: string) => string;
+  issueToken: (customerId: string) => Promise<string>;
 }
 
 export interface RouteDefinition {
@@ -141,7 +141,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
       });
       if (verdict === 'unreachable') throw new SandboxRefusal(502, 'Authentication service unavailable');
       if (verdict === 'refused') throw new SandboxRefusal(401, 'Unauthorized');
-      return ok(customerDetailWire(customer), { Jwt_token: context.issueToken(customer.id) });
+      return ok(customerDetailWire(customer), { Jwt_token: await context.issueToken(customer.id) });
     },
   },
   {

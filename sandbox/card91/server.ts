@@ -138,9 +138,9 @@ function createSandbox(options: Card91SandboxOptions): { app: FastifyInstance; c
   };
 
   /** The bearer's customer, or the answer that refuses the call (401, or 429 past the token's rate). */
-  const authenticate = (request: FastifyRequest) => {
+  const authenticate = async (request: FastifyRequest) => {
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const customerId = token === undefined ? undefined : issuer.verify(token);
+    const customerId = token === undefined ? undefined : await issuer.verify(token);
     const customer = customerId === undefined ? undefined : state.customerById(customerId);
     if (token === undefined || customer === undefined) throw new SandboxRefusal(401, 'Unauthorized');
     if (rateLimiter !== undefined && !rateLimiter.take(token)) {
@@ -167,7 +167,7 @@ function createSandbox(options: Card91SandboxOptions): { app: FastifyInstance; c
 
     let answer: SandboxAnswer;
     try {
-      const session = route.authenticated ? authenticate(request) : undefined;
+      const session = route.authenticated ? await authenticate(request) : undefined;
       if (session?.refusal !== undefined) return send(reply, method, session.refusal);
       answer = await route.handle({
         state,

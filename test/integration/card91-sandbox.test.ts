@@ -27,7 +27,7 @@ beforeEach(() => {
 const json = { 'content-type': 'application/json' };
 
 async function login(mobile: string = ASHA.mobile): Promise<Response> {
-  const sdkAuthToken = mintSdkAuthToken({ mobile, secret: stack.signing.secret });
+  const sdkAuthToken = await mintSdkAuthToken({ mobile, secret: stack.signing.secret });
   return fetch(`${url}/mctc/v1/customer/login/token`, { method: 'POST', headers: json, body: JSON.stringify({ mobile, sdkAuthToken, orgId: ORG_ID }) });
 }
 
