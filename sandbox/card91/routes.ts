@@ -10,8 +10,7 @@
  * 429 rate limit; 502 when the auth webhook cannot be reached.
  */
 import type * as z from 'zod';
-import { parseCard91Json } from '../../shared/card91/json-codec.js';
-import { cardStatusRequestSchema, loginRequestSchema, setCardSettingsRequestSchema } from '../../shared/card91/schemas.js';
+import { cardStatusBody, loginBody, parseRequestJson, setLimitsBody } from './schemas.js';
 import type { SeedCustomer } from './seed-data.js';
 import { FORBIDDEN_MESSAGE, SandboxRefusal } from './state.js';
 import type { SandboxState } from './state.js';
@@ -73,7 +72,7 @@ function jsonBody<S extends z.ZodType>(context: RouteContext, schema: S): z.outp
   if (mediaType !== 'application/json') throw new SandboxRefusal(415, 'Missing header request: Content-Type application/json');
   let json: unknown;
   try {
-    json = parseCard91Json(context.rawBody ?? '');
+    json = parseRequestJson(context.rawBody ?? '');
   } catch {
     throw new SandboxRefusal(400, INVALID_REQUEST);
   }
@@ -128,7 +127,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     methodName: named('loginWithToken'),
     authenticated: false,
     handle: async (context) => {
-      const login = jsonBody(context, loginRequestSchema);
+      const login = jsonBody(context, loginBody);
       if (login.orgId !== context.orgId) throw new SandboxRefusal(400, INVALID_REQUEST);
       const customer = context.state.customerByMobile(login.mobile);
       if (customer === undefined) throw new SandboxRefusal(400, INVALID_REQUEST);
@@ -193,7 +192,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     authenticated: true,
     handle: (context) => {
       const customer = customerOf(context);
-      const request = jsonBody(context, setCardSettingsRequestSchema);
+      const request = jsonBody(context, setLimitsBody);
       return ok(cardSettingsWire(context.state.setCardLimits(customer, request)));
     },
   },
@@ -205,7 +204,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     authenticated: true,
     handle: (context) => {
       const customer = customerOf(context);
-      const request = jsonBody(context, cardStatusRequestSchema);
+      const request = jsonBody(context, cardStatusBody);
       context.state.changeCardStatus(customer, context.params.cardId ?? '', request);
       return ok({ message: 'Card status updated successfully' });
     },
