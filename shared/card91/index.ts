@@ -1,5 +1,6 @@
 export { Card91Client, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_TTL_MS } from './client.js';
-export type { AccountPageQuery, CallOptions, Card91CallInfo, Card91ClientOptions, TripQuery } from './client.js';
+export type { AccountPageQuery, Card91ClientOptions, TripQuery } from './client.js';
+export type { CallOptions, Card91CallInfo } from './transport.js';
 export { Card91ErrorCode, httpStatusCode } from './errors.js';
 export { mintSdkAuthToken, verifySdkAuthToken } from './sdk-auth-token.js';
 export type { MintSdkAuthTokenInput, SdkAuthSecret, SdkAuthTokenFailure, SdkAuthTokenVerdict } from './sdk-auth-token.js';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { Card91CallInfo } from '../card91/client.js';
+import type { Card91CallInfo } from '../card91/transport.js';
 import type { DcmsCallInfo } from '../dcms/client.js';
 import { maskingReplacer } from './masking.js';
 
