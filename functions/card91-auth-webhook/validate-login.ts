@@ -17,7 +17,7 @@
  *     (their MCTC values are undocumented).
  */
 import * as z from 'zod';
-import { mobileSchema } from '../../shared/card91/schemas.js';
+import { mobileSchema } from '../../shared/card91/request-schemas.js';
 import { verifySdkAuthToken } from '../../shared/card91/sdk-auth-token.js';
 import type { SdkAuthSecret, SdkAuthTokenFailure } from '../../shared/card91/sdk-auth-token.js';
 

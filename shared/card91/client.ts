@@ -21,33 +21,22 @@ import { CustomerSessions } from './customer-session.js';
 import { paginate } from './paging.js';
 import {
   blockCardRequestSchema,
-  cardLoadPageSchema,
   cardLockRequestSchema,
-  cardSettingsSchema,
-  currencyBalancesSchema,
-  customerDetailSchema,
   mobileSchema,
   pageRequestSchema,
   platformIdSchema,
   setCardSettingsRequestSchema,
+} from './request-schemas.js';
+import type { BlockReason, CardLimitInput, CardLockStatus, PageRequest, SetCardSettingsRequest } from './request-schemas.js';
+import {
+  cardLoadPageSchema,
+  cardSettingsSchema,
+  currencyBalancesSchema,
+  customerDetailSchema,
   transactionPageSchema,
   tripListSchema,
-} from './schemas.js';
-import type {
-  BlockReason,
-  CardLimitInput,
-  CardLoad,
-  CardLoadPage,
-  CardLockStatus,
-  CardSettings,
-  CurrencyBalances,
-  CustomerDetail,
-  PageRequest,
-  SetCardSettingsRequest,
-  Transaction,
-  TransactionPage,
-  Trip,
-} from './schemas.js';
+} from './response-schemas.js';
+import type { CardLoad, CardLoadPage, CardSettings, CurrencyBalances, CustomerDetail, Transaction, TransactionPage, Trip } from './response-schemas.js';
 import { Card91Transport } from './transport.js';
 import type { Answer, Card91CallInfo, CallOptions, RequestSpec } from './transport.js';
 import { parsedBody, validated } from './validation.js';

@@ -6,8 +6,9 @@
  */
 import { FailureCategory, IntegrationError } from '../resilience/errors.js';
 import { Card91ErrorCode, isUnauthorized } from './errors.js';
-import { customerDetailSchema, mobileSchema } from './schemas.js';
-import type { CustomerDetail } from './schemas.js';
+import { mobileSchema } from './request-schemas.js';
+import { customerDetailSchema } from './response-schemas.js';
+import type { CustomerDetail } from './response-schemas.js';
 import { CustomerTokenCache } from './token-cache.js';
 import type { Answer, Card91Transport, CallOptions, RequestSpec } from './transport.js';
 import { parsedBody, validated } from './validation.js';

@@ -10,4 +10,5 @@ export { compareDecimals, parseDecimal } from './money.js';
 export type { DecimalString } from './money.js';
 export { CARD91_UTC_OFFSET } from './dates.js';
 export type { IsoDate, IsoDateTime } from './dates.js';
-export * from './schemas.js';
+export * from './request-schemas.js';
+export * from './response-schemas.js';

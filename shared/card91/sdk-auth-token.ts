@@ -16,7 +16,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import * as z from 'zod';
-import { mobileSchema } from './schemas.js';
+import { mobileSchema } from './request-schemas.js';
 
 export interface SdkAuthSecret {
   /** Key id written into the token header; any short label (e.g. `2026-11`). */
