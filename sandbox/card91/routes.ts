@@ -1,11 +1,11 @@
 /**
- * The ten Card91 MCTC methods (shared/reference/card91-customer-api.md §3-4) as the sandbox
+ * The ten Card91 MCTC methods (docs/reference/card91.md §3–§4) as the sandbox
  * serves them. Each route is HTTP-agnostic: it reads a RouteContext and returns an answer or
  * throws a SandboxRefusal. Authentication, rate limiting and faults are applied around it by
- * server.ts.
+ * dispatch.ts.
  *
- * Response codes (reference §1.4): 400 malformed body or parameter; 401 bad/absent token or a
- * login the webhook refused; 403 another customer's card/account; 404 unknown path, card or
+ * Response codes (docs/reference/card91.md §1.4): 400 malformed body or parameter; 401
+ * bad/absent token or a login the webhook refused; 403 another customer's card/account; 404 unknown path, card or
  * account; 405 a required parameter sent empty; 415 a body without `Content-Type: application/json`;
  * 429 rate limit; 502 when the auth webhook cannot be reached.
  */
@@ -81,7 +81,7 @@ function jsonBody<S extends z.ZodType>(context: RouteContext, schema: S): z.outp
   return parsed.data;
 }
 
-/** Absent → 400; present but empty → 405 ("required parameter sent empty", reference §1.4). */
+/** Absent → 400; present but empty → 405 ("required parameter sent empty", docs/reference/card91.md §1.4). */
 function requiredQuery(context: RouteContext, name: string): string {
   const value = context.query[name];
   if (typeof value !== 'string') throw new SandboxRefusal(400, INVALID_REQUEST);
@@ -222,7 +222,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     },
   },
   {
-    // M10: path parameters; a bare array; the org segment does not filter (reference §M10).
+    // M10: path parameters; a bare array; the org segment does not filter (docs/reference/card91.md §3 M10).
     httpMethod: 'GET',
     url: '/mctc/v1/customer/trip/:customerId/:orgId',
     methodName: named('getTrips'),

@@ -1,6 +1,6 @@
 /**
  * The sandbox's in-memory platform: customers, their card programs (accounts), cards with limits,
- * transactions, loads and trips, plus the card-state rules Card91 enforces (reference §M6–M8):
+ * transactions, loads and trips, plus the card-state rules Card91 enforces (docs/reference/card91.md §3 M6–M8):
  *   - BLOCKED is final: any later status or limit change is refused;
  *   - LOCKED / UNLOCKED toggle; unlocking restores the state the card had before the lock;
  *     repeating the current lock status is a no-op (so a reconciling caller can safely resend);

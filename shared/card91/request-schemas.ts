@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { nonNegativeDecimal } from './schema-fields.js';
 
-/** Indian mobile with the `91` country code and no `+` (reference §1.3). */
+/** Indian mobile with the `91` country code and no `+` (docs/reference/card91.md §1.3). */
 export const mobileSchema = z.string().regex(/^91\d{10}$/, 'expected 91 followed by 10 digits');
 
 /** Platform ids (`CID…`, `CUST…`, `OID…`, account ids) go into paths and queries: restrict them to safe characters. */
@@ -23,7 +23,7 @@ export const loginRequestSchema = z.object({
   orgId: platformIdSchema,
 });
 
-/** One currency's limits as M6 takes them (the sample's nested shape, not the flat table: reference §M6). */
+/** One currency's limits as M6 takes them (the sample's nested shape, not the flat table: docs/reference/card91.md §3 M6). */
 export const cardLimitInputSchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code'),
   isContactLessAllowed: z.boolean(),
@@ -43,7 +43,7 @@ export const setCardSettingsRequestSchema = z.object({
   limits: z.array(cardLimitInputSchema).min(1),
 });
 
-/** Reasons the reference lists (introduced with "eg.", so Card91 may know more; we send only these). */
+/** Reasons docs/reference/card91.md §3 M7 lists (introduced with "eg.", so Card91 may know more; we send only these). */
 export const blockReasonSchema = z.enum(['STOLEN', 'LOST', 'DAMAGED', 'NOT_REQUIRED']);
 
 /** M7 body: permanent. */

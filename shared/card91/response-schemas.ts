@@ -18,7 +18,7 @@ import { code, count, dayMonthYear, decimal, identifier, list, localIsoDateTime,
 export const cardSchema = z.object({
   id: z.string().min(1),
   lastFour: code,
-  /** INACTIVE | ACTIVE | LOCKED | BLOCKED | … (open set: reference §5.7). */
+  /** INACTIVE | ACTIVE | LOCKED | BLOCKED | … (open set: docs/reference/card91.md §5.7). */
   state: z.string(),
   type: text,
 });
@@ -85,7 +85,7 @@ const organizationConfigSchema = z.object({
   zoopEnabled: flag,
 });
 
-/** Response of M1 and M2 (reference §2). Contains PII: never log it. */
+/** Response of M1 and M2 (docs/reference/card91.md §2). Contains PII: never log it. */
 export const customerDetailSchema = z.object({
   id: z.string().min(1),
   firstName: text,

@@ -1,7 +1,7 @@
 /**
  * Customer tokens (`Jwt_token` login header), cached per mobile for the life of a Lambda instance.
  *
- * Card91 documents no lifetime (reference §1.2) and its sample token is opaque, not a JWT. If a
+ * Card91 documents no lifetime (docs/reference/card91.md §1.2) and its sample token is opaque, not a JWT. If a
  * token does decode as a JWT with a numeric `exp`, that expiry is used; otherwise the configured
  * default TTL. Either way a 401 still triggers a fresh login, so a wrong guess costs one call.
  * Entries are dropped `refreshMarginMs` before they expire (at most half the token's lifetime, so

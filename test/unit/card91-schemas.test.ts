@@ -1,6 +1,6 @@
 /**
- * The response schemas against the seed's own samples (shared/seeds/004_*.txt) and the variants
- * the reference says the documents disagree on (§1.3, §5).
+ * The response schemas against the seed's own samples (docs/reference/card91.md §3) and the variants
+ * the reference says the documents disagree on (docs/reference/card91.md §1.3, §5).
  */
 import { describe, expect, it } from 'vitest';
 import { parseCard91Json } from '../../shared/card91/json-codec.js';
