@@ -39,10 +39,10 @@ const amount = z.instanceof(JsonNumber, { error: 'must be a JSON number' }).tran
 const mobile = z.string().regex(/^91\d{10}$/);
 const nonEmpty = z.string().min(1);
 
-/** M1 body: all three fields appear required (§3 M1). */
+/** M1 body: all three fields appear required (docs/reference/card91.md §3 M1). */
 export const loginBody = z.object({ mobile, sdkAuthToken: nonEmpty, orgId: nonEmpty });
 
-/** One currency of M6 (§3 M6, the sample's nested shape; the flat parameter table is the reference's mistake). */
+/** One currency of M6 (docs/reference/card91.md §3 M6, the sample's nested shape; the flat parameter table is the reference's mistake). */
 const limitLine = z.object({
   /** A code from M3's balance list (ISO 4217). */
   currency: z.string().regex(/^[A-Z]{3}$/),
@@ -60,7 +60,7 @@ const limitLine = z.object({
 export const setLimitsBody = z.object({ entityType: z.literal('CARD'), entityId: nonEmpty, limits: z.array(limitLine).min(1) });
 
 /**
- * M7 and M8 share one path and verb (§3 M7, M8): BLOCKED needs a reason, LOCKED and UNLOCKED take
+ * M7 and M8 share one path and verb (docs/reference/card91.md §3 M7, M8): BLOCKED needs a reason, LOCKED and UNLOCKED take
  * none. The reasons are the reference's examples: it introduces them with "eg.", so the real list
  * may be longer, but the sandbox takes only what the reference shows.
  */
