@@ -1,21 +1,38 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+type ProjectTest = NonNullable<TestProjectInlineConfiguration['test']>;
+
+/** Settings every project shares; each project below names its folder and what it needs started. */
+const shared = {
+  environment: 'node',
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  pool: 'forks',
+  env: {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    POWERTOOLS_DEV: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  },
+} satisfies ProjectTest;
+
+function project(name: string, extra: ProjectTest = {}): TestProjectInlineConfiguration {
+  return { test: { ...shared, name, include: [`test/${name}/**/*.test.ts`], ...extra } };
+}
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Integration suites share one DynamoDB Local and one fauxqs started in globalSetup.
-    globalSetup: ['test/support/global-setup.ts'],
-    pool: 'forks',
-    env: {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_DEV: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-    },
+    projects: [
+      // No emulators: `npm run test:unit` (`--project unit`) needs neither Java nor fauxqs.
+      project('unit'),
+      // The integration suites share one DynamoDB Local and one fauxqs, started only for them.
+      project('integration', { globalSetup: ['test/support/global-setup.ts'] }),
+      // CDK assertions and cdk-nag.
+      project('infra'),
+      // `npm start` and the ops CLI as child processes, each on its own emulators and ports.
+      project('e2e'),
+    ],
   },
 });

@@ -1,8 +1,8 @@
 /**
- * HTTP face of the auth-URL webhook Card91 calls during a customer login (reference §1.2):
+ * HTTP face of the auth-URL webhook Card91 calls during a customer login (docs/reference/card91.md §1.2):
  *   - valid token: 200 `{"message": ""}`; when a business token provider is configured, also
  *     `X-C91-B-Token: <business JWT>` and `Access-Control-Expose-Headers: X-C91-B-Token` (the
- *     auth-URL page requires them; whether MCTC login does is unconfirmed, reference §5.3);
+ *     auth-URL page requires them; whether MCTC login does is unconfirmed, docs/reference/card91.md §5.3);
  *   - expired, forged, mismatched or unreadable token: 401 with one fixed message, so a caller
  *     cannot tell which check failed (the reason goes to `onOutcome` for our logs and metrics);
  *   - body that is not a validation request: 400.
@@ -52,7 +52,7 @@ export function createAuthWebhookHandler(dependencies: AuthWebhookDependencies):
       report({ outcome: 'malformed-request' });
       return answer(400, 'Bad request');
     }
-    const decision = decideLogin(payload, await dependencies.getSecrets(), now());
+    const decision = await decideLogin(payload, await dependencies.getSecrets(), now());
     report(decision);
     if (decision.outcome === 'rejected') return answer(401, 'Unauthorized');
 

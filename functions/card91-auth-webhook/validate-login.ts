@@ -3,13 +3,13 @@
  * during a customer login (M1) and our current secrets, is the sdkAuthToken genuine, unexpired and
  * minted for that mobile?
  *
- * Payload fields (reference §1.2, [c91: auth-url-configuration] and [c91: cardholder-token-generation]):
+ * Payload fields (docs/reference/card91.md §1.2, [c91: auth-url-configuration] and [c91: cardholder-token-generation]):
  *   - `mobile`: "91…" — the auth-URL page says it always begins with 91; required.
  *   - the token: the auth-URL page's example payload is `{unique_id, mobile, sdk, org_id,
  *     card_prog_id}` and carries no field named after the token, yet the token-generation page
  *     says the webhook validates "the sdkToken … against the mobile number (which is also part of
  *     the payload)". `unique_id` is described as the value "passed while loading the SDK", i.e.
- *     our app's token. Whether MCTC login sends that same payload is unconfirmed (reference §5.3),
+ *     our app's token. Whether MCTC login sends that same payload is unconfirmed (docs/reference/card91.md §5.3),
  *     so we read the token from `sdkAuthToken` (the name M1 uses for this very value) and fall
  *     back to `unique_id`. Accepting either name does not weaken the check: whichever is present
  *     must still verify.
@@ -17,7 +17,7 @@
  *     (their MCTC values are undocumented).
  */
 import * as z from 'zod';
-import { mobileSchema } from '../../shared/card91/schemas.js';
+import { mobileSchema } from '../../shared/card91/request-schemas.js';
 import { verifySdkAuthToken } from '../../shared/card91/sdk-auth-token.js';
 import type { SdkAuthSecret, SdkAuthTokenFailure } from '../../shared/card91/sdk-auth-token.js';
 
@@ -56,7 +56,7 @@ export function parseLoginValidationRequest(rawBody: string | undefined): LoginV
 
 export type LoginDecision = { outcome: 'accepted' } | { outcome: 'rejected'; reason: SdkAuthTokenFailure };
 
-export function decideLogin(payload: LoginValidationPayload, secrets: readonly SdkAuthSecret[], now: number): LoginDecision {
-  const verdict = verifySdkAuthToken(payload.token, payload.mobile, secrets, now);
+export async function decideLogin(payload: LoginValidationPayload, secrets: readonly SdkAuthSecret[], now: number): Promise<LoginDecision> {
+  const verdict = await verifySdkAuthToken(payload.token, payload.mobile, secrets, now);
   return verdict.ok ? { outcome: 'accepted' } : { outcome: 'rejected', reason: verdict.reason };
 }

@@ -14,7 +14,7 @@ import {
   type Transaction,
   type Trip,
 } from '../../shared/card91/index.js';
-import { maskingReplacer, maskTail } from '../../shared/observability/masking.js';
+import { maskDeep } from '../../shared/observability/masking.js';
 import { sdkAuthTokenProvider } from '../../shared/worker/card91-runtime.js';
 import { DEFAULT_STACK_FILE, positiveInteger } from '../stack/settings.js';
 import { isRunning, readStackFile } from '../stack/stack-file.js';
@@ -23,7 +23,8 @@ import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../worker-env.js';
 /**
  * Support lookups at Card91 for one cardholder, by mobile (the API is customer-scoped: every
  * lookup logs that customer in with our sdkAuthToken, which Card91 has our auth webhook verify).
- * Output is masked, JSON included: names, mobile, email, date of birth, PAN, passport, account
+ * Output is masked, JSON included, by the same rules as every log line
+ * (shared/observability/masking.ts): names, mobile, email, date of birth, PAN, passport, account
  * numbers and document links never reach a terminal whole.
  *
  *   npm run ops -- card91 customer --mobile 919876543210
@@ -41,25 +42,6 @@ interface ConnectionOptions {
   orgId?: string;
   json?: boolean;
 }
-
-/** Values of these keys are hidden entirely: links to KYC documents. */
-const REDACTED_KEYS = new Set(['docurl']);
-/** Card91 fields with personal data that the shared masking does not know by name. */
-const PARTIAL_KEYS = new Set(['panvalue', 'passportvalue', 'passportfilenumber', 'passportvalidity', 'nameoncard', 'internationalmobilenumber', 'landmark']);
-/** Network references support quotes in disputes: 12 digits, which the shape net would hide, but not personal data. */
-const REFERENCE_KEYS = new Set(['rrn', 'stan']);
-
-function card91Replacer(key: string, value: unknown): unknown {
-  if (value === null || value === undefined) return value;
-  const lower = key.toLowerCase();
-  if (REDACTED_KEYS.has(lower)) return '«redacted»';
-  if (PARTIAL_KEYS.has(lower) && (typeof value === 'string' || typeof value === 'number')) return maskTail(String(value));
-  if (REFERENCE_KEYS.has(lower) && typeof value === 'string') return value;
-  return maskingReplacer(key, value);
-}
-
-/** Masked deep copy: the shared masking (shared/observability/masking.ts) plus the Card91 fields above. */
-export const maskCard91 = <T>(value: T): T => JSON.parse(JSON.stringify(value, card91Replacer)) as T;
 
 /** `919876543210`, `+91 98765 43210` or `9876543210` → `919876543210`. */
 function parseMobile(value: string): string {
@@ -137,7 +119,7 @@ function lookupCommand<T, O extends object>(lookup: Lookup<T, O>): Command {
   command.action(async (options: ConnectionOptions & O) => {
     let masked: T;
     try {
-      masked = maskCard91(await lookup.fetch(await connect(options), options));
+      masked = maskDeep(await lookup.fetch(await connect(options), options));
     } catch (error) {
       // Card91 errors carry the method, the status and the code only: no body, no mobile.
       return command.error(`card91 ${lookup.name}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 1, code: 'card91.failed' });

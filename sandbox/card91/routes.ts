@@ -1,17 +1,16 @@
 /**
- * The ten Card91 MCTC methods (shared/reference/card91-customer-api.md §3-4) as the sandbox
+ * The ten Card91 MCTC methods (docs/reference/card91.md §3–§4) as the sandbox
  * serves them. Each route is HTTP-agnostic: it reads a RouteContext and returns an answer or
  * throws a SandboxRefusal. Authentication, rate limiting and faults are applied around it by
- * server.ts.
+ * dispatch.ts.
  *
- * Response codes (reference §1.4): 400 malformed body or parameter; 401 bad/absent token or a
- * login the webhook refused; 403 another customer's card/account; 404 unknown path, card or
+ * Response codes (docs/reference/card91.md §1.4): 400 malformed body or parameter; 401
+ * bad/absent token or a login the webhook refused; 403 another customer's card/account; 404 unknown path, card or
  * account; 405 a required parameter sent empty; 415 a body without `Content-Type: application/json`;
  * 429 rate limit; 502 when the auth webhook cannot be reached.
  */
 import type * as z from 'zod';
-import { parseCard91Json } from '../../shared/card91/json.js';
-import { cardStatusRequestSchema, loginRequestSchema, setCardSettingsRequestSchema } from '../../shared/card91/schemas.js';
+import { cardStatusBody, loginBody, parseRequestJson, setLimitsBody } from './schemas.js';
 import type { SeedCustomer } from './seed-data.js';
 import { FORBIDDEN_MESSAGE, SandboxRefusal } from './state.js';
 import type { SandboxState } from './state.js';
@@ -52,7 +51,7 @@ export interface RouteContext {
   /** The authenticated customer; set for every route except login. */
   customer: SeedCustomer | undefined;
   callAuthWebhook: (payload: AuthWebhookPayload) => Promise<WebhookVerdict>;
-  issueToken: (customerId: string) => string;
+  issueToken: (customerId: string) => Promise<string>;
 }
 
 export interface RouteDefinition {
@@ -73,7 +72,7 @@ function jsonBody<S extends z.ZodType>(context: RouteContext, schema: S): z.outp
   if (mediaType !== 'application/json') throw new SandboxRefusal(415, 'Missing header request: Content-Type application/json');
   let json: unknown;
   try {
-    json = parseCard91Json(context.rawBody ?? '');
+    json = parseRequestJson(context.rawBody ?? '');
   } catch {
     throw new SandboxRefusal(400, INVALID_REQUEST);
   }
@@ -82,7 +81,7 @@ function jsonBody<S extends z.ZodType>(context: RouteContext, schema: S): z.outp
   return parsed.data;
 }
 
-/** Absent → 400; present but empty → 405 ("required parameter sent empty", reference §1.4). */
+/** Absent → 400; present but empty → 405 ("required parameter sent empty", docs/reference/card91.md §1.4). */
 function requiredQuery(context: RouteContext, name: string): string {
   const value = context.query[name];
   if (typeof value !== 'string') throw new SandboxRefusal(400, INVALID_REQUEST);
@@ -128,7 +127,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     methodName: named('loginWithToken'),
     authenticated: false,
     handle: async (context) => {
-      const login = jsonBody(context, loginRequestSchema);
+      const login = jsonBody(context, loginBody);
       if (login.orgId !== context.orgId) throw new SandboxRefusal(400, INVALID_REQUEST);
       const customer = context.state.customerByMobile(login.mobile);
       if (customer === undefined) throw new SandboxRefusal(400, INVALID_REQUEST);
@@ -141,7 +140,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
       });
       if (verdict === 'unreachable') throw new SandboxRefusal(502, 'Authentication service unavailable');
       if (verdict === 'refused') throw new SandboxRefusal(401, 'Unauthorized');
-      return ok(customerDetailWire(customer), { Jwt_token: context.issueToken(customer.id) });
+      return ok(customerDetailWire(customer), { Jwt_token: await context.issueToken(customer.id) });
     },
   },
   {
@@ -193,7 +192,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     authenticated: true,
     handle: (context) => {
       const customer = customerOf(context);
-      const request = jsonBody(context, setCardSettingsRequestSchema);
+      const request = jsonBody(context, setLimitsBody);
       return ok(cardSettingsWire(context.state.setCardLimits(customer, request)));
     },
   },
@@ -205,7 +204,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     authenticated: true,
     handle: (context) => {
       const customer = customerOf(context);
-      const request = jsonBody(context, cardStatusRequestSchema);
+      const request = jsonBody(context, cardStatusBody);
       context.state.changeCardStatus(customer, context.params.cardId ?? '', request);
       return ok({ message: 'Card status updated successfully' });
     },
@@ -223,7 +222,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     },
   },
   {
-    // M10: path parameters; a bare array; the org segment does not filter (reference §M10).
+    // M10: path parameters; a bare array; the org segment does not filter (docs/reference/card91.md §3 M10).
     httpMethod: 'GET',
     url: '/mctc/v1/customer/trip/:customerId/:orgId',
     methodName: named('getTrips'),

@@ -1,6 +1,6 @@
 /**
- * Deterministic sample data for the Card91 sandbox, shaped after the seed samples
- * (shared/seeds/004_*.txt) with fictional people. Amounts are decimal strings (the wire
+ * Deterministic sample data for the Card91 sandbox, shaped after the samples in
+ * docs/reference/card91.md with fictional people. Amounts are decimal strings (the wire
  * serializer prints them as numbers or strings with the scale Card91 uses); dates are kept in the
  * exact wire format of their field.
  *
@@ -9,7 +9,7 @@
  *     23 transactions and 7 card loads (enough for several pages), the five seed trips (two of
  *     them under another org id, as in the seed);
  *   - 919812345678: one card, and `numericAccountIds` so that responses print its account id as a
- *     JSON number, as the M3/M4 tables type it (reference §5.4).
+ *     JSON number, as the M3/M4 tables type it (docs/reference/card91.md §5.4).
  */
 
 export type CardState = 'INACTIVE' | 'ACTIVE' | 'LOCKED' | 'BLOCKED';

@@ -2,16 +2,15 @@
  * Customer sessions in the sandbox: the bearer token issued in the `Jwt_token` login header and the
  * per-token rate limit behind 429.
  *
- * The real token is opaque (reference §M1); the sandbox issues an HS256 JWT with `exp` so clients
- * can exercise expiry handling. `revokeAll` invalidates every token issued so far (a generation
- * counter in the token), which is how tests force the 401 → re-login path.
+ * The real token is opaque (docs/reference/card91.md §3 M1); the sandbox issues an HS256 JWT
+ * (jose) with `exp` so clients can exercise expiry handling. `revokeAll` invalidates every token
+ * issued so far (a generation counter in the token), which is how tests force the 401 → re-login path.
  */
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
 import * as z from 'zod';
 
-const claimsSchema = z.object({ sub: z.string(), exp: z.number(), gen: z.number() });
-
-const encodeJson = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+const claimsSchema = z.object({ sub: z.string(), gen: z.number() });
 
 export class SandboxTokenIssuer {
   private readonly secret = randomBytes(32);
@@ -19,35 +18,30 @@ export class SandboxTokenIssuer {
 
   constructor(private readonly ttlSeconds: number) {}
 
-  issue(customerId: string, now: number = Date.now()): string {
+  issue(customerId: string, now: number = Date.now()): Promise<string> {
     const iat = Math.floor(now / 1_000);
-    const signingInput = `${encodeJson({ alg: 'HS256', typ: 'JWT' })}.${encodeJson({ sub: customerId, iat, exp: iat + this.ttlSeconds, gen: this.generation, jti: randomUUID() })}`;
-    return `${signingInput}.${this.sign(signingInput).toString('base64url')}`;
+    return new SignJWT({ gen: this.generation })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(customerId)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttlSeconds)
+      .setJti(randomUUID())
+      .sign(this.secret);
   }
 
   /** The customer id the token was issued to, or undefined when it is forged, expired or revoked. */
-  verify(token: string, now: number = Date.now()): string | undefined {
-    const [header, payload, signature, ...rest] = token.split('.');
-    if (header === undefined || payload === undefined || signature === undefined || rest.length > 0) return undefined;
-    const expected = this.sign(`${header}.${payload}`);
-    const provided = Buffer.from(signature, 'base64url');
-    if (expected.length !== provided.length || !timingSafeEqual(expected, provided)) return undefined;
-    let claims: z.infer<typeof claimsSchema>;
+  async verify(token: string, now: number = Date.now()): Promise<string | undefined> {
     try {
-      claims = claimsSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'], requiredClaims: ['exp'], currentDate: new Date(now) });
+      const claims = claimsSchema.parse(payload);
+      return claims.gen === this.generation ? claims.sub : undefined;
     } catch {
       return undefined;
     }
-    if (claims.gen !== this.generation || Math.floor(now / 1_000) >= claims.exp) return undefined;
-    return claims.sub;
   }
 
   revokeAll(): void {
     this.generation += 1;
-  }
-
-  private sign(signingInput: string): Buffer {
-    return createHmac('sha256', this.secret).update(signingInput).digest();
   }
 }
 
@@ -58,7 +52,7 @@ export interface RateLimit {
   burst: number;
 }
 
-/** Token bucket per bearer token (Card91 publishes no numbers: reference §1.4). */
+/** Token bucket per bearer token (Card91 publishes no numbers: docs/reference/card91.md §1.4). */
 export class PerTokenRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; refilledAt: number }>();
 

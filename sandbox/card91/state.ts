@@ -1,13 +1,13 @@
 /**
  * The sandbox's in-memory platform: customers, their card programs (accounts), cards with limits,
- * transactions, loads and trips, plus the card-state rules Card91 enforces (reference §M6–M8):
+ * transactions, loads and trips, plus the card-state rules Card91 enforces (docs/reference/card91.md §3 M6–M8):
  *   - BLOCKED is final: any later status or limit change is refused;
  *   - LOCKED / UNLOCKED toggle; unlocking restores the state the card had before the lock;
  *     repeating the current lock status is a no-op (so a reconciling caller can safely resend);
  *   - a per-transaction limit may not exceed its `maxPer*` ceiling.
  */
 import { compareDecimals } from '../../shared/card91/money.js';
-import type { CardStatusRequest, SetCardSettingsRequest } from '../../shared/card91/schemas.js';
+import type { CardStatusBody, SetLimitsBody } from './schemas.js';
 import type { SandboxSeed, SeedCard, SeedCardProgram, SeedCustomer } from './seed-data.js';
 
 /** A refusal the HTTP layer turns into a status code and `{"message": ...}`. */
@@ -71,7 +71,7 @@ export class SandboxState {
   }
 
   /** M7 / M8. */
-  changeCardStatus(owner: SeedCustomer, cardId: string, request: CardStatusRequest): void {
+  changeCardStatus(owner: SeedCustomer, cardId: string, request: CardStatusBody): void {
     const card = this.cardOf(owner, cardId);
     if (card.state === 'BLOCKED') throw new SandboxRefusal(400, 'Card is permanently blocked; its status cannot be changed');
     if (request.status === 'BLOCKED') {
@@ -100,7 +100,7 @@ export class SandboxState {
   }
 
   /** M6: all-or-nothing; every currency must be configured on the card and every limit within its ceiling. */
-  setCardLimits(owner: SeedCustomer, request: SetCardSettingsRequest): SeedCard {
+  setCardLimits(owner: SeedCustomer, request: SetLimitsBody): SeedCard {
     const card = this.cardOf(owner, request.entityId);
     if (card.state === 'BLOCKED') throw new SandboxRefusal(400, 'Card is permanently blocked; its settings cannot be changed');
     const updates = request.limits.map((requested) => {

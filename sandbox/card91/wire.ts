@@ -1,6 +1,6 @@
 /**
  * Sandbox state → Card91 response bodies, reproducing the quirks of the real documents so clients
- * are tested against them (reference §1.3, §5):
+ * are tested against them (docs/reference/card91.md §1.3, §5):
  *   - amounts are JSON numbers printed with Card91's scale (`250000.00`, `50000.0000`), except a
  *     zero ceiling, printed bare (`"maxPerOnlineTxnLimit": 0`), and balances, which are strings;
  *   - ids are strings except transaction and document ids (numbers); account ids are strings,
@@ -8,7 +8,7 @@
  *   - `switch_rc` is snake_case; four date formats; trips come as a bare array with `id: null`.
  * Amounts go out via JSON.rawJSON so no float ever rounds them.
  */
-import { exactJsonNumber } from '../../shared/card91/json.js';
+import { exactJsonNumber } from '../../shared/json/exact-numbers.js';
 import { parseDecimal } from '../../shared/card91/money.js';
 import type { SeedCard, SeedCardLoad, SeedCardProgram, SeedCustomer, SeedTransaction, SeedTrip } from './seed-data.js';
 
@@ -85,7 +85,7 @@ const programWire = (program: SeedCardProgram) => ({
   cards: program.cards.map(cardWire),
 });
 
-/** M1 / M2 body (§2). `accountId` is a string here in every document, so it stays one even for numericAccountIds. */
+/** M1 / M2 body (docs/reference/card91.md §2). `accountId` is a string here in every document, so it stays one even for numericAccountIds. */
 export function customerDetailWire(customer: SeedCustomer) {
   return {
     documents: [

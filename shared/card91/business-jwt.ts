@@ -1,10 +1,10 @@
 /**
- * Card91's business API JWT (reference §1.2, [c91: authentication-for-card91-apis]): HS512 over
- * `{sub: apiKey, iat, exp}` with the API secret from the business portal, `exp` at most 10 minutes
- * ahead (2–5 recommended). The auth-URL page asks our login webhook to return one in the
- * `X-C91-B-Token` response header. Not to be confused with the customer token (`Jwt_token`).
+ * Card91's business API JWT (docs/reference/card91.md §1.2): HS512 over `{sub: apiKey, iat, exp}`
+ * with the API secret from the business portal, `exp` at most 10 minutes ahead (2–5 recommended).
+ * The auth-URL page asks our login webhook to return one in the `X-C91-B-Token` response header.
+ * Not to be confused with the customer token (`Jwt_token`).
  */
-import { createHmac } from 'node:crypto';
+import { SignJWT } from 'jose';
 
 export interface BusinessJwtInput {
   apiKey: string;
@@ -17,15 +17,16 @@ export interface BusinessJwtInput {
 
 const MAX_TTL_SECONDS = 600;
 
-const encodeJson = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-
-export function mintBusinessJwt({ apiKey, apiSecret, ttlSeconds = 180, now = Date.now() }: BusinessJwtInput): string {
+export async function mintBusinessJwt({ apiKey, apiSecret, ttlSeconds = 180, now = Date.now() }: BusinessJwtInput): Promise<string> {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
     throw new RangeError(`ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}`);
   }
   if (apiKey.length === 0 || apiSecret.length === 0) throw new RangeError('apiKey and apiSecret are required');
   const iat = Math.floor(now / 1_000);
-  const signingInput = `${encodeJson({ alg: 'HS512' })}.${encodeJson({ sub: apiKey, iat, exp: iat + ttlSeconds })}`;
-  const signature = createHmac('sha512', apiSecret).update(signingInput).digest('base64url');
-  return `${signingInput}.${signature}`;
+  return new SignJWT()
+    .setProtectedHeader({ alg: 'HS512' })
+    .setSubject(apiKey)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .sign(new TextEncoder().encode(apiSecret));
 }

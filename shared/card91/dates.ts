@@ -1,5 +1,5 @@
 /**
- * Card91 prints dates in four formats, one per kind of field (reference §1.3):
+ * Card91 prints dates in four formats, one per kind of field (docs/reference/card91.md §1.3):
  *   - `dob`, `passportValidity`            `DD-MM-YYYY`              → `YYYY-MM-DD`
  *   - trips `tripStartDate`/`tripEndDate`  `YYYY-MM-DD`              → `YYYY-MM-DD`
  *   - transactions `txnDate`, …            `YYYY-MM-DD HH:mm:ss`     → ISO 8601 with offset

@@ -3,7 +3,7 @@
  * only; callers branch on `category` and `code`, never on message text.
  *
  * Messages carry the method name, the HTTP status and the code only: never a response body
- * (bodies hold PII: PAN, passport, DOB, reference §1.3) and never the customer's mobile.
+ * (bodies hold PII: PAN, passport, DOB, docs/reference/card91.md §1.3) and never the customer's mobile.
  */
 import { FailureCategory, IntegrationError } from '../resilience/errors.js';
 

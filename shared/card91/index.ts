@@ -1,5 +1,6 @@
 export { Card91Client, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_TTL_MS } from './client.js';
-export type { AccountPageQuery, CallOptions, Card91CallInfo, Card91ClientOptions, TripQuery } from './client.js';
+export type { AccountPageQuery, Card91ClientOptions, TripQuery } from './client.js';
+export type { CallOptions, Card91CallInfo } from './transport.js';
 export { Card91ErrorCode, httpStatusCode } from './errors.js';
 export { mintSdkAuthToken, verifySdkAuthToken } from './sdk-auth-token.js';
 export type { MintSdkAuthTokenInput, SdkAuthSecret, SdkAuthTokenFailure, SdkAuthTokenVerdict } from './sdk-auth-token.js';
@@ -9,4 +10,5 @@ export { compareDecimals, parseDecimal } from './money.js';
 export type { DecimalString } from './money.js';
 export { CARD91_UTC_OFFSET } from './dates.js';
 export type { IsoDate, IsoDateTime } from './dates.js';
-export * from './schemas.js';
+export * from './request-schemas.js';
+export * from './response-schemas.js';

@@ -1,6 +1,6 @@
 /**
  * Decimal-safe amounts. Card91 sends money as JSON numbers with 2–4 decimals (`250000.00`,
- * `50000.0000`) and sometimes as strings (`"0.00"`) (reference §1.3). Amounts never pass through
+ * `50000.0000`) and sometimes as strings (`"0.00"`) (docs/reference/card91.md §1.3). Amounts never pass through
  * binary floating-point arithmetic here: they are kept as canonical decimal strings, and compared
  * as scaled BigInts.
  *

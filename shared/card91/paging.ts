@@ -1,6 +1,6 @@
 /**
  * Paging for the list methods that carry metadata (M4 transactions, M9 card loads): `page` starts
- * at 1 and the answer states `totalPages` (reference §1.3).
+ * at 1 and the answer states `totalPages` (docs/reference/card91.md §1.3).
  */
 
 export interface Page<T> {

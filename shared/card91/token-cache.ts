@@ -1,12 +1,13 @@
 /**
  * Customer tokens (`Jwt_token` login header), cached per mobile for the life of a Lambda instance.
  *
- * Card91 documents no lifetime (reference §1.2) and its sample token is opaque, not a JWT. If a
+ * Card91 documents no lifetime (docs/reference/card91.md §1.2) and its sample token is opaque, not a JWT. If a
  * token does decode as a JWT with a numeric `exp`, that expiry is used; otherwise the configured
  * default TTL. Either way a 401 still triggers a fresh login, so a wrong guess costs one call.
  * Entries are dropped `refreshMarginMs` before they expire (at most half the token's lifetime, so
  * a short-lived token is still used) so that a call never starts with a token about to lapse.
  */
+import { jwtExpiry } from '../jwt/expiry.js';
 
 export interface TokenCacheOptions {
   /** Lifetime assumed for tokens that carry no readable expiry. */
@@ -22,21 +23,6 @@ interface CachedToken {
   token: string;
   /** Expiry less the refresh margin. */
   usableUntil: number;
-}
-
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/;
-
-/** `exp` (seconds) of a JWT-shaped token, in epoch ms; undefined for opaque tokens. The signature is not ours to check. */
-export function jwtExpiry(token: string): number | undefined {
-  const payload = JWT_SHAPE.exec(token)?.[1];
-  if (payload === undefined) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const exp = typeof claims === 'object' && claims !== null ? (claims as { exp?: unknown }).exp : undefined;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1_000 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export class CustomerTokenCache {

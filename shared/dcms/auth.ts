@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { jwtExpiry } from '../jwt/expiry.js';
 
 export interface DcmsCredentials {
   username: string;
@@ -11,18 +12,6 @@ const authenticateResponse = z.object({ id_token: z.string().min(1) });
 const EXPIRY_MARGIN_MS = 60_000;
 /** DCMS tokens typically live an hour (reference §1.1); used when the token is not a readable JWT. */
 const DEFAULT_TTL_MS = 55 * 60_000;
-
-/** Reads `exp` from a JWT payload without verifying it: only to know when to re-authenticate. */
-export function jwtExpiry(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const exp: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).exp;
-    return typeof exp === 'number' ? exp * 1_000 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Bearer tokens from `/api/authenticate`, one per tenant, cached until shortly before expiry

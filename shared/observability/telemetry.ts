@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Card91CallInfo } from '../card91/transport.js';
 import type { DcmsCallInfo } from '../dcms/client.js';
 import { maskingReplacer } from './masking.js';
 
@@ -55,4 +56,14 @@ export function recordDcmsCall(metrics: Metrics, logger: Logger, call: DcmsCallI
   single.addMetric('DcmsCalls', MetricUnit.Count, 1);
   single.addMetric('DcmsLatency', MetricUnit.Milliseconds, call.durationMs);
   logger.debug('DCMS call', { endpoint: call.operation, tenant: call.tenant, outcome: call.outcome, durationMs: Math.round(call.durationMs) });
+}
+
+/** Card91 calls and latency by client method and outcome (HTTP status, `timeout` or `network`): the alarms' source. */
+export function recordCard91Call(metrics: Metrics, logger: Logger, call: Card91CallInfo): void {
+  const outcome = String(call.status);
+  const single = metrics.singleMetric();
+  single.addDimensions({ method: call.method, outcome });
+  single.addMetric('Card91Calls', MetricUnit.Count, 1);
+  single.addMetric('Card91Latency', MetricUnit.Milliseconds, call.durationMs);
+  logger.debug('Card91 call', { method: call.method, outcome, durationMs: call.durationMs });
 }

@@ -1,9 +1,7 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { Card91Client, mintSdkAuthToken, type Card91CallInfo } from '../card91/index.js';
 import { sdkAuthSecretsProvider, type SecretsSource } from '../card91/sdk-auth-secrets.js';
 import { card91WorkerEnv, loadEnv, type Card91WorkerEnv } from '../config/worker-env.js';
-import type { OutcomeObserver } from '../observability/telemetry.js';
+import { recordCard91Call, type OutcomeObserver } from '../observability/telemetry.js';
 import { createQueueWorkerRuntime, type QueueWorkerRuntime } from './queue-runtime.js';
 
 /** A Card91 worker: the queue-worker runtime plus the Card91 client. */
@@ -30,16 +28,6 @@ export function sdkAuthTokenProvider(source: SecretsSource): (mobile: string) =>
     // The document schema guarantees at least one entry.
     return mintSdkAuthToken({ mobile, secret: signing!, ttlSeconds: SDK_AUTH_TOKEN_TTL_SECONDS });
   };
-}
-
-/** Card91 calls and latency by client method and outcome (HTTP status, `timeout` or `network`): the alarms' source. */
-export function recordCard91Call(metrics: Metrics, logger: Logger, call: Card91CallInfo): void {
-  const outcome = String(call.status);
-  const single = metrics.singleMetric();
-  single.addDimensions({ method: call.method, outcome });
-  single.addMetric('Card91Calls', MetricUnit.Count, 1);
-  single.addMetric('Card91Latency', MetricUnit.Milliseconds, call.durationMs);
-  logger.debug('Card91 call', { method: call.method, outcome, durationMs: call.durationMs });
 }
 
 export function createCard91WorkerRuntime(source: NodeJS.ProcessEnv = process.env, options: Card91RuntimeOptions = {}): Card91WorkerRuntime {

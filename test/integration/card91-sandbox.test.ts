@@ -27,7 +27,7 @@ beforeEach(() => {
 const json = { 'content-type': 'application/json' };
 
 async function login(mobile: string = ASHA.mobile): Promise<Response> {
-  const sdkAuthToken = mintSdkAuthToken({ mobile, secret: stack.signing.secret });
+  const sdkAuthToken = await mintSdkAuthToken({ mobile, secret: stack.signing.secret });
   return fetch(`${url}/mctc/v1/customer/login/token`, { method: 'POST', headers: json, body: JSON.stringify({ mobile, sdkAuthToken, orgId: ORG_ID }) });
 }
 
@@ -133,6 +133,9 @@ describe('response codes and wire quirks of the bearer methods', () => {
     const limitsUrl = `${url}/mctc/v1/customer/limits/add`;
     const unknownCurrency = { entityType: 'CARD', entityId: ASHA.activeCard, limits: [{ currency: 'JPY', isContactLessAllowed: false, isAtmLimitEnabled: false, isOnlineLimitEnabled: false, isPosLimitEnabled: false, perAtmTxnLimit: 0, perOnlineTxnLimit: 0, perPosTxnLimit: 0, perContactlessTxnLimit: 0 }] };
     expect((await fetch(limitsUrl, { method: 'POST', headers: { ...headers, ...json }, body: JSON.stringify(unknownCurrency) })).status).toBe(400);
+    // The reference types limits as JSON numbers; the client's own schema would take numeral strings.
+    const stringLimits = { ...unknownCurrency, limits: [{ ...unknownCurrency.limits[0], currency: 'AED', perAtmTxnLimit: '80' }] };
+    expect((await fetch(limitsUrl, { method: 'POST', headers: { ...headers, ...json }, body: JSON.stringify(stringLimits) })).status).toBe(400);
     expect(stack.sandbox.card(ASHA.activeCard)?.state).toBe('ACTIVE');
   });
 

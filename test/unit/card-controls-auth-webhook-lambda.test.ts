@@ -38,7 +38,7 @@ describe('card91-auth-webhook Lambda entry', () => {
   const logged = () => lines.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 
   it('accepts a genuine token and logs the outcome only', async () => {
-    const token = mintSdkAuthToken({ mobile: MOBILE, secret: SECRET });
+    const token = await mintSdkAuthToken({ mobile: MOBILE, secret: SECRET });
     const result = await invoke(lambda(), { unique_id: token, mobile: MOBILE });
     expect(result.statusCode).toBe(200);
     expect(logged()).toContainEqual(expect.objectContaining({ message: 'login validation', outcome: 'accepted', service: 'card91-auth-webhook' }));
@@ -47,7 +47,7 @@ describe('card91-auth-webhook Lambda entry', () => {
   });
 
   it('refuses a token minted for another mobile and logs the reason, without token or mobile', async () => {
-    const token = mintSdkAuthToken({ mobile: '919812345678', secret: SECRET });
+    const token = await mintSdkAuthToken({ mobile: '919812345678', secret: SECRET });
     const result = await invoke(lambda(), { unique_id: token, mobile: MOBILE });
     expect(result.statusCode).toBe(401);
     expect(logged()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'login validation', outcome: 'rejected', reason: 'mismatch' }));

@@ -34,8 +34,8 @@ describe('sdkAuthToken minting', () => {
   it('signs with the first secret of the document, for the mobile being logged in', async () => {
     const mint = sdkAuthTokenProvider({ CARD91_SDK_AUTH_SECRETS_JSON: JSON.stringify([CURRENT, PREVIOUS]) });
     const token = await mint('919876543210');
-    expect(verifySdkAuthToken(token, '919876543210', [CURRENT])).toEqual({ ok: true });
-    expect(verifySdkAuthToken(token, '919876543210', [PREVIOUS])).toEqual({ ok: false, reason: 'forged' });
+    expect(await verifySdkAuthToken(token, '919876543210', [CURRENT])).toEqual({ ok: true });
+    expect(await verifySdkAuthToken(token, '919876543210', [PREVIOUS])).toEqual({ ok: false, reason: 'forged' });
   });
 
   it('refuses an inline document that is not JSON or not secrets, without quoting it', () => {

@@ -23,7 +23,9 @@ function setup(options: { businessToken?: string } = {}) {
   return { handler, outcomes, getSecrets };
 }
 
-const validToken = mintSdkAuthToken({ mobile: MOBILE, secret: SECRET, now: NOW });
+const validToken = await mintSdkAuthToken({ mobile: MOBILE, secret: SECRET, now: NOW });
+const expiredToken = await mintSdkAuthToken({ mobile: MOBILE, secret: SECRET, now: NOW - 301_000 });
+const forgedToken = await mintSdkAuthToken({ mobile: MOBILE, secret: { kid: SECRET.kid, secret: 'f'.repeat(40) }, now: NOW });
 const authUrlPayload = (token: string, mobile = MOBILE) =>
   JSON.stringify({ unique_id: token, mobile, sdk: 'ISSUE_CARD', org_id: 'OID240605060125057ID16561311', card_prog_id: 'CP240709122046100ID18366231' });
 
@@ -52,8 +54,8 @@ describe('Card91 auth-URL webhook handler', () => {
   });
 
   it.each([
-    ['expired', mintSdkAuthToken({ mobile: MOBILE, secret: SECRET, now: NOW - 301_000 }), MOBILE],
-    ['forged', mintSdkAuthToken({ mobile: MOBILE, secret: { kid: SECRET.kid, secret: 'f'.repeat(40) }, now: NOW }), MOBILE],
+    ['expired', expiredToken, MOBILE],
+    ['forged', forgedToken, MOBILE],
     ['mismatch', validToken, '919812345678'],
     ['malformed', 'not-a-token', MOBILE],
   ] as const)('answers the same non-revealing 401 for a %s token, and reports the reason', async (reason, token, mobile) => {

@@ -1,18 +1,18 @@
 /**
- * The response schemas against the seed's own samples (shared/seeds/004_*.txt) and the variants
- * the reference says the documents disagree on (§1.3, §5).
+ * The response schemas against the seed's own samples (docs/reference/card91.md §3) and the variants
+ * the reference says the documents disagree on (docs/reference/card91.md §1.3, §5).
  */
 import { describe, expect, it } from 'vitest';
-import { parseCard91Json } from '../../shared/card91/json.js';
+import { parseCard91Json } from '../../shared/card91/json-codec.js';
+import { setCardSettingsRequestSchema } from '../../shared/card91/request-schemas.js';
 import {
   cardLoadPageSchema,
   cardSettingsSchema,
   currencyBalancesSchema,
   customerDetailSchema,
-  setCardSettingsRequestSchema,
   transactionPageSchema,
   tripListSchema,
-} from '../../shared/card91/schemas.js';
+} from '../../shared/card91/response-schemas.js';
 
 const SEED_TRANSACTIONS = `{
   "recordsCurrentPage": 1, "currentPage": 1, "totalPages": 1, "totalRecords": 1, "accountId": "767396723544",

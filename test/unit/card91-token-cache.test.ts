@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paginate } from '../../shared/card91/paging.js';
-import { CustomerTokenCache, jwtExpiry } from '../../shared/card91/token-cache.js';
+import { CustomerTokenCache } from '../../shared/card91/token-cache.js';
 
 const jwtWithExp = (exp: number) => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.sig`;
 
@@ -51,12 +51,6 @@ describe('CustomerTokenCache', () => {
     cache.set('910000000002', 'b');
     cache.set('910000000003', 'c');
     expect([cache.get('910000000001'), cache.get('910000000002'), cache.get('910000000003')]).toEqual([undefined, 'b', 'c']);
-  });
-
-  it('reads exp only from JWT-shaped tokens', () => {
-    expect(jwtExpiry(jwtWithExp(42))).toBe(42_000);
-    expect(jwtExpiry('C91IP_NqP44YecjzTTI/TubfPiWGmPzRaf0UJJI=')).toBeUndefined();
-    expect(jwtExpiry('a.b.c')).toBeUndefined();
   });
 });
 

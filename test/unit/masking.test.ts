@@ -27,4 +27,23 @@ describe('log masking', () => {
     // In free text a 10-digit kit number cannot be told from a mobile number: it is masked.
     expect(logged.message).toBe('kit ••••••1595 shipped');
   });
+
+  it('masks the Card91 customer-detail fields in every log line, not only in the operator CLI', () => {
+    const masked = maskDeep({
+      panValue: 'DUMPM6643T',
+      passportValue: 'Y1444157',
+      passportFileNumber: 'MUM123456789',
+      passportValidity: '17-03-2040',
+      nameOnCard: 'ASHA RAO',
+      internationalMobileNumber: '14155550123',
+      addresses: [{ landmark: 'Opposite Lotus Temple', docUrl: 'https://bucket.s3.amazonaws.com/kyc/asha.pdf' }],
+    });
+    const text = JSON.stringify(masked);
+    for (const personal of ['DUMPM6643T', 'Y1444157', 'MUM123456789', '17-03', 'ASHA', '14155550123', 'Lotus', 'asha.pdf']) expect(text).not.toContain(personal);
+    expect(masked.passportValidity).toBe('••••••2040');
+  });
+
+  it('leaves the network references of a transaction (rrn, stan) readable for disputes', () => {
+    expect(maskDeep({ rrn: '053984833478', stan: '000000962602' })).toEqual({ rrn: '053984833478', stan: '000000962602' });
+  });
 });

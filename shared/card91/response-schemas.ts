@@ -1,9 +1,9 @@
 /**
- * Zod schemas for the ten Card91 MCTC customer-service methods (shared/reference/card91-customer-api.md).
- * Every type the client exposes is derived from these.
+ * Zod schemas for the answers of the ten Card91 MCTC customer-service methods
+ * (docs/reference/card91.md §2–§3). Every type the client exposes is derived from these.
  *
  * Response parsing policy: strict on the fields we act on (ids, card state, limits, amounts,
- * paging), tolerant where the documents disagree (reference §1.3, §5.4):
+ * paging), tolerant where the documents disagree (docs/reference/card91.md §1.3, §5.4):
  *   - ids and account ids: JSON string or number → string (`accountId` is "int" in the method 3/4
  *     tables but a string in every response; transaction `id` is a number);
  *   - amounts: JSON number or string → canonical decimal string (money.ts), never a float;
@@ -13,117 +13,12 @@
  * Unknown fields are dropped.
  */
 import * as z from 'zod';
-import { parseDayMonthYear, parseLocalIsoDateTime, parseSpacedDateTime, parseYearMonthDay } from './dates.js';
-import { parseDecimal } from './money.js';
-
-// ---------------------------------------------------------------------------------------------
-// Field helpers
-
-const decimal = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const canonical = parseDecimal(value);
-  if (canonical === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected a decimal amount' });
-    return z.NEVER;
-  }
-  return canonical;
-});
-
-const nonNegativeDecimal = decimal.refine((value) => !value.startsWith('-'), 'expected an amount >= 0');
-
-/** Id printed as a string in one document and a number in another. */
-const identifier = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
-
-/** Short codes (stan, rrn, mcc, …) that are strings in the samples but digits by nature. */
-const code = z.union([z.string(), z.number()]).transform(String).nullish();
-
-const text = z.string().nullish();
-
-/** Fields the seed shows only as null: their type is unknown, so any scalar is accepted as is. */
-const unknownScalar = z.union([z.string(), z.number(), z.boolean()]).nullish();
-
-const count = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
-
-const list = <T extends z.ZodType>(item: T) =>
-  z
-    .array(item)
-    .nullish()
-    .transform((items) => items ?? []);
-
-const dateIn = (parse: (value: string) => string | undefined, format: string) =>
-  z.string().transform((value, ctx) => {
-    const iso = parse(value);
-    if (iso === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a date as ${format}` });
-      return z.NEVER;
-    }
-    return iso;
-  });
-
-const dayMonthYear = dateIn(parseDayMonthYear, 'DD-MM-YYYY');
-const yearMonthDay = dateIn(parseYearMonthDay, 'YYYY-MM-DD');
-const spacedDateTime = dateIn(parseSpacedDateTime, 'YYYY-MM-DD HH:mm:ss');
-const localIsoDateTime = dateIn(parseLocalIsoDateTime, 'YYYY-MM-DDTHH:mm:ss.SSS');
-
-// ---------------------------------------------------------------------------------------------
-// Request inputs (validated before anything is sent; a failure is an InvalidEvent)
-
-/** Indian mobile with the `91` country code and no `+` (reference §1.3). */
-export const mobileSchema = z.string().regex(/^91\d{10}$/, 'expected 91 followed by 10 digits');
-
-/** Platform ids (`CID…`, `CUST…`, `OID…`, account ids) go into paths and queries: restrict them to safe characters. */
-export const platformIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an alphanumeric id');
-
-export const pageRequestSchema = z.object({
-  page: z.number().int().min(1).default(1),
-  perPage: z.number().int().min(1).max(100).default(25),
-});
-
-/** M1 body. */
-export const loginRequestSchema = z.object({
-  mobile: mobileSchema,
-  sdkAuthToken: z.string().min(1),
-  orgId: platformIdSchema,
-});
-
-/** One currency's limits as M6 takes them (the sample's nested shape, not the flat table: reference §M6). */
-export const cardLimitInputSchema = z.object({
-  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code'),
-  isContactLessAllowed: z.boolean(),
-  isAtmLimitEnabled: z.boolean(),
-  isOnlineLimitEnabled: z.boolean(),
-  isPosLimitEnabled: z.boolean(),
-  perAtmTxnLimit: nonNegativeDecimal,
-  perOnlineTxnLimit: nonNegativeDecimal,
-  perPosTxnLimit: nonNegativeDecimal,
-  perContactlessTxnLimit: nonNegativeDecimal,
-});
-
-/** M6 body. */
-export const setCardSettingsRequestSchema = z.object({
-  entityType: z.literal('CARD'),
-  entityId: platformIdSchema,
-  limits: z.array(cardLimitInputSchema).min(1),
-});
-
-/** Reasons the reference lists (introduced with "eg.", so Card91 may know more; we send only these). */
-export const blockReasonSchema = z.enum(['STOLEN', 'LOST', 'DAMAGED', 'NOT_REQUIRED']);
-
-/** M7 body: permanent. */
-export const blockCardRequestSchema = z.object({ status: z.literal('BLOCKED'), blockedReason: blockReasonSchema });
-
-/** M8 body: temporary freeze / unfreeze. */
-export const cardLockRequestSchema = z.object({ status: z.enum(['LOCKED', 'UNLOCKED']) });
-
-/** M7 and M8 share one path and verb; the body tells them apart. */
-export const cardStatusRequestSchema = z.discriminatedUnion('status', [blockCardRequestSchema, cardLockRequestSchema]);
-
-// ---------------------------------------------------------------------------------------------
-// Responses
+import { code, count, dayMonthYear, decimal, identifier, list, localIsoDateTime, spacedDateTime, text, unknownScalar, yearMonthDay } from './schema-fields.js';
 
 export const cardSchema = z.object({
   id: z.string().min(1),
   lastFour: code,
-  /** INACTIVE | ACTIVE | LOCKED | BLOCKED | … (open set: reference §5.7). */
+  /** INACTIVE | ACTIVE | LOCKED | BLOCKED | … (open set: docs/reference/card91.md §5.7). */
   state: z.string(),
   type: text,
 });
@@ -190,7 +85,7 @@ const organizationConfigSchema = z.object({
   zoopEnabled: flag,
 });
 
-/** Response of M1 and M2 (reference §2). Contains PII: never log it. */
+/** Response of M1 and M2 (docs/reference/card91.md §2). Contains PII: never log it. */
 export const customerDetailSchema = z.object({
   id: z.string().min(1),
   firstName: text,
@@ -358,17 +253,6 @@ export const tripSchema = z.object({
 
 /** M10 answers with a bare array and no paging metadata. */
 export const tripListSchema = z.array(tripSchema);
-
-// ---------------------------------------------------------------------------------------------
-// Types
-
-export type PageRequest = z.input<typeof pageRequestSchema>;
-export type LoginRequest = z.infer<typeof loginRequestSchema>;
-export type CardLimitInput = z.input<typeof cardLimitInputSchema>;
-export type BlockReason = z.infer<typeof blockReasonSchema>;
-export type CardLockStatus = z.infer<typeof cardLockRequestSchema>['status'];
-export type CardStatusRequest = z.infer<typeof cardStatusRequestSchema>;
-export type SetCardSettingsRequest = z.infer<typeof setCardSettingsRequestSchema>;
 
 export type Card = z.infer<typeof cardSchema>;
 export type CardProgram = z.infer<typeof cardProgramSchema>;
