@@ -233,6 +233,21 @@ describe('courier webhook over HTTP', () => {
     expect(await index.lookup({ tenant: 'ACME_BANK', courier: 'delhivery' }, ['50000000001'])).toEqual(new Map());
   });
 
+  it('AWB index: a pair past its time to live is forgotten and can be learnt again', async () => {
+    const aws = await localAws();
+    const key = { tenant: 'ACME_BANK', courier: 'bluedart' };
+    let now = Date.parse('2026-04-15T00:00:00Z');
+    const index = new AwbIndex(aws.dynamo, aws.resources.tables.integrationState, () => now);
+    expect(await index.learn(key, '70000000001', 'K1')).toEqual({ kind: 'learnt' });
+    expect(await index.learn(key, '70000000001', 'K1')).toEqual({ kind: 'known' });
+    expect(await index.learn(key, '70000000001', 'K2')).toEqual({ kind: 'conflict', kitNo: 'K1' });
+    now += 181 * 86_400_000;
+    // DynamoDB deletes expired items days late: until then the index must not answer with them.
+    expect(await index.lookup(key, ['70000000001'])).toEqual(new Map());
+    expect(await index.learn(key, '70000000001', 'K2')).toEqual({ kind: 'learnt' });
+    expect(await index.lookup(key, ['70000000001'])).toEqual(new Map([['70000000001', 'K2']]));
+  });
+
   it('accepts a Delhivery push with its Authorization token and a Shiprocket push with its x-api-key', async () => {
     webhook = await startWebhook();
     const delhivery = await webhook.post('delhivery', {
