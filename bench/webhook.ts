@@ -12,7 +12,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createCourierWebhookHandler } from '../functions/courier-webhook/app.js';
-import type { ReplayClaim, ReplayGuard } from '../functions/courier-webhook/replay.js';
+import type { ReplayClaim, ReplayGuard, ReplayState } from '../functions/courier-webhook/replay.js';
 import { createCourierWebhookRuntime } from '../functions/courier-webhook/runtime.js';
 import { LOCAL_AWS, createResources, startEmulators } from '../local/emulators.js';
 import { startApiGatewayServer } from '../local/http/api-gateway-server.js';
@@ -75,6 +75,11 @@ function report(label: string, result: RunResult): void {
 /** Replay records in memory, with the DynamoDB guard's semantics for a stream of new requests. */
 class MemoryReplayGuard implements ReplayGuard {
   private readonly records = new Map<string, string[] | undefined>();
+  async peek(key: string): Promise<ReplayState> {
+    if (!this.records.has(key)) return { kind: 'new' };
+    const eventIds = this.records.get(key);
+    return eventIds ? { kind: 'completed', eventIds } : { kind: 'inProgress' };
+  }
   async claim(key: string): Promise<ReplayClaim> {
     if (!this.records.has(key)) {
       this.records.set(key, undefined);

@@ -1,26 +1,34 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { IntegrationError } from '../../shared/resilience/errors.js';
+import { TokenBucketLimiter } from '../../shared/resilience/rate-limiter.js';
+import { authenticate } from './authenticate.js';
 import type { CourierDirectory, CourierSettings } from './couriers.js';
 import { enqueueEvents, type EnqueueOptions } from './enqueue.js';
-import { mapCourierPayload } from './mapping/index.js';
-import { replayKey, type ReplayGuard } from './replay.js';
+import { resolveKits, type AwbDirectory } from './kits.js';
+import { fingerprint, loggableCode } from './log-safe.js';
+import { readCourierPayload, toEvents } from './mapping/index.js';
+import { replayRecord, type ReplayGuard } from './replay.js';
 import { header, isJsonContentType, rawBody } from './request.js';
 import { responses, type WebhookResponse } from './responses.js';
 import type { SecretsSource } from './secrets.js';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './signature.js';
-import { TokenBucketLimiter } from '../../shared/resilience/rate-limiter.js';
 
 export interface WebhookLimits {
   maxBodyBytes: number;
   maxEventsPerRequest: number;
   signatureToleranceSeconds: number;
+  /** How far ahead of our clock a scan's time may be. */
+  maxFutureSeconds: number;
+  /** Scans dated before this instant (epoch ms) are refused. */
+  earliestOccurredAtMs: number;
 }
 
 export interface CourierWebhookDependencies {
   couriers: () => Promise<CourierDirectory>;
   secrets: SecretsSource;
   replay: ReplayGuard;
+  awbIndex: AwbDirectory;
   enqueue: EnqueueOptions;
   telemetry: { logger: Logger; metrics: Metrics };
   limits: WebhookLimits;
@@ -44,26 +52,31 @@ type Outcome =
   | 'malformedJson'
   | 'invalid'
   | 'unknownStatusCode'
+  | 'unknownAwb'
+  | 'unqueueable'
   | 'enqueueFailed'
   | 'error';
 
 const UNKNOWN = '(unknown)';
 
-/** Signed timestamps may be this far off beyond the tolerance (clock drift between instances). */
-const CLOCK_SKEW_SECONDS = 60;
+/** SQS refused the entries themselves (SenderFault): the same request would be refused again. */
+const isPermanent = (error: unknown): boolean => error instanceof IntegrationError && error.deadLetterNow;
 
 /**
  * `POST /couriers/{courier}/events` (API Gateway HTTP API, payload v2). Checks run cheapest and
- * least revealing first: courier, size, media type, signature; then rate, body, mapping, replay;
- * the events are queued last, all or none from the courier's point of view (anything short of
- * all queued is a 5xx, so the courier sends the request again).
+ * least revealing first: courier, size, media type, authentication (the integration's mode); then
+ * replay (one read: a replay is answered before it spends the courier's rate), rate, body,
+ * mapping, kits; the events are queued last, all or none from the courier's point of view
+ * (anything short of all queued is a 5xx when a retry can help, so the courier sends it again).
+ * Nothing the courier sent is logged beyond codes, ids and lengths.
  */
 export function createCourierWebhookHandler(deps: CourierWebhookDependencies): CourierWebhookHandler {
   const { logger, metrics } = deps.telemetry;
   const { limits } = deps;
   const now = deps.now ?? Date.now;
   // Non-blocking: a request over its courier's limit is answered 429 at once rather than held. It runs
-  // after authentication, so forged requests cannot spend a genuine courier's tokens.
+  // after authentication and the replay check, so neither forged requests nor replays spend a
+  // genuine courier's tokens.
   const throttle = new TokenBucketLimiter({ now });
 
   const finish = (outcome: Outcome, courier: string, response: WebhookResponse, eventsAccepted = 0): WebhookResponse => {
@@ -80,17 +93,29 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
       logger.warn('courier request refused', { courier, outcome, status: response.statusCode, ...details });
       return finish(outcome, courier, response);
     };
+    const replayed = (eventIds: readonly string[]) => {
+      // A retry whose answer got lost, or a replay of a captured request: no effect either way.
+      logger.warn('courier request replayed; answered with its original ids', { courier, events: eventIds.map((eventId) => ({ eventId })) });
+      return finish('replayed', courier, responses.alreadyAccepted(eventIds));
+    };
 
     const body = rawBody(event);
     if (body.length > limits.maxBodyBytes) return refuse('tooLarge', responses.tooLarge(limits.maxBodyBytes), { bytes: body.length });
     if (!isJsonContentType(header(event, 'content-type'))) return refuse('unsupportedMediaType', responses.unsupportedMediaType());
 
-    const verdict = verifySignature(
-      { timestamp: header(event, TIMESTAMP_HEADER), signature: header(event, SIGNATURE_HEADER), body },
-      { secrets: await deps.secrets(settings.secretId), nowSeconds: Math.floor(now() / 1_000), toleranceSeconds: limits.signatureToleranceSeconds },
+    const nowSeconds = Math.floor(now() / 1_000);
+    const verdict = authenticate(
+      settings.auth,
+      { header: (name) => header(event, name), sourceIp: event.requestContext?.http?.sourceIp, body },
+      { secrets: await deps.secrets(settings.secretId), nowSeconds, toleranceSeconds: limits.signatureToleranceSeconds },
     );
     // The reason is ours to know (logs, alarms); the caller gets the same 401 whatever it is.
     if (!verdict.ok) return refuse('unauthorized', responses.unauthorized(), { reason: verdict.reason });
+
+    const replay = replayRecord(courier, verdict.credentials, body, { nowSeconds, signatureToleranceSeconds: limits.signatureToleranceSeconds });
+    const seen = await deps.replay.peek(replay.key);
+    if (seen.kind === 'completed') return replayed(seen.eventIds);
+    if (seen.kind === 'inProgress') return refuse('inProgress', responses.inProgress());
 
     const waitMs = throttle.tryAcquire(courier, settings.rateLimit);
     if (waitMs > 0) return refuse('rateLimited', responses.rateLimited(Math.ceil(waitMs / 1_000)));
@@ -102,27 +127,30 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
       // The parser's message quotes the body: it is neither logged nor returned.
       return refuse('malformedJson', responses.malformedJson());
     }
-    const mapped = mapCourierPayload(json, settings, limits.maxEventsPerRequest);
-    if (mapped.kind === 'invalid') return refuse('invalid', responses.invalid(mapped.issues), { paths: mapped.issues.map((issue) => issue.path) });
-    if (mapped.kind === 'unknownCodes') {
+    const read = readCourierPayload(json, settings, {
+      maxEvents: limits.maxEventsPerRequest,
+      nowMs: now(),
+      earliestMs: limits.earliestOccurredAtMs,
+      maxFutureMs: limits.maxFutureSeconds * 1_000,
+    });
+    if (read.kind === 'invalid') return refuse('invalid', responses.invalid(read.issues), { paths: read.issues.map((issue) => issue.path) });
+    if (read.kind === 'unknownCodes') {
       // Needs an operator: a code to add to the integration's statusCodes (or a courier to call).
-      logger.error('courier sent status codes with no mapping', { courier, codes: mapped.codes });
-      return finish('unknownStatusCode', courier, responses.unknownStatusCodes(mapped.codes));
+      logger.error('courier sent status codes with no mapping', { courier, codes: read.codes.map(loggableCode) });
+      return finish('unknownStatusCode', courier, responses.unknownStatusCodes(read.codes));
     }
-    const { events } = mapped;
+    const kits = await resolveKits(read.scans, settings, deps.awbIndex);
+    if (kits.kind === 'unknownAwbs') {
+      logger.error('courier scans name waybills no scan has paired with a kit yet', { courier, awbs: kits.awbs.map((awb) => ({ awb })) });
+      return finish('unknownAwb', courier, responses.unknownAwbs(kits.awbs));
+    }
+    if (kits.conflicts > 0) logger.warn('scans pair a waybill with another kit than the one learnt first; they keep their own reference', { courier, scans: kits.conflicts });
+    const events = toEvents(kits.scans, settings);
     const eventIds = events.map((e) => e.id);
 
-    const key = replayKey(courier, verdict.timestamp, body);
     const functionDeadline = now() + context.getRemainingTimeInMillis();
-    const claim = await deps.replay.claim(key, {
-      expiresAtSeconds: verdict.timestamp + limits.signatureToleranceSeconds + CLOCK_SKEW_SECONDS,
-      lockedUntilMs: functionDeadline,
-    });
-    if (claim.kind === 'completed') {
-      // A retry whose answer got lost, or a replay of a captured request: no effect either way.
-      logger.warn('courier request replayed; answered with its original ids', { courier, events: claim.eventIds.map((eventId) => ({ eventId })) });
-      return finish('replayed', courier, responses.alreadyAccepted(claim.eventIds));
-    }
+    const claim = await deps.replay.claim(replay.key, { expiresAtSeconds: replay.expiresAtSeconds, lockedUntilMs: functionDeadline });
+    if (claim.kind === 'completed') return replayed(claim.eventIds);
     if (claim.kind === 'inProgress') return refuse('inProgress', responses.inProgress());
 
     try {
@@ -131,16 +159,19 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
         onRetry: (retry) => logger.warn('retrying SQS entries that were not queued', { courier, ...retry }),
       });
     } catch (error) {
-      logger.error('courier events not queued; the courier must retry', { courier, count: events.length, error: error as Error });
+      const permanent = isPermanent(error);
+      // The error's code and category only: SQS messages may describe the entries' contents.
+      const cause = error instanceof IntegrationError ? { category: error.category, code: error.code } : { errorName: error instanceof Error ? error.name : typeof error };
+      logger.error(permanent ? 'courier events refused by SQS; a retry cannot succeed' : 'courier events not queued; the courier must retry', { courier, count: events.length, ...cause });
       // Without the claim the courier's retry of this very request is processed, not taken for a replay.
-      await deps.replay.release(key).catch((releaseError: unknown) =>
+      await deps.replay.release(replay.key).catch((releaseError: unknown) =>
         logger.error('could not release the replay claim; a retry of the same request waits for its lock to expire', { courier, error: releaseError as Error }),
       );
-      return finish('enqueueFailed', courier, responses.enqueueFailed());
+      return permanent ? finish('unqueueable', courier, responses.unqueueable()) : finish('enqueueFailed', courier, responses.enqueueFailed());
     }
     // The events are queued: a failure to mark the claim only means a replay would be queued again,
     // which the deterministic ids and the worker's idempotency absorb.
-    await deps.replay.complete(key, eventIds).catch((completeError: unknown) =>
+    await deps.replay.complete(replay.key, eventIds).catch((completeError: unknown) =>
       logger.warn('could not mark the replay record completed', { courier, error: completeError as Error }),
     );
     // Identifiers only, under the keys the log masking keeps readable (a bare kitNo in a list would be masked as a number).
@@ -148,6 +179,7 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
       courier,
       tenant: settings.tenant,
       count: events.length,
+      ...(kits.learnt > 0 && { awbsLearnt: kits.learnt }),
       events: events.map((e) => ({ eventId: e.id, kitNo: e.data.kitNo, status: e.data.status })),
     });
     return finish('accepted', courier, responses.accepted(eventIds), events.length);
@@ -159,8 +191,8 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
     try {
       settings = (await deps.couriers()).get(name);
       if (!settings) {
-        // The name is the caller's text: logged cut short, never used as a metric dimension.
-        logger.warn('request for an unknown courier', { courierName: name.slice(0, 64) });
+        // The name is the caller's text: logged as a fingerprint, never used as a metric dimension.
+        logger.warn('request for an unknown courier', { courierName: fingerprint(name) });
         return finish('unknownCourier', UNKNOWN, responses.unknownCourier());
       }
       return await handle(event, context, settings);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { rfc3339 } from '../../shared/contracts/index.js';
 
 const positiveInt = z.coerce.number().int().positive();
 /** Queue URLs as SQS returns them (local emulators build host names a strict URL parser rejects). */
@@ -16,6 +17,8 @@ export const webhookEnv = z
     COURIER_QUEUE_URL: queueUrl,
     /** The webhook-replay table (`id` key, `expiresAt` TTL). */
     REPLAY_TABLE: z.string().min(1),
+    /** The integration-state table: the AWB index of couriers whose scans may name a kit by its waybill only. */
+    STATE_TABLE: z.string().min(1),
     /** SSM parameter with the couriers document (production). */
     COURIERS_PARAMETER: z.string().min(1).optional(),
     /** The couriers document inline (local runs and tests only). */
@@ -31,6 +34,10 @@ export const webhookEnv = z
     MAX_EVENTS_PER_REQUEST: positiveInt.max(1_000).default(500),
     /** How far a signature timestamp may be from our clock, either way. */
     SIGNATURE_TOLERANCE_SECONDS: positiveInt.max(900).default(300),
+    /** How far ahead of our clock a scan's time may be (a courier's clock drifts; it does not see the future). */
+    MAX_FUTURE_SECONDS: positiveInt.max(86_400).default(600),
+    /** Scans dated before this are refused: no kit of ours was shipped before it. */
+    EARLIEST_OCCURRED_AT: rfc3339.default('2020-01-01T00:00:00Z'),
     /** Set by the Lambda runtime itself: tells a deployed function from a local run. */
     AWS_EXECUTION_ENV: z.string().optional(),
   })

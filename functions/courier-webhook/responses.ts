@@ -25,13 +25,17 @@ export const responses = {
   malformedJson: () => refusal(400, 'malformed_json', 'the body is not valid JSON'),
   invalid: (issues: readonly FieldIssue[]) => refusal(400, 'invalid_request', 'the body does not match the courier format; see issues', { issues }),
   /** One body for every authentication failure, whatever the reason: no oracle for forgers. */
-  unauthorized: () => refusal(401, 'unauthorized', 'missing, expired or invalid signature'),
+  unauthorized: () => refusal(401, 'unauthorized', 'missing, expired or invalid credentials'),
   unknownCourier: () => refusal(404, 'unknown_courier', 'no courier integration has this name'),
   inProgress: () => refusal(409, 'request_in_progress', 'this request is being processed; retry it shortly', {}, { 'retry-after': '1' }),
   tooLarge: (limit: number) => refusal(413, 'payload_too_large', `the body must not exceed ${limit} bytes`),
   unsupportedMediaType: () => refusal(415, 'unsupported_media_type', 'content-type must be application/json (charset utf-8)'),
   unknownStatusCodes: (codes: readonly string[]) =>
     refusal(422, 'unknown_status_code', `no delivery status is mapped for courier code ${codes.join(', ')}; nothing was accepted`, { codes }),
+  unknownAwbs: (awbs: readonly string[]) =>
+    refusal(422, 'unknown_awb', `no kit is known for waybill ${awbs.join(', ')}: send a scan carrying its reference first; nothing was accepted`, { awbs }),
+  /** SQS refused the events as they are: sending the same request again cannot succeed. */
+  unqueueable: () => refusal(422, 'unqueueable_event', 'the events could not be queued as sent, and the same request would fail again; nothing was accepted'),
   rateLimited: (retryAfterSeconds: number) =>
     refusal(429, 'rate_limited', 'too many requests for this courier; retry later', {}, { 'retry-after': String(retryAfterSeconds) }),
   internalError: () => refusal(500, 'internal_error', 'the request could not be processed; retry it later'),

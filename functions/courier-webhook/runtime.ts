@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createTelemetry, type Telemetry } from '../../shared/observability/telemetry.js';
+import { AwbIndex } from '../../shared/persistence/awb-index.js';
 import type { CourierWebhookDependencies } from './app.js';
 import { loadWebhookEnv } from './config.js';
 import { courierDirectoryLoader } from './couriers.js';
@@ -35,6 +36,7 @@ export function createCourierWebhookRuntime(source: NodeJS.ProcessEnv = process.
     couriers: courierDirectoryLoader(env),
     secrets: env.COURIER_SECRETS_JSON ? staticSecretsSource(parseSecretsDocument(env.COURIER_SECRETS_JSON)) : secretsManagerSource(),
     replay: new DynamoReplayGuard(dynamo, env.REPLAY_TABLE),
+    awbIndex: new AwbIndex(dynamo, env.STATE_TABLE),
     enqueue: {
       queueUrl: env.COURIER_QUEUE_URL,
       sendBatch: (input) => sqs.send(new SendMessageBatchCommand(input)),
@@ -46,6 +48,8 @@ export function createCourierWebhookRuntime(source: NodeJS.ProcessEnv = process.
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxEventsPerRequest: env.MAX_EVENTS_PER_REQUEST,
       signatureToleranceSeconds: env.SIGNATURE_TOLERANCE_SECONDS,
+      maxFutureSeconds: env.MAX_FUTURE_SECONDS,
+      earliestOccurredAtMs: Date.parse(env.EARLIEST_OCCURRED_AT),
     },
     deadlineMarginMs: 1_000,
   };

@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicies, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret, type SecretStringGenerator } from 'aws-cdk-lib/aws-secretsmanager';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
@@ -92,7 +93,7 @@ export class IntegrationStack extends Stack {
       // One HMAC key per courier integration, generated here in the shape the webhook reads; handed to the courier out of band.
       couriers: settings.couriers.map((c) =>
         secret(`CourierSecret-${c.courier}`, `couriers/${c.courier}`, {
-          description: `HMAC keys of courier integration ${c.courier}: {"current": "…", "previous": "…"}`,
+          description: `Keys of courier integration ${c.courier} (HMAC keys, or tokens for a token integration): {"current": "…", "previous": "…"}`,
           whyNotRotated: 'The courier must receive each new key out of band before it signs with it; rotation is the current/previous overlap of the runbook, not something AWS can complete alone.',
           generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'current', passwordLength: 64, excludePunctuation: true },
         }),
@@ -168,12 +169,21 @@ export class IntegrationStack extends Stack {
       environment: {
         COURIER_QUEUE_URL: queues.courier.queue.queueUrl,
         REPLAY_TABLE: tables.webhookReplay.tableName,
+        STATE_TABLE: tables.integrationState.tableName,
         COURIERS_PARAMETER: couriersParameter.parameterName,
       } satisfies VariablesOf<typeof webhookEnv>,
     });
     courierWebhook.allow(['sqs:SendMessage'], [queues.courier.queue.queueArn]);
     courierWebhook.allow(['kms:Decrypt', 'kms:GenerateDataKey'], [key.keyArn]);
-    courierWebhook.allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [tables.webhookReplay.tableArn]);
+    courierWebhook.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [tables.webhookReplay.tableArn]);
+    // The AWB index (shared/persistence/awb-index.ts) and nothing else of the integration state: its items only.
+    courierWebhook.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+        resources: [tables.integrationState.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AWB#*'] } },
+      }),
+    );
     courierWebhook.allow(['ssm:GetParameter'], [couriersParameter.parameterArn]);
     courierWebhook.readSecrets(...secrets.couriers);
     webhooks.post('/couriers/{courier}/events', courierWebhook);

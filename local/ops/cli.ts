@@ -12,6 +12,7 @@ import { findDeadLetters, listDeadLetters, renderDetail, renderListing } from '.
 import { card91Command } from './card91.js';
 import { describeFilters, parseFilter, type Filter } from './filters.js';
 import { lookupKit, renderKits } from './kit.js';
+import { inline, printable, printableJson } from './printable.js';
 import { redrive, type RedriveResult } from './redrive.js';
 import { sendFile } from './send.js';
 import { signCommand } from './sign.js';
@@ -60,7 +61,8 @@ function action<A extends unknown[]>(run: (target: OpsTarget, json: boolean, ...
     const target = await resolveTarget({ ...globals, max: PEEK_LIMIT });
     try {
       const { data, text, failed } = await run(target, globals.json === true, ...args);
-      console.log(globals.json ? JSON.stringify(data, null, 2) : text);
+      // Dead letters and ledgers hold text anyone upstream wrote: nothing a terminal acts on is printed raw.
+      console.log(globals.json ? printableJson(data) : printable(text));
       if (failed) process.exitCode = 1;
     } finally {
       target.sqs.destroy();
@@ -139,7 +141,7 @@ program
       const sent = await sendFile(target, file, target.consumers);
       const refused = sent.filter((s) => s.refused !== undefined);
       const table = new Table({ head: ['line', 'queue', 'type', 'event id', 'message id / refused'], style: { head: [], border: [] } });
-      for (const s of sent) table.push([s.line, s.queue, s.eventType ?? '(not an event)', s.eventId ?? '', s.messageId ?? `REFUSED: ${s.refused}`]);
+      for (const s of sent) table.push([s.line, s.queue, s.eventType ?? '(not an event)', s.eventId ?? '', s.messageId ?? `REFUSED: ${s.refused}`].map(inline));
       const text = `${table.toString()}\n${sent.length - refused.length} sent, ${refused.length} refused, to ${target.label}`;
       return { data: { target: target.label, sent }, text, failed: refused.length > 0 };
     }),
@@ -158,6 +160,6 @@ function renderRedrive(target: OpsTarget, filters: readonly Filter[], results: r
 }
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof TargetError ? error.message : `ops: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(printable(error instanceof TargetError ? error.message : `ops: ${error instanceof Error ? error.message : String(error)}`));
   process.exitCode = error instanceof TargetError ? 2 : 1;
 });

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import Table from 'cli-table3';
 import { QUEUES, queueName, type QueueKey } from '../../shared/config/resources.js';
 import { maskDeep, maskText } from '../../shared/observability/masking.js';
 import { failureOf, type DeadLetter, type DeadLetterFailure } from './dlq-messages.js';
 import { eventFields, type EventFields } from './event-fields.js';
+import { inline, printable } from './printable.js';
 import type { OpsTarget } from './target.js';
 
 /** One DLQ message as listed: its failure and event fields, never its body (PII). */
@@ -44,8 +46,15 @@ export async function listDeadLetters(target: OpsTarget, queues: readonly QueueK
   return listings;
 }
 
+/** A body that is not a JSON object or array: nothing of it is shown, since nothing proves it holds no personal data. */
+export interface UnparseableBody {
+  unparseable: true;
+  length: number;
+  sha256: string;
+}
+
 export interface DeadLetterDetail extends DeadLetterEntry {
-  /** The body with personal data masked (parsed when it is JSON). */
+  /** The body with personal data masked by key and shape (a JSON object or array), or only its length and hash. */
   body: unknown;
 }
 
@@ -62,12 +71,28 @@ export async function findDeadLetters(target: OpsTarget, queues: readonly QueueK
   return found;
 }
 
-function maskedBody(body: string): unknown {
+/**
+ * A body as `dlq show` may print it. JSON objects and arrays are masked by key and by value shape
+ * (the log masking). Anything else (broken JSON, a bare string) has no keys to tell a name, a date
+ * of birth or an address from harmless text, so only its length and SHA-256 are shown: enough to
+ * match it with the producer's copy.
+ */
+export function maskedBody(body: string): unknown {
+  let parsed: unknown;
   try {
-    return maskDeep(JSON.parse(body) as unknown);
+    parsed = JSON.parse(body);
   } catch {
-    return maskText(body);
+    parsed = undefined;
   }
+  if (typeof parsed === 'object' && parsed !== null) return maskDeep(parsed);
+  return { unparseable: true, length: body.length, sha256: createHash('sha256').update(body).digest('hex') } satisfies UnparseableBody;
+}
+
+const isUnparseable = (body: unknown): body is UnparseableBody => typeof body === 'object' && body !== null && (body as Partial<UnparseableBody>).unparseable === true;
+
+function renderBody(body: unknown): string {
+  if (isUnparseable(body)) return `Body: not a JSON object, so not shown (it may hold personal data): ${body.length} characters, sha256 ${body.sha256}`;
+  return `Body (personal data masked):\n${printable(JSON.stringify(body, null, 2))}`;
 }
 
 export function renderListing(listings: readonly QueueListing[], max: number): string {
@@ -79,11 +104,14 @@ export function renderListing(listings: readonly QueueListing[], max: number): s
       continue;
     }
     const byCode = new Map<string, number>();
-    for (const m of listing.messages) byCode.set(`${m.category ?? '?'}/${m.code ?? '?'}`, (byCode.get(`${m.category ?? '?'}/${m.code ?? '?'}`) ?? 0) + 1);
+    for (const m of listing.messages) {
+      const code = inline(`${m.category ?? '?'}/${m.code ?? '?'}`);
+      byCode.set(code, (byCode.get(code) ?? 0) + 1);
+    }
     parts.push(`${header} (${[...byCode].map(([code, n]) => `${code} ×${n}`).join(', ')})`);
     const table = new Table({ head: ['message id', 'category', 'code', 'tries', 'dead-lettered at', 'type', 'tenant', 'entity / kit'], style: { head: [], border: [] } });
     for (const m of listing.messages.slice(0, max)) {
-      table.push([m.messageId, m.category ?? '', m.code ?? '', m.attempts ?? '', m.time ?? m.sentAt ?? '', m.eventType ?? '(not an event)', m.tenant ?? '', m.subject ?? '']);
+      table.push([m.messageId, m.category ?? '', m.code ?? '', m.attempts ?? '', m.time ?? m.sentAt ?? '', m.eventType ?? '(not an event)', m.tenant ?? '', m.subject ?? ''].map(inline));
     }
     parts.push(table.toString());
     if (listing.messages.length > max) parts.push(`… ${listing.messages.length - max} more (--max, or --json for all)`);
@@ -109,8 +137,8 @@ export function renderDetail(details: readonly DeadLetterDetail[]): string {
         ['FIFO group', d.groupId],
         ['event', d.eventId && `${d.eventType} ${d.eventId} (tenant ${d.tenant ?? '?'})`],
       ];
-      for (const [name, value] of rows) if (value !== undefined && value !== '') table.push({ [name]: String(value) });
-      return `${table.toString()}\nBody (personal data masked):\n${typeof d.body === 'string' ? d.body : JSON.stringify(d.body, null, 2)}`;
+      for (const [name, value] of rows) if (value !== undefined && value !== '') table.push({ [name]: inline(value) });
+      return `${table.toString()}\n${renderBody(d.body)}`;
     })
     .join('\n\n');
 }

@@ -7,6 +7,7 @@ import { COURIER_EVENTS_PATH } from './webhook-routes.js';
 export function nextSteps(stack: LocalStack, options: { stackFile: string; couriers: LocalCouriers; exampleKit?: IssuedKit }): string {
   const { couriers, exampleKit: kit } = options;
   const courier = couriers.couriers.find((c) => c.format === 'generic');
+  const tokenCouriers = Object.keys(couriers.tokens);
   const webhooks = stack.host.webhooks.url;
   const admin = (partner: { sandbox?: unknown }) => (partner.sandbox ? ' (GET /__admin/stats, POST /__admin/faults)' : '');
   return [
@@ -23,6 +24,9 @@ export function nextSteps(stack: LocalStack, options: { stackFile: string; couri
       ? [
           `Courier webhook: POST ${webhooks}${COURIER_EVENTS_PATH} (couriers: ${couriers.couriers.map((c) => c.courier).join(', ')}); sign a body with`,
           `  COURIER_SIGNING_SECRET=${couriers.signingKey} npm run ops -- sign --courier ${courier.courier} --file body.json --url ${webhooks}`,
+          ...(tokenCouriers.length > 0
+            ? [`  ${tokenCouriers.join(', ')} take their own push formats with a static token (local-only-<courier>-token-0123456789): README, Courier webhook`]
+            : []),
         ]
       : []),
     `DCMS: ${stack.dcms.url}${admin(stack.dcms)}`,

@@ -18,6 +18,7 @@ export async function startWebhooks(configuration: HostConfiguration): Promise<R
       POWERTOOLS_SERVICE_NAME: 'courier-webhook',
       COURIER_QUEUE_URL: configuration.resources.queues.courier.url,
       REPLAY_TABLE: configuration.resources.tables.webhookReplay,
+      STATE_TABLE: configuration.resources.tables.integrationState,
       COURIERS_JSON: configuration.webhooks.couriersJson,
       COURIER_SECRETS_JSON: configuration.webhooks.courierSecretsJson,
     }),

@@ -150,6 +150,31 @@ describe('npm run ops against a running npm start', () => {
     expect(kits[0]!.history).toContainEqual(expect.objectContaining({ status: 'DELIVERED', outcome: 'APPLIED' }));
   });
 
+  it('shows an unparseable dead letter only as its length and hash, and never prints a control character', async () => {
+    const ESC = '\u001b';
+    const hostile = join(workDir, 'hostile.jsonl');
+    const type = `bank.${ESC}[2J${ESC}[H.v1`;
+    await writeFile(hostile, `${JSON.stringify({ specversion: '1.0', id: 'e2e-hostile-type', source: 'urn:x', type, time: '2026-11-21T10:00:00Z', tenant: 'ACME_BANK', data: {} })}\n`);
+    const sent = await ops('send', hostile);
+    expect(sent.out).not.toContain(ESC);
+    expect(sent.out).toContain('bank.\\x1b[2J');
+
+    const personal = join(workDir, 'personal.jsonl');
+    await writeFile(personal, 'Priya Raman, born 1985-04-12, 42 Lotus Residency Pune, PAN ABCPV1234K\n');
+    const [line] = (await json<{ sent: Array<{ messageId: string }> }>('send', personal)).sent;
+    await expect.poll(async () => (await ops('dlq', 'show', line!.messageId)).code, { timeout: 20_000, interval: 1_000 }).toBe(0);
+    const shown = await ops('dlq', 'show', line!.messageId);
+    for (const secret of ['Priya', 'Raman', '1985', 'Lotus', 'ABCPV1234K']) expect(shown.out).not.toContain(secret);
+    expect(shown.out).toMatch(/sha256/);
+
+    await expect.poll(async () => (await ops('dlq', 'show', 'e2e-hostile-type')).code, { timeout: 20_000, interval: 1_000 }).toBe(0);
+    for (const args of [['dlq', 'list'], ['dlq', 'show', 'e2e-hostile-type'], ['dlq', 'list', '--json']]) {
+      const printed = await ops(...args);
+      expect(printed.out, args.join(' ')).not.toContain(ESC);
+      expect(printed.out, args.join(' ')).toContain('[2J');
+    }
+  });
+
   it('explains a bad target, and stops the whole stack on SIGTERM', async () => {
     const noPrefix = await ops('--region', 'eu-west-1', 'dlq', 'list');
     expect(noPrefix.code).toBe(2);

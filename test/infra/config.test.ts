@@ -23,6 +23,15 @@ describe('app settings', () => {
     context.stages.prod.tenants = [];
     expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.prod\.logLevel: .*; stages\.prod\.tenants: /);
   });
+
+  it('every courier integration weaker than HMAC says why, and names addresses or blocks only', () => {
+    const settings = loadAppSettings(testApp());
+    for (const courier of settings.stages.prod.couriers) if (courier.auth.mode === 'token') expect(courier.auth.reason.length, courier.courier).toBeGreaterThanOrEqual(20);
+    const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { prod: { couriers: Array<Record<string, unknown>> } } };
+    context.stages.prod.couriers[0]!.auth = { mode: 'token', header: 'x-api-key' };
+    context.stages.prod.couriers[1]!.auth = { mode: 'hmac', sourceIps: ['203.0.113.0/33'] };
+    expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.prod\.couriers\.0\.auth\.reason: .*stages\.prod\.couriers\.1\.auth\.sourceIps\.0: /);
+  });
 });
 
 describe('DCMS maxConcurrency', () => {

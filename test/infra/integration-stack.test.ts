@@ -204,11 +204,14 @@ describe('least privilege', () => {
     });
   });
 
-  it('courier-webhook: sends to the courier queue, the replay table, the couriers document, the courier keys', () => {
+  it('courier-webhook: sends to the courier queue, the replay table, the AWB index, the couriers document, the courier keys', () => {
     const replay = [getAtt(tableId('webhookReplay'))];
+    const state = getAtt(tableId('integrationState'));
     expectExactly('courier-webhook', {
       'sqs:SendMessage': [getAtt(queueId('courier'))],
-      'dynamodb:PutItem': replay,
+      'dynamodb:GetItem': replay,
+      'dynamodb:BatchGetItem': [state],
+      'dynamodb:PutItem': [...replay, state],
       'dynamodb:UpdateItem': replay,
       'dynamodb:DeleteItem': replay,
       'ssm:GetParameter': [parameterArn(`/${prefix}/couriers`)],
@@ -216,6 +219,14 @@ describe('least privilege', () => {
       'kms:Decrypt': key,
       'kms:GenerateDataKey': key,
     });
+  });
+
+  it('courier-webhook: reaches only the AWB index items of the integration state', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>,
+    );
+    const onState = statements.filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(getAtt(tableId('integrationState'))) && [statement.Action].flat().includes('dynamodb:BatchGetItem') && !JSON.stringify(statement.Action).includes('UpdateItem'));
+    expect(onState).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AWB#*'] } } })]);
   });
 
   it('card-controls: its queue, its DLQ, idempotency, tenants, the sdkAuthToken keys', () => {

@@ -53,6 +53,8 @@ describe('cdk-nag AwsSolutions', () => {
         'Card91SdkAuthSigning AwsSolutions-SMG4',
         'CourierSecret-bluedart AwsSolutions-SMG4',
         'CourierSecret-bluedart-globex AwsSolutions-SMG4',
+        'CourierSecret-delhivery AwsSolutions-SMG4',
+        'CourierSecret-shiprocket AwsSolutions-SMG4',
         'Webhooks/Api/POST--card91--auth AwsSolutions-APIG4',
         'Webhooks/Api/POST--couriers--{courier}--events AwsSolutions-APIG4',
       ].sort(),

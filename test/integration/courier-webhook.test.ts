@@ -5,6 +5,7 @@ import { createCourierWebhookHandler, type CourierWebhookDependencies, type Cour
 import { courierDirectoryLoader, type CourierSettingsInput } from '../../functions/courier-webhook/couriers.js';
 import type { SendBatch } from '../../functions/courier-webhook/enqueue.js';
 import { DynamoReplayGuard, replayKey } from '../../functions/courier-webhook/replay.js';
+import { AwbIndex } from '../../shared/persistence/awb-index.js';
 import { staticSecretsSource, type CourierSecrets } from '../../functions/courier-webhook/secrets.js';
 import { localLambdaContext } from '../../local/event-source/lambda-context.js';
 import { startApiGatewayServer, type RunningApiGatewayServer } from '../../local/http/api-gateway-server.js';
@@ -19,14 +20,33 @@ const CURRENT = 'current-courier-signing-key-000000000001';
 const PREVIOUS = 'previous-courier-signing-key-00000000002';
 const OTHER = 'someone-elses-signing-key-0000000000003';
 
+/** Tokens of the token integrations: the current one, and the previous one still valid during a rotation. */
+const TOKEN = 'current-courier-static-token-0000000000001';
+const OLD_TOKEN = 'previous-courier-static-token-000000000002';
+const REASON = 'this courier pushes with a static header and cannot sign requests';
+
 const COURIERS: CourierSettingsInput[] = [
-  { courier: 'bluedart', tenant: 'ACME_BANK', format: 'bluedart', secretId: 'bluedart', statusCodes: { 'RT/BRC': 'BANK' } },
+  {
+    courier: 'bluedart',
+    tenant: 'ACME_BANK',
+    format: 'bluedart',
+    secretId: 'bluedart',
+    auth: { mode: 'token', header: 'x-api-key', reason: REASON },
+    kitLookup: 'referenceOrAwb',
+    statusCodes: { 'RT/BRC': 'BANK' },
+  },
+  { courier: 'delhivery', tenant: 'ACME_BANK', format: 'delhivery', secretId: 'delhivery', auth: { mode: 'token', header: 'authorization', prefix: 'Token ', reason: REASON }, kitLookup: 'referenceOrAwb' },
+  { courier: 'shiprocket', tenant: 'GLOBEX_BANK', format: 'shiprocket', secretId: 'shiprocket', auth: { mode: 'token', header: 'x-api-key', reason: REASON, sourceIps: ['127.0.0.0/8', '::1'] } },
+  { courier: 'walled', tenant: 'ACME_BANK', format: 'generic', secretId: 'walled', auth: { mode: 'hmac', sourceIps: ['203.0.113.0/24'] } },
   { courier: 'acme-courier', tenant: 'GLOBEX_BANK', format: 'generic', secretId: 'acme-courier' },
   { courier: 'rotating', tenant: 'ACME_BANK', format: 'generic', secretId: 'rotating' },
   { courier: 'slow-lane', tenant: 'ACME_BANK', format: 'generic', secretId: 'slow-lane', rateLimit: { perSecond: 0.01, burst: 2 } },
 ];
 const SECRETS: Record<string, CourierSecrets> = {
-  bluedart: { current: CURRENT },
+  bluedart: { current: TOKEN, previous: OLD_TOKEN },
+  delhivery: { current: TOKEN },
+  shiprocket: { current: TOKEN },
+  walled: { current: CURRENT },
   'acme-courier': { current: CURRENT },
   rotating: { current: CURRENT, previous: PREVIOUS },
   'slow-lane': { current: CURRENT },
@@ -37,7 +57,8 @@ interface Webhook {
   queueUrl: string;
   handler: CourierWebhookHandler;
   server: RunningApiGatewayServer;
-  post(courier: string, body: string | object, options?: { secrets?: string[]; timestamp?: number; headers?: Record<string, string> }): Promise<Answer>;
+  /** Signed (HMAC couriers) or with the token in its header (token couriers), as the courier's integration says. */
+  post(courier: string, body: string | object, options?: { secrets?: string[]; timestamp?: number; token?: string; headers?: Record<string, string> }): Promise<Answer>;
   queued(): Promise<Array<{ id: string; type: string; tenant: string; data: Record<string, unknown> }>>;
 }
 
@@ -58,9 +79,10 @@ async function startWebhook(options: { aws?: LocalAws; queueUrl?: string; sendBa
     couriers: courierDirectoryLoader({ COURIERS_JSON: JSON.stringify(COURIERS) }),
     secrets: staticSecretsSource(SECRETS),
     replay: new DynamoReplayGuard(aws.dynamo, aws.resources.tables.webhookReplay),
+    awbIndex: new AwbIndex(aws.dynamo, aws.resources.tables.integrationState),
     enqueue: { queueUrl, sendBatch: options.sendBatch?.(real) ?? real, retry: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20, minAttemptMs: 0 }, concurrency: 5 },
     telemetry: createTelemetry('courier-webhook-test'),
-    limits: { maxBodyBytes: 256 * 1_024, maxEventsPerRequest: 500, signatureToleranceSeconds: 300 },
+    limits: { maxBodyBytes: 256 * 1_024, maxEventsPerRequest: 500, signatureToleranceSeconds: 300, maxFutureSeconds: 600, earliestOccurredAtMs: Date.parse('2020-01-01T00:00:00Z') },
     deadlineMarginMs: 500,
   };
   const handler = createCourierWebhookHandler(deps);
@@ -72,8 +94,12 @@ async function startWebhook(options: { aws?: LocalAws; queueUrl?: string; sendBa
     server,
     async post(courier, body, postOptions = {}) {
       const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-      const signed = signCourierRequest({ secrets: postOptions.secrets ?? [CURRENT], body: bytes, timestamp: postOptions.timestamp });
-      const response = await fetch(courierEventsUrl(server.url, courier), { method: 'POST', headers: { ...signed, ...postOptions.headers }, body: bytes });
+      const auth = COURIERS.find((c) => c.courier === courier)?.auth;
+      const credentials =
+        auth?.mode === 'token'
+          ? { 'content-type': 'application/json', [auth.header]: `${auth.prefix ?? ''}${postOptions.token ?? TOKEN}` }
+          : signCourierRequest({ secrets: postOptions.secrets ?? [CURRENT], body: bytes, timestamp: postOptions.timestamp });
+      const response = await fetch(courierEventsUrl(server.url, courier), { method: 'POST', headers: { ...credentials, ...postOptions.headers }, body: bytes });
       const text = await response.text();
       return { status: response.status, headers: response.headers, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     },
@@ -91,20 +117,29 @@ async function startWebhook(options: { aws?: LocalAws; queueUrl?: string; sendBa
 
 const genericEvent = (kitNo: string, status = 'DELIVERED', occurredAt = '2026-04-15T11:11:00+05:30') => ({ kitNo, status, occurredAt, awb: `AWB${kitNo}`, location: 'CHENNAI' });
 
-const blueDartScan = (scanType: string, scanCode: string | number, scanDate: string, scanTime: string) => ({
-  scan: 'SHIPMENT SCAN',
-  scanCode,
-  scanDate,
-  scanTime,
-  scanType,
-  scannedLocation: 'DALHOUSIE',
-  inudsIndStatus: 'In-transit',
+/** Blue Dart's push (mapping/bluedart.ts): one ScanDetail. */
+const blueDartScan = (ScanType: string, ScanCode: string | number, ScanDate: string, ScanTime: string) => ({
+  ScanType,
+  ScanGroupType: 'S',
+  ScanCode,
+  Scan: 'SHIPMENT SCAN',
+  ScanDate,
+  ScanTime,
+  ScannedLocation: 'DALHOUSIE',
 });
 
-const blueDartBody = (shipments: Array<{ kitNo: string; waybillNo: string; scans: object[] }>) => ({
-  shipmentData: {
-    shipment: shipments.map((s) => ({ deliveryService: 'BLUE DART', receivedBy: 'PRASENJIT', waybillNo: s.waybillNo, kitNo: s.kitNo, scans: { scanDetail: s.scans } })),
-  },
+/** Blue Dart's push: `statustracking[].Shipment`, our kit number in RefNo (or none: the AWB must then be known). */
+const blueDartBody = (shipments: Array<{ kitNo?: string; waybillNo: string; scans: object[] }>) => ({
+  statustracking: shipments.map((s) => ({
+    Shipment: {
+      WaybillNo: s.waybillNo,
+      RefNo: s.kitNo ?? '',
+      Prodcode: 'D',
+      Origin: 'MUMBAI',
+      Destination: 'KOLKATA',
+      Scans: { DeliveryDetails: { ReceivedBy: 'PRASENJIT', Relation: 'SELF' }, ScanDetail: s.scans },
+    },
+  })),
 });
 
 describe('courier webhook over HTTP', () => {
@@ -131,14 +166,13 @@ describe('courier webhook over HTTP', () => {
     });
   });
 
-  it('accepts a Blue Dart batch: every scan of every shipment becomes an event, with a deterministic id', async () => {
+  it('accepts a Blue Dart push: every scan of every shipment becomes an event, with a deterministic id', async () => {
     webhook = await startWebhook();
-    const body = blueDartBody([
+    const shipments = [
       { kitNo: '41063130', waybillNo: '32592631260', scans: [blueDartScan('DL', '000', '15-Apr-2026', '11:11'), blueDartScan('UD', 9, '13-Apr-2026', '10:07')] },
       { kitNo: '41063131', waybillNo: '32592631261', scans: [blueDartScan('RT', '021', '16-Apr-2026', '09:30'), blueDartScan('RT', 'BRC', '18-Apr-2026', '16:45')] },
-    ]);
-    const timestamp = nowSeconds();
-    const first = await webhook.post('bluedart', body, { timestamp });
+    ];
+    const first = await webhook.post('bluedart', blueDartBody(shipments));
     expect(first.status).toBe(202);
     expect(first.body.accepted).toBe(4);
     const queued = await webhook.queued();
@@ -150,10 +184,107 @@ describe('courier webhook over HTTP', () => {
     ]);
     expect(queued.every((e) => e.tenant === 'ACME_BANK' && !JSON.stringify(e).includes('PRASENJIT'))).toBe(true);
 
-    // The same scans in a new request (a courier re-sending its history, newly signed) keep their ids.
-    const again = await webhook.post('bluedart', body, { timestamp: timestamp - 1 });
-    expect(again.status).toBe(202);
-    expect(again.body.eventIds).toEqual(first.body.eventIds);
+    // The same push again (a retry of a token integration) is a replay: the same ids, nothing queued.
+    const retried = await webhook.post('bluedart', blueDartBody(shipments));
+    expect([retried.status, retried.body.eventIds]).toEqual([200, first.body.eventIds]);
+    // The history again with one more scan: the old scans keep their ids.
+    const longer = await webhook.post('bluedart', blueDartBody([{ ...shipments[0]!, scans: [...shipments[0]!.scans, blueDartScan('UD', '002', '15-Apr-2026', '08:00')] }, shipments[1]!]));
+    expect(longer.status).toBe(202);
+    expect(longer.body.eventIds).toEqual(expect.arrayContaining(first.body.eventIds as string[]));
+    expect(await webhook.queued()).toHaveLength(5);
+  });
+
+  it('finds a kit by the AWB learnt from an earlier scan that carried both, and refuses an AWB never paired with a kit', async () => {
+    webhook = await startWebhook();
+    const unknown = await webhook.post('bluedart', blueDartBody([{ waybillNo: '50000000001', scans: [blueDartScan('UD', '002', '15-Apr-2026', '08:00')] }]));
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ error: 'unknown_awb', awbs: ['50000000001'] });
+
+    const booked = await webhook.post('bluedart', blueDartBody([{ kitNo: '41063140', waybillNo: '50000000001', scans: [blueDartScan('UD', '001', '14-Apr-2026', '18:00')] }]));
+    expect(booked.status).toBe(202);
+    const later = await webhook.post('bluedart', blueDartBody([{ waybillNo: '50000000001', scans: [blueDartScan('DL', '000', '15-Apr-2026', '11:11')] }]));
+    expect(later.status).toBe(202);
+    // One push can teach and use a pair: the second shipment names its kit only by the first one's AWB.
+    const both = await webhook.post(
+      'bluedart',
+      blueDartBody([
+        { waybillNo: '50000000002', scans: [blueDartScan('UD', '002', '15-Apr-2026', '09:00')] },
+        { kitNo: '41063141', waybillNo: '50000000002', scans: [blueDartScan('UD', '001', '14-Apr-2026', '18:00')] },
+      ]),
+    );
+    expect(both.status).toBe(202);
+    const queued = await webhook.queued();
+    expect(queued.map((e) => [e.data.kitNo, e.data.awb, e.data.status]).sort()).toEqual([
+      ['41063140', '50000000001', 'DELIVERED'],
+      ['41063140', '50000000001', 'IN_TRANSIT'],
+      ['41063141', '50000000002', 'IN_TRANSIT'],
+      ['41063141', '50000000002', 'IN_TRANSIT'],
+    ]);
+    // The first pair stays: a scan pairing the AWB with another kit keeps its own reference and changes nothing.
+    const index = new AwbIndex(webhook.aws.dynamo, webhook.aws.resources.tables.integrationState);
+    expect(await webhook.post('bluedart', blueDartBody([{ kitNo: '41063199', waybillNo: '50000000001', scans: [blueDartScan('UD', '003', '15-Apr-2026', '10:00')] }]))).toMatchObject({ status: 202 });
+    expect(await index.lookup({ tenant: 'ACME_BANK', courier: 'bluedart' }, ['50000000001', '50000000002', '50000000003'])).toEqual(
+      new Map([
+        ['50000000001', '41063140'],
+        ['50000000002', '41063141'],
+      ]),
+    );
+    // Learnt per tenant and integration: another integration knows nothing of it.
+    expect(await index.lookup({ tenant: 'ACME_BANK', courier: 'delhivery' }, ['50000000001'])).toEqual(new Map());
+  });
+
+  it('AWB index: a pair past its time to live is forgotten and can be learnt again', async () => {
+    const aws = await localAws();
+    const key = { tenant: 'ACME_BANK', courier: 'bluedart' };
+    let now = Date.parse('2026-04-15T00:00:00Z');
+    const index = new AwbIndex(aws.dynamo, aws.resources.tables.integrationState, () => now);
+    expect(await index.learn(key, '70000000001', 'K1')).toEqual({ kind: 'learnt' });
+    expect(await index.learn(key, '70000000001', 'K1')).toEqual({ kind: 'known' });
+    expect(await index.learn(key, '70000000001', 'K2')).toEqual({ kind: 'conflict', kitNo: 'K1' });
+    now += 181 * 86_400_000;
+    // DynamoDB deletes expired items days late: until then the index must not answer with them.
+    expect(await index.lookup(key, ['70000000001'])).toEqual(new Map());
+    expect(await index.learn(key, '70000000001', 'K2')).toEqual({ kind: 'learnt' });
+    expect(await index.lookup(key, ['70000000001'])).toEqual(new Map([['70000000001', 'K2']]));
+  });
+
+  it('accepts a Delhivery push with its Authorization token and a Shiprocket push with its x-api-key', async () => {
+    webhook = await startWebhook();
+    const delhivery = await webhook.post('delhivery', {
+      Shipment: { AWB: '1234567890123', ReferenceNo: '4240181650', Status: { Status: 'RTO', StatusType: 'DL', StatusDateTime: '2026-04-15T11:11:00.556', StatusLocation: 'Chennai' } },
+    });
+    expect(delhivery.status).toBe(202);
+    const shiprocket = await webhook.post('shiprocket', { awb: '19041424751540', order_id: '4240181651', shipment_status_id: 7, current_timestamp: '2026-04-15 12:00:00', is_return: 0 });
+    expect(shiprocket.status).toBe(202);
+    const queued = await webhook.queued();
+    expect(queued.map((e) => [e.tenant, e.data.courier, e.data.kitNo, e.data.status, e.data.occurredAt]).sort()).toEqual([
+      ['ACME_BANK', 'delhivery', '4240181650', 'RETURNED', '2026-04-15T11:11:00.556+05:30'],
+      ['GLOBEX_BANK', 'shiprocket', '4240181651', 'DELIVERED', '2026-04-15T12:00:00+05:30'],
+    ]);
+  });
+
+  it('token integrations: both values of a rotation pass, anything else gets the same 401, and a signature is no token', async () => {
+    webhook = await startWebhook();
+    const body = blueDartBody([{ kitNo: '41063150', waybillNo: '32592631270', scans: [blueDartScan('UD', '002', '15-Apr-2026', '08:00')] }]);
+    const withToken = (token: string, i: number) => webhook!.post('bluedart', { ...body, note: i }, { token });
+    const answers = await Promise.all([TOKEN, OLD_TOKEN, `${TOKEN}x`, TOKEN.slice(0, -1), '', CURRENT].map(withToken));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 401, 401, 401, 401]);
+    expect(new Set(answers.slice(2).map((a) => a.text)).size).toBe(1);
+    // Delhivery's header carries a scheme: the bare token, or HMAC headers, are refused.
+    const delhivery = { Shipment: { AWB: '1234567890124', ReferenceNo: '4240181652', Status: { Status: 'In Transit', StatusType: 'UD', StatusDateTime: '2026-04-15T11:11:00' } } };
+    expect((await webhook.post('delhivery', delhivery, { headers: { authorization: TOKEN } })).status).toBe(401);
+    expect((await webhook.post('delhivery', delhivery, { headers: { authorization: `token ${TOKEN}` } })).status).toBe(202);
+    const signed = signCourierRequest({ secrets: [TOKEN], body: Buffer.from(JSON.stringify(delhivery)) });
+    const hmacOnly = await fetch(courierEventsUrl(webhook.server.url, 'delhivery'), { method: 'POST', headers: signed, body: JSON.stringify(delhivery) });
+    expect(hmacOnly.status).toBe(401);
+  });
+
+  it('refuses a request from outside the courier’s source-IP allow-list, even with a valid signature', async () => {
+    webhook = await startWebhook();
+    const walled = await webhook.post('walled', genericEvent('4240181660'));
+    expect([walled.status, walled.body.error]).toEqual([401, 'unauthorized']);
+    // shiprocket allows the loopback block this test calls from.
+    expect((await webhook.post('shiprocket', { awb: 'SR1', order_id: '4240181661', shipment_status_id: 18, current_timestamp: '2026-04-15 12:00:00' })).status).toBe(202);
   });
 
   it('answers every authentication failure with one identical 401 and queues nothing', async () => {
@@ -172,7 +303,7 @@ describe('courier webhook over HTTP', () => {
     ];
     const answers = await Promise.all(attempts.map(async (headers) => fetch(url, { method: 'POST', headers, body }).then(async (r) => [r.status, await r.text()] as const)));
     expect(new Set(answers.map(([status]) => status))).toEqual(new Set([401]));
-    expect(new Set(answers.map(([, text]) => text))).toEqual(new Set(['{"error":"unauthorized","message":"missing, expired or invalid signature"}']));
+    expect(new Set(answers.map(([, text]) => text))).toEqual(new Set(['{"error":"unauthorized","message":"missing, expired or invalid credentials"}']));
     // A body changed after signing is refused too.
     const tampered = await fetch(url, { method: 'POST', headers: signed, body: JSON.stringify({ ...event, status: 'RETURNED' }) });
     expect(tampered.status).toBe(401);
@@ -264,8 +395,8 @@ describe('courier webhook over HTTP', () => {
     const blueDart = await webhook.post('bluedart', blueDartBody([{ kitNo: '41063130', waybillNo: '1', scans: [blueDartScan('DL', '000', '31-Feb-2026', '25:00')] }]));
     expect(blueDart.status).toBe(400);
     expect(blueDart.body.issues).toEqual([
-      { path: 'shipmentData.shipment[0].scans.scanDetail[0].scanDate', message: 'scanDate must be a date like 15-Apr-2024' },
-      { path: 'shipmentData.shipment[0].scans.scanDetail[0].scanTime', message: 'scanTime must be a time like 11:11 (24-hour)' },
+      { path: 'statustracking[0].Shipment.Scans.ScanDetail[0].ScanDate', message: 'ScanDate must be a date like 15-Apr-2024' },
+      { path: 'statustracking[0].Shipment.Scans.ScanDetail[0].ScanTime', message: 'ScanTime must be a time like 11:11 (24-hour)' },
     ]);
     const tooMany = await webhook.post('acme-courier', { events: Array.from({ length: 501 }, (_, i) => genericEvent(`K${i}`)) });
     expect([tooMany.status, tooMany.body.issues]).toEqual([400, [{ path: '(root)', message: 'too many events: at most 500 per request, this one has 501' }]]);
@@ -382,6 +513,88 @@ describe('courier webhook over HTTP', () => {
     expect(await webhook.queued()).toHaveLength(1);
   });
 });
+
+describe('courier webhook: defects found by probing', () => {
+  let webhook: Webhook | undefined;
+  afterEach(async () => {
+    await webhook?.server.close();
+    webhook = undefined;
+  });
+
+  it('refuses a status named after a built-in property with 422 unknown_status_code, never 500', async () => {
+    webhook = await startWebhook();
+    for (const status of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const answer = await webhook.post('acme-courier', { kitNo: 'K1', status, occurredAt: '2026-04-15T11:11:00+05:30' });
+      expect([answer.status, answer.body.error, answer.body.codes], status).toEqual([422, 'unknown_status_code', [status]]);
+    }
+    const blueDart = await webhook.post('bluedart', blueDartBody([{ kitNo: '41063170', waybillNo: '32592631280', scans: [blueDartScan('toString', 'valueOf', '15-Apr-2026', '11:11')] }]));
+    expect([blueDart.status, blueDart.body.codes]).toEqual([422, ['toString/valueOf']]);
+    expect(await webhook.queued()).toHaveLength(0);
+  });
+
+  it('refuses an occurredAt more than ten minutes ahead or before the floor with 400 naming the field', async () => {
+    webhook = await startWebhook();
+    for (const occurredAt of ['2099-04-15T11:11:00+05:30', '9999-12-31T23:59:00Z', '0000-01-01T00:00:00Z', new Date(Date.now() + 11 * 60_000).toISOString()]) {
+      const answer = await webhook.post('acme-courier', { events: [genericEvent('4240181700'), genericEvent('4240181701', 'DELIVERED', occurredAt)] });
+      expect([answer.status, answer.body.error], occurredAt).toEqual([400, 'invalid_request']);
+      expect((answer.body.issues as Array<{ path: string }>).map((issue) => issue.path)).toEqual(['events[1].occurredAt']);
+    }
+    const soon = await webhook.post('acme-courier', genericEvent('4240181702', 'DELIVERED', new Date(Date.now() + 5 * 60_000).toISOString()));
+    expect(soon.status).toBe(202);
+    expect(await webhook.queued()).toHaveLength(1);
+  });
+
+  it('strips characters SQS refuses from free text instead of answering 503 forever', async () => {
+    webhook = await startWebhook();
+    const answer = await webhook.post('acme-courier', { ...genericEvent('4240181710'), remarks: 'left at\ufffe gate\u0001', location: 'CHEN\uffffNAI' });
+    expect(answer.status).toBe(202);
+    const [queued] = await webhook.queued();
+    expect(queued?.data).toMatchObject({ remarks: 'left at gate', location: 'CHENNAI' });
+  });
+
+  it('logs nothing a courier sent beyond codes, ids and lengths', async () => {
+    webhook = await startWebhook();
+    const person = 'Handed to Ramesh Kumar, 14 Gandhi Street, Mylapore';
+    const lines = await capturedOutput(async () => {
+      const unknown = await webhook!.post('acme-courier', genericEvent('4240181720', person));
+      expect(unknown.status).toBeGreaterThanOrEqual(400);
+      const accepted = await webhook!.post('acme-courier', { ...genericEvent('4240181721'), remarks: person, location: 'Ramesh Kumar house' });
+      expect(accepted.status).toBe(202);
+      await webhook!.post('Ramesh-Kumar-14-Gandhi-Street', genericEvent('4240181722'));
+    });
+    expect(lines).toContain('courier');
+    for (const fragment of ['Ramesh', 'Gandhi', 'Mylapore']) expect(lines).not.toContain(fragment);
+  });
+
+  it('answers replays before rate limiting, so they do not use up the courier’s rate', async () => {
+    webhook = await startWebhook();
+    const timestamp = nowSeconds();
+    const first = await webhook.post('slow-lane', genericEvent('42401730'), { timestamp });
+    expect(first.status).toBe(202);
+    for (let i = 0; i < 60; i += 1) expect((await webhook.post('slow-lane', genericEvent('42401730'), { timestamp })).status).toBe(200);
+    const next = await webhook.post('slow-lane', genericEvent('42401731'));
+    expect(next.status).toBe(202);
+  });
+});
+
+/** Everything the code under test writes to stdout and stderr (where Powertools Logger writes) while `run` runs. */
+async function capturedOutput(run: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((stream) => stream.write.bind(stream));
+  streams.forEach((stream, i) => {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      chunks.push(String(chunk));
+      return writes[i]!(chunk as never, ...(rest as []));
+    }) as typeof stream.write;
+  });
+  try {
+    await run();
+  } finally {
+    streams.forEach((stream, i) => (stream.write = writes[i]!));
+  }
+  return chunks.join('');
+}
 
 describe('local API Gateway (HTTP API, payload 2.0)', () => {
   let server: RunningApiGatewayServer | undefined;

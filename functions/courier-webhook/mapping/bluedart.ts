@@ -1,88 +1,75 @@
 import * as z from 'zod';
-import { kitNumber } from '../../../shared/contracts/index.js';
-import { fieldIssues, freeText, type CourierScan, type NativeFormat, type ScanParseResult } from './types.js';
+import type { DeliveryStatus } from '../../../shared/contracts/index.js';
+import { atOffset, calendarDate, clockTime } from './local-time.js';
+import { awbText, codeText, fieldIssues, formatPath, oneOrMany, optionalFreeText, referenceText, type CourierScan, type NativeFormat, type ScanParseResult } from './types.js';
 
 /**
- * Blue Dart scan format, as DCMS kitTracking relays it (reference dcms-api.md §3.5):
+ * Blue Dart's status push ("statustracking"), as its public client code shows it:
  *
- *   { "shipmentData": { "shipment": [ { "waybillNo": "32592631260", "kitNo": "41063130",
- *       "scans": { "scanDetail": [ { "scan": "SHIPMENT DELIVERED", "scanCode": "000",
- *         "scanDate": "15-Apr-2024", "scanTime": "11:11", "scanType": "DL",
- *         "scannedLocation": "DALHOUSIE", "inudsIndStatus": "Delivered" } ] } } ] } }
+ *   { "statustracking": [ { "Shipment": { "WaybillNo": "32592631260", "RefNo": "4240181595",
+ *       "Prodcode": "D", "Origin": "MUMBAI", "Destination": "CHENNAI", …,
+ *       "Scans": { "DeliveryDetails": { "ReceivedBy": "…", "Relation": "…" },
+ *         "ScanDetail": [ { "ScanType": "DL", "ScanGroupType": "S", "ScanCode": "000",
+ *           "Scan": "SHIPMENT DELIVERED", "ScanDate": "15-Apr-2024", "ScanTime": "11:11",
+ *           "ScannedLocation": "CHENNAI" } ] } } } ] }
  *
- * Every scan becomes one event (the worker keeps the newest per kit and skips stale ones).
- * The status comes from `scanType`, a short closed code, refined by `scanCode` where a bank
- * agreed one; never from the free-text `scan` or the bank-specific `inudsIndStatus` labels.
- * Scan dates carry no offset: they are the courier's local time (the integration's `utcOffset`).
- * Fields we do not need, `receivedBy` (a person's name) among them, are dropped unread.
+ * One push carries several shipments, each with several scans (its history, in any order): every
+ * scan becomes one event, and the worker keeps the newest per kit. The status comes from
+ * `ScanType`, a short closed code, refined by `ScanCode` where a bank agreed one; never from the
+ * free-text `Scan`. Scan dates carry no offset: they are India time (the integration's `utcOffset`).
+ * The kit is `RefNo` (our kit number, given at booking) or the AWB (`WaybillNo`). Fields we do
+ * not need, `DeliveryDetails` (a person's name and relation) among them, are dropped unread.
  */
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const SCAN_DATE = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/;
-const SCAN_TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
-
-/** `15-Apr-2024` as `2024-04-15`, or undefined when it is not a calendar date. */
-function isoDate(scanDate: string): string | undefined {
-  const match = SCAN_DATE.exec(scanDate);
-  if (!match) return undefined;
-  const [, day, monthName, year] = match as unknown as [string, string, string, string];
-  const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
-  if (month === 0) return undefined;
-  const date = new Date(Date.UTC(Number(year), month - 1, Number(day)));
-  // Date.UTC rolls 31-Feb over into March; a real date survives the round trip.
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== Number(day)) return undefined;
-  return date.toISOString().slice(0, 10);
-}
-
-/** `scanCode` (and a waybill) is a string or a number in the samples: kept as the text the courier sent. */
-const codeText = (max: number) => z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1).max(max));
-
 const scanDetail = z.object({
-  scanType: z.string().trim().min(1).max(8),
-  scanCode: codeText(16),
-  scanDate: z.string().refine((value) => isoDate(value) !== undefined, 'scanDate must be a date like 15-Apr-2024'),
-  scanTime: z.string().regex(SCAN_TIME, 'scanTime must be a time like 11:11 (24-hour)'),
-  scannedLocation: freeText(128).optional(),
-  scan: freeText(512).optional(),
+  ScanType: codeText(8),
+  ScanCode: codeText(16),
+  ScanDate: z.string().refine((value) => calendarDate(value) !== undefined, 'ScanDate must be a date like 15-Apr-2024'),
+  ScanTime: z.string().refine((value) => clockTime(value) !== undefined, 'ScanTime must be a time like 11:11 (24-hour)'),
+  ScannedLocation: optionalFreeText(128),
+  Scan: optionalFreeText(512),
 });
 
 const shipment = z.object({
-  waybillNo: codeText(64),
-  kitNo: kitNumber,
-  scans: z.object({ scanDetail: z.array(scanDetail).min(1, 'at least one scan is required') }),
+  WaybillNo: awbText,
+  RefNo: referenceText,
+  Scans: z.object({ ScanDetail: oneOrMany(scanDetail) }),
 });
 
-const bluedartBody = z.object({ shipmentData: z.object({ shipment: z.array(shipment).min(1, 'at least one shipment is required') }) });
+const bluedartBody = z.object({ statustracking: oneOrMany(z.object({ Shipment: shipment })) });
 
-function occurredAt(scanDate: string, scanTime: string, utcOffset: string): string {
-  const [hours, minutes] = scanTime.split(':') as [string, string];
-  return `${isoDate(scanDate)}T${hours.padStart(2, '0')}:${minutes}:00${utcOffset}`;
-}
+const path = (shipmentIndex: number, ...rest: Array<string | number>) => formatPath(['statustracking', shipmentIndex, 'Shipment', ...rest]);
 
 export const bluedartFormat: NativeFormat = {
   parse(json, { utcOffset }): ScanParseResult {
     const parsed = bluedartBody.safeParse(json);
     if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error) };
-    const scans = parsed.data.shipmentData.shipment.flatMap((item) =>
-      item.scans.scanDetail.map(
-        (scan): CourierScan => ({
-          kitNo: item.kitNo,
-          code: `${scan.scanType}/${scan.scanCode}`,
-          lookup: [`${scan.scanType}/${scan.scanCode}`, scan.scanType],
-          occurredAt: occurredAt(scan.scanDate, scan.scanTime, utcOffset),
-          awb: item.waybillNo,
-          location: scan.scannedLocation,
-          remarks: scan.scan,
-        }),
-      ),
+    const scans = parsed.data.statustracking.flatMap(({ Shipment: item }, shipmentIndex) =>
+      item.Scans.ScanDetail.map((scan, scanIndex): CourierScan => {
+        const code = `${scan.ScanType}/${scan.ScanCode}`;
+        return {
+          reference: item.RefNo,
+          awb: item.WaybillNo,
+          code,
+          lookup: [code, scan.ScanType],
+          occurredAt: atOffset(calendarDate(scan.ScanDate)!, clockTime(scan.ScanTime)!, utcOffset),
+          location: scan.ScannedLocation,
+          remarks: scan.Scan,
+          paths: { reference: path(shipmentIndex, 'RefNo'), occurredAt: path(shipmentIndex, 'Scans', 'ScanDetail', scanIndex, 'ScanDate') },
+        };
+      }),
     );
     return { ok: true, scans };
   },
   /**
-   * Blue Dart scan types: DL delivered, UD in process or an undelivered attempt (the kit is still
-   * with the courier; the §3.5 sample labels it "In-transit"), RT return to origin. Blue Dart has
-   * no code of its own for "handed back at the bank branch": each bank agrees one and configures
-   * it as BANK in the integration's `statusCodes`.
+   * Blue Dart scan types (DCMS's kit-tracking sample): DL delivered, UD in process or an
+   * undelivered attempt (the kit is still with the courier; out for delivery is UD/002), RT
+   * returned to origin. Blue Dart has no code of its own for "handed back at the bank branch":
+   * each bank agrees one and configures it as BANK in the integration's `statusCodes`.
    */
-  statusCodes: { DL: 'DELIVERED', UD: 'IN_TRANSIT', RT: 'RETURNED' },
+  statusCodes: new Map<string, DeliveryStatus>([
+    ['DL', 'DELIVERED'],
+    ['UD', 'IN_TRANSIT'],
+    ['RT', 'RETURNED'],
+  ]),
 };
