@@ -4,7 +4,8 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /**
- * The stage's customer-managed key: queues, DLQs, tables, secrets, log groups and the alarm topic.
+ * The stage's customer-managed key: queues, DLQs, tables, secrets, log groups and the alarm topic
+ * (every alarm is named `<prefix>-…`, which the key policy relies on).
  * One key keeps one key policy to audit; who may read what is still decided per resource by IAM,
  * and each function is granted only the key actions its resources need.
  */
@@ -28,11 +29,17 @@ export class DataKey extends Construct {
       }),
     );
     // CloudWatch alarms publish to the encrypted alarm topic; without this, alarm notifications are silently dropped.
+    // Only on behalf of this account's alarms of this stage: the service principal alone would let CloudWatch use
+    // the key for an alarm in any account (confused deputy).
     this.key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${props.prefix}-*` },
+        },
       }),
     );
   }
