@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -12,11 +12,11 @@ import { Construct } from 'constructs';
 export class DataKey extends Construct {
   readonly key: Key;
 
-  constructor(scope: Construct, id: string, props: { prefix: string }) {
+  constructor(scope: Construct, id: string, props: { prefix: string; description?: string }) {
     super(scope, id);
     this.key = new Key(this, 'Key', {
       alias: `alias/${props.prefix}/data`,
-      description: `${props.prefix}: card-issuance queues, tables, secrets, logs and alarms`,
+      description: props.description ?? `${props.prefix}: card-issuance queues, tables, secrets, logs and alarms`,
       enableKeyRotation: true,
     });
     // CloudWatch Logs encrypts our log groups itself; the encryption context limits it to this account's log groups.
@@ -37,8 +37,8 @@ export class DataKey extends Construct {
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${props.prefix}-*` },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${props.prefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
         },
       }),
     );

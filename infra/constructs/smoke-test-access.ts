@@ -1,4 +1,4 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { AccountPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -32,7 +32,7 @@ export class SmokeTestAccess extends Construct {
       roleName: smokeTestRoleName(props.prefix),
       description: `${props.prefix}: post-deploy smoke test, run by the pipeline`,
       assumedBy: new AccountPrincipal(props.pipelineAccount).withConditions({
-        ArnEquals: { 'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${props.pipelineAccount}:role/${SMOKE_TEST_RUNNER_ROLE_NAME}` },
+        ArnEquals: { 'aws:PrincipalArn': `arn:${Stack.of(this).partition}:iam::${props.pipelineAccount}:role/${SMOKE_TEST_RUNNER_ROLE_NAME}` },
       }),
       maxSessionDuration: Duration.hours(1),
     });

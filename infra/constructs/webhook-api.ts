@@ -58,7 +58,8 @@ export class WebhookApi extends Construct {
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
   readonly routes: Readonly<Record<WebhookRouteName, RouteSettings>>;
-  private readonly routeSettings: Record<string, CfnStage.RouteSettingsProperty> = {};
+  /** RouteSettings is a free-form map in CloudFormation's schema: its entries are written as CloudFormation spells them. */
+  private readonly routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
     super(scope, id);
@@ -81,7 +82,7 @@ export class WebhookApi extends Construct {
     const { method, path } = WEBHOOK_ROUTES[name];
     const [route] = this.api.addRoutes({ path, methods: [HttpMethod[method]], integration: new HttpLambdaIntegration(`${handler.service}-integration`, handler.function) });
     const { rateLimit, burstLimit } = this.routes[name];
-    this.routeSettings[webhookRouteKey(name)] = { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit };
+    this.routeSettings[webhookRouteKey(name)] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
     // Route settings name existing routes: the stage is updated after them.
     this.stage.node.addDependency(route!);
     Validations.of(route!).acknowledge({

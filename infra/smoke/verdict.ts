@@ -35,9 +35,8 @@ export type DrainResult = { drained: true; afterMs: number } | { drained: false;
 export async function waitForDrain(options: DrainOptions): Promise<DrainResult> {
   const started = options.now();
   let quiet = 0;
-  let last: Record<string, QueueDepth> = {};
   for (;;) {
-    last = await options.read();
+    const last = await options.read();
     const elapsed = options.now() - started;
     const empty = Object.values(last).every((depth) => total(depth) === 0);
     quiet = empty && elapsed >= options.settleMs ? quiet + 1 : 0;

@@ -110,7 +110,7 @@ export class EdgeStack extends Stack {
     this.webAclArn = acl.attrArn;
 
     // WAF writes only to log groups named aws-waf-logs-…, given by an ARN without the trailing `:*`.
-    const { key } = new DataKey(this, 'DataKey', { prefix: `${prefix}-edge` });
+    const { key } = new DataKey(this, 'DataKey', { prefix: `${prefix}-edge`, description: `${prefix}: WAF logs of the partner webhooks` });
     const logGroupName = `aws-waf-logs-${prefix}`;
     const logs = new LogGroup(this, 'WafLogs', { logGroupName, retention: props.logRetention, encryptionKey: key });
     const logging = new CfnLoggingConfiguration(this, 'WafLogging', {

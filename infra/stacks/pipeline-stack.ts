@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
-import { LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
+import { LinuxBuildImage, type CfnProject } from 'aws-cdk-lib/aws-codebuild';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep, CodePipeline, CodePipelineSource, ConfirmPermissionsBroadening, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct, IConstruct } from 'constructs';
@@ -25,8 +25,9 @@ export class PipelineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StackProps & { settings: AppSettings }) {
     const { pipeline: source, stages, tags } = props.settings;
-    super(scope, id, { ...props, env: { account: source.account, region: source.region }, tags: stageTags(tags, 'pipeline') });
-    for (const [key, value] of Object.entries(stageTags(tags, 'pipeline'))) Tags.of(this).add(key, value);
+    const pipelineTags = stageTags(tags, 'pipeline');
+    super(scope, id, { ...props, env: { account: source.account, region: source.region }, tags: pipelineTags });
+    for (const [key, value] of Object.entries(pipelineTags)) Tags.of(this).add(key, value);
     const input = CodePipelineSource.connection(source.repository, source.branch, { connectionArn: source.connectionArn });
 
     this.pipeline = new CodePipeline(this, 'Pipeline', {
@@ -69,6 +70,14 @@ export class PipelineStack extends Stack {
     });
 
     this.pipeline.buildPipeline();
+    // The replication bucket's stack in us-east-1 is generated beside this one: tagged like it.
+    for (const support of Object.values(this.pipeline.pipeline.crossRegionSupport)) {
+      for (const [key, value] of Object.entries(pipelineTags)) {
+        Tags.of(support.stack).add(key, value);
+        support.stack.tags.setTag(key, value);
+      }
+    }
+    pinSecurityCheckCli(this.pipeline);
     acknowledgePipelineFindings(this.pipeline, smokeTest);
   }
 
@@ -100,6 +109,27 @@ export class PipelineStack extends Stack {
       ],
     });
   }
+}
+
+/**
+ * ConfirmPermissionsBroadening's build installs `aws-cdk` unpinned, i.e. whatever npm calls latest
+ * (a broken 3.0.0 once); it runs the CLI the project pins instead, like every other build here.
+ */
+function pinSecurityCheckCli(pipeline: CodePipeline): void {
+  const check = pipeline.node.findChild('PipelinesSecurityCheck') as IConstruct & { cdkDiffProject: IConstruct };
+  const project = check.cdkDiffProject.node.defaultChild as CfnProject;
+  // The install command as it sits in the buildspec JSON text: the CLI name, then the closing quote.
+  const unpinned = 'npm install -g aws-cdk"';
+  const pin = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.replace(unpinned, `npm install -g aws-cdk@${CDK_CLI_VERSION}"`);
+    if (Array.isArray(value)) return value.map(pin);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, pin(inner)]));
+    return value;
+  };
+  const buildSpec = Stack.of(pipeline).resolve((project.source as CfnProject.SourceProperty).buildSpec);
+  const pinned = pin(buildSpec);
+  if (JSON.stringify(pinned) === JSON.stringify(buildSpec)) throw new Error('the permissions check no longer installs aws-cdk as expected: review pinSecurityCheckCli');
+  project.addPropertyOverride('Source.BuildSpec', pinned);
 }
 
 /**
