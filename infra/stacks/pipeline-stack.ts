@@ -63,7 +63,8 @@ export class PipelineStack extends Stack {
           changeSet: [
             new ManualApprovalStep(`Approve-${stack.stackName}`, {
               comment: `Read change set ${CHANGE_SET_NAME} of stack ${stack.stackName} (account ${stack.account}, ${stack.region}) before approving: every resource it adds, modifies (Replacement = True loses data) or removes. See infra/README.md, "Approving prod".`,
-              reviewUrl: `https://${stack.region}.console.aws.amazon.com/cloudformation/home?region=${stack.region}#/stacks/changesets/changes?stackId=${encodeURIComponent(stack.stackName)}&changeSetId=${CHANGE_SET_NAME}`,
+              // The stack in the prod account's console (its change set tab holds PipelineChange); the console wants ARNs to open a change set directly.
+              reviewUrl: `https://${stack.region}.console.aws.amazon.com/cloudformation/home?region=${stack.region}#/stacks?filteringText=${encodeURIComponent(stack.stackName)}&filteringStatus=active&viewNested=true`,
             }),
           ],
         })),

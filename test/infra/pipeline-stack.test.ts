@@ -66,7 +66,7 @@ describe('deploy pipeline', () => {
       expect(approval!.RunOrder).toBeLessThan(deploy.RunOrder);
       expect(approval!.Configuration).toMatchObject({
         CustomData: expect.stringContaining(`change set ${CHANGE_SET_NAME} of stack Prod-${stackName}`),
-        ExternalEntityLink: expect.stringContaining(`changeSetId=${CHANGE_SET_NAME}`),
+        ExternalEntityLink: expect.stringMatching(new RegExp(`^https://${stackName === 'CardIssuanceEdge' ? 'us-east-1' : settings.stages.prod.region}\\.console\\.aws\\.amazon\\.com/cloudformation/.*filteringText=Prod-${stackName}&`)),
       });
     }
     // Nothing runs before a change set exists but the permissions check: the approver always has a diff to read.
