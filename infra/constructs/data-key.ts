@@ -1,21 +1,22 @@
-import { Aws } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /**
- * The stage's customer-managed key: queues, DLQs, tables, secrets, log groups and the alarm topic.
+ * The stage's customer-managed key: queues, DLQs, tables, secrets, log groups and the alarm topic
+ * (every alarm is named `<prefix>-…`, which the key policy relies on).
  * One key keeps one key policy to audit; who may read what is still decided per resource by IAM,
  * and each function is granted only the key actions its resources need.
  */
 export class DataKey extends Construct {
   readonly key: Key;
 
-  constructor(scope: Construct, id: string, props: { prefix: string }) {
+  constructor(scope: Construct, id: string, props: { prefix: string; description?: string }) {
     super(scope, id);
     this.key = new Key(this, 'Key', {
       alias: `alias/${props.prefix}/data`,
-      description: `${props.prefix}: card-issuance queues, tables, secrets, logs and alarms`,
+      description: props.description ?? `${props.prefix}: card-issuance queues, tables, secrets, logs and alarms`,
       enableKeyRotation: true,
     });
     // CloudWatch Logs encrypts our log groups itself; the encryption context limits it to this account's log groups.
@@ -28,11 +29,17 @@ export class DataKey extends Construct {
       }),
     );
     // CloudWatch alarms publish to the encrypted alarm topic; without this, alarm notifications are silently dropped.
+    // Only on behalf of this account's alarms of this stage: the service principal alone would let CloudWatch use
+    // the key for an alarm in any account (confused deputy).
     this.key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${props.prefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
       }),
     );
   }

@@ -63,6 +63,8 @@ export class QueueWorker extends Construct {
       settings: props.functions,
       timeout: queue.functionTimeout,
       environment: { ...props.environment, ...variables },
+      // Exactly what the event source may use: the capacity is the worker's whatever else runs in the account.
+      reservedConcurrency: props.functions.reserveWorkerConcurrency ? props.maxConcurrency : undefined,
     });
 
     // The mapping's grant is the only right on the source queue: receive, delete, change visibility (settle.ts).

@@ -4,6 +4,9 @@ import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption, Redriv
 import { Construct } from 'constructs';
 import { queueName, visibilityTimeoutSeconds, type QueueDescription } from '../../shared/config/resources.js';
 
+/** How long a message may stay in a source queue (SQS's default, set explicitly): DLQ expiry alarms count on it. */
+export const SOURCE_RETENTION_DAYS = 4;
+
 export interface WorkerQueueProps {
   /** The queue's entry in shared/config/resources.ts: names, FIFO, redrive and timings all come from it. */
   description: QueueDescription;
@@ -46,6 +49,7 @@ export class WorkerQueue extends Construct {
         description.highThroughputFifo && { deduplicationScope: DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID }),
       // Six times the function timeout (AWS guidance): a batch still being retried inside one invocation never reappears.
       visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(description)),
+      retentionPeriod: Duration.days(SOURCE_RETENTION_DAYS),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: description.maxReceiveCount },
       ...encryption,
     });

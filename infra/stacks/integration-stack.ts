@@ -16,11 +16,17 @@ import { IntegrationFunction, type FunctionSettings } from '../constructs/integr
 import { IntegrationTable } from '../constructs/integration-table.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import type { VariablesOf, WorkerCommon } from '../constructs/queue-worker.js';
+import { SmokeTestAccess } from '../constructs/smoke-test-access.js';
 import { WebhookApi } from '../constructs/webhook-api.js';
+import { WebhookEdge } from '../constructs/webhook-edge.js';
 import { WorkerQueue } from '../constructs/worker-queue.js';
 
 export interface IntegrationStackProps extends StackProps {
   settings: StageSettings;
+  /** The web ACL of the stage's edge stack, when the stage's flood defence is `cloudfront-waf`. */
+  webAclArn?: string;
+  /** The account the pipeline runs in, whose smoke test may take the stage's smoke-test role (stages with `smokeTest`). */
+  pipelineAccount?: string;
 }
 
 /**
@@ -39,6 +45,9 @@ const STATEFUL_TYPES = ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Secrets
 
 /** One stage of the card-issuance integration: queues, tables, configuration, workers, webhooks, monitoring. */
 export class IntegrationStack extends Stack {
+  /** Base URL partners call (the smoke test calls it too). */
+  readonly webhooksUrl: CfnOutput;
+
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
     super(scope, id, props);
     const { settings } = props;
@@ -50,6 +59,7 @@ export class IntegrationStack extends Stack {
       logLevel: settings.logLevel,
       loggerSampleRate: settings.loggerSampleRate,
       logRetention: settings.logRetentionDays as RetentionDays,
+      reserveWorkerConcurrency: settings.reserveWorkerConcurrency,
     };
 
     // Queues and tables, built from the one shared description (the local stack builds the same).
@@ -106,7 +116,7 @@ export class IntegrationStack extends Stack {
       tier: ParameterTier.INTELLIGENT_TIERING,
     });
 
-    const monitoring = new Monitoring(this, 'Monitoring', { prefix, key });
+    const monitoring = new Monitoring(this, 'Monitoring', { prefix, key, email: settings.alarms.email });
 
     // Queue workers calling DCMS: one declaration each.
     assertDcmsBudget(Object.values(DCMS_LOAD));
@@ -149,8 +159,8 @@ export class IntegrationStack extends Stack {
     });
     monitoring.watchWorker(cardControls.worker, 'card91');
 
-    // Webhooks: one function and one route each.
-    const webhooks = new WebhookApi(this, 'Webhooks', { prefix, key, logRetention: functions.logRetention, throttle: settings.webhooks });
+    // Webhooks: one function and one declared route each, each route with its own throttle.
+    const webhooks = new WebhookApi(this, 'Webhooks', { prefix, key, logRetention: functions.logRetention, routes: settings.webhooks.routes });
     const card91Auth = new IntegrationFunction(this, 'Card91AuthWebhook', {
       service: 'card91-auth-webhook',
       settings: functions,
@@ -159,7 +169,7 @@ export class IntegrationStack extends Stack {
       environment: { CARD91_SDK_AUTH_SECRETS_ID: secrets.card91SdkAuth.secretArn },
     });
     card91Auth.readSecrets(secrets.card91SdkAuth);
-    webhooks.post('/card91/auth', card91Auth);
+    webhooks.route('card91Auth', card91Auth);
 
     const courierWebhook = new IntegrationFunction(this, 'CourierWebhook', {
       service: 'courier-webhook',
@@ -186,7 +196,7 @@ export class IntegrationStack extends Stack {
     );
     courierWebhook.allow(['ssm:GetParameter'], [couriersParameter.parameterArn]);
     courierWebhook.readSecrets(...secrets.couriers);
-    webhooks.post('/couriers/{courier}/events', courierWebhook);
+    webhooks.route('courierEvents', courierWebhook);
 
     monitoring.watchApi(webhooks);
     monitoring.watchWebhook(card91Auth, { metric: 'LoginValidations', by: 'outcome' });
@@ -194,7 +204,30 @@ export class IntegrationStack extends Stack {
 
     RemovalPolicies.of(this).apply(settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY, { applyToResourceTypes: STATEFUL_TYPES });
 
-    new CfnOutput(this, 'WebhooksUrl', { value: webhooks.stage.url, description: 'Base URL of the partner webhooks' });
+    // What partners call: the edge (CloudFront and WAF) where the stage has one, else the API itself.
+    const { floodDefence } = settings.webhooks;
+    let webhooksUrl = webhooks.stage.url;
+    if (floodDefence.mode === 'cloudfront-waf') {
+      if (props.webAclArn === undefined) throw new Error(`${prefix}: flood defence cloudfront-waf needs the edge stack's web ACL`);
+      const edge = new WebhookEdge(this, 'WebhookEdge', { prefix, api: webhooks, defence: floodDefence, webAclArn: props.webAclArn });
+      webhooksUrl = edge.url;
+      new CfnOutput(this, 'WebhooksDistributionDomain', { value: edge.distribution.distributionDomainName, description: `CNAME target of ${floodDefence.domainName}` });
+    }
+
+    if (settings.smokeTest) {
+      if (props.pipelineAccount === undefined) throw new Error(`${prefix}: a smoke test needs the pipeline's account`);
+      const smokeCourier = settings.couriers.findIndex((c) => c.courier === settings.smokeTest!.courier);
+      new SmokeTestAccess(this, 'SmokeTest', {
+        prefix,
+        pipelineAccount: props.pipelineAccount,
+        key,
+        courierSecret: secrets.couriers[smokeCourier]!,
+        coreBankingQueue: queues.coreBanking.queue,
+        watchedQueues: Object.values(queues).flatMap((q) => [q.queue, q.deadLetterQueue]),
+      });
+    }
+
+    this.webhooksUrl = new CfnOutput(this, 'WebhooksUrl', { value: webhooksUrl, description: 'Base URL of the partner webhooks' });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn, description: 'Subscribe the on-call channel here' });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }

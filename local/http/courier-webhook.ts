@@ -1,5 +1,6 @@
 import type { CourierSettingsInput } from '../../functions/courier-webhook/couriers.js';
 import type { CourierSecrets } from '../../functions/courier-webhook/secrets.js';
+import { webhookRouteKey } from '../../shared/config/resources.js';
 import type { LocalResources } from '../emulators.js';
 
 /**
@@ -10,7 +11,7 @@ import type { LocalResources } from '../emulators.js';
  * benchmark start it on their own resources with these.
  */
 
-export const COURIER_EVENTS_ROUTE = 'POST /couriers/{courier}/events';
+export const COURIER_EVENTS_ROUTE = webhookRouteKey('courierEvents');
 
 /** For local runs only: published here on purpose, so anyone can sign a request to the local server. */
 export const LOCAL_SIGNING_KEY = 'local-only-courier-signing-key-0123456789';

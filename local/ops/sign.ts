@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeaderValue } from '../../functions/courier-webhook/signature.js';
+import { WEBHOOK_ROUTES } from '../../shared/config/resources.js';
 
 /**
  * Signs a courier webhook request the way a courier must (the webhook's own signing code, so the
@@ -30,7 +31,8 @@ export function signCourierRequest(options: SignRequestOptions): SignedHeaders {
   };
 }
 
-export const courierEventsUrl = (baseUrl: string, courier: string): string => `${baseUrl.replace(/\/+$/, '')}/couriers/${encodeURIComponent(courier)}/events`;
+export const courierEventsUrl = (baseUrl: string, courier: string): string =>
+  `${baseUrl.replace(/\/+$/, '')}${WEBHOOK_ROUTES.courierEvents.path.replace('{courier}', encodeURIComponent(courier))}`;
 
 const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 

@@ -1,3 +1,5 @@
-/** Paths of the webhooks, as the CDK stack's HTTP API routes them (infra/stacks/integration-stack.ts). */
-export const CARD91_AUTH_PATH = '/card91/auth';
-export const COURIER_EVENTS_PATH = '/couriers/{courier}/events';
+import { WEBHOOK_ROUTES } from '../../shared/config/resources.js';
+
+/** Paths of the webhooks, from the one declaration the CDK stack's HTTP API routes too. */
+export const CARD91_AUTH_PATH = WEBHOOK_ROUTES.card91Auth.path;
+export const COURIER_EVENTS_PATH = WEBHOOK_ROUTES.courierEvents.path;

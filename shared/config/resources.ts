@@ -121,3 +121,16 @@ export const queueName = (prefix: string, queue: QueueDescription, dlq = false):
   `${prefix}-${queue.name}${dlq ? '-dlq' : ''}${queue.fifo ? '.fifo' : ''}`;
 
 export const tableName = (prefix: string, table: TableDescription): string => `${prefix}-${table.name}`;
+
+/**
+ * The partner webhooks, declared once: the CDK stack's HTTP API and the local stack serve exactly
+ * these routes, so a path cannot differ between cloud and laptop.
+ */
+export const WEBHOOK_ROUTES = {
+  card91Auth: { method: 'POST', path: '/card91/auth' },
+  courierEvents: { method: 'POST', path: '/couriers/{courier}/events' },
+} as const;
+export type WebhookRouteName = keyof typeof WEBHOOK_ROUTES;
+
+/** `POST /card91/auth`: the route key as API Gateway writes it (and the local gateway matches it). */
+export const webhookRouteKey = (name: WebhookRouteName): string => `${WEBHOOK_ROUTES[name].method} ${WEBHOOK_ROUTES[name].path}`;

@@ -17,6 +17,40 @@ describe('app settings', () => {
     expect(cdkJson).toMatchObject({ app: 'npx tsx infra/bin/app.ts', notices: false, 'cli-telemetry': false });
   });
 
+  it('each stage deploys into its own account, with its region, from cdk.json', () => {
+    const { stages, pipeline } = loadAppSettings(testApp());
+    expect(stages.dev).toMatchObject({ account: expect.stringMatching(/^\d{12}$/), region: 'ap-south-1' });
+    expect(stages.prod).toMatchObject({ account: expect.stringMatching(/^\d{12}$/), region: 'ap-south-1' });
+    expect(new Set([stages.dev.account, stages.prod.account, pipeline.account]).size).toBe(3);
+  });
+
+  it('refuses a stage without its account, and prod sharing dev’s account', () => {
+    const context = () => structuredClone(cdkJson.context['card-issuance']) as { stages: Record<'dev' | 'prod', Record<string, unknown>> };
+    const unpinned = context();
+    delete unpinned.stages.prod.account;
+    delete unpinned.stages.dev.region;
+    expect(() => loadAppSettings(testApp({ 'card-issuance': unpinned }))).toThrow(/stages\.dev\.region: .*; stages\.prod\.account: /);
+    const shared = context();
+    shared.stages.prod.account = shared.stages.dev.account;
+    expect(() => loadAppSettings(testApp({ 'card-issuance': shared }))).toThrow(/stages\.prod\.account: prod must have an account of its own/);
+  });
+
+  it('every declared webhook route has its throttle, and prod sits behind CloudFront and WAF', () => {
+    const { stages } = loadAppSettings(testApp());
+    expect(stages.prod.webhooks.floodDefence.mode).toBe('cloudfront-waf');
+    const missing = structuredClone(cdkJson.context['card-issuance']) as { stages: { dev: { webhooks: { routes: Record<string, unknown> } } } };
+    delete missing.stages.dev.webhooks.routes.card91Auth;
+    expect(() => loadAppSettings(testApp({ 'card-issuance': missing }))).toThrow(/stages\.dev\.webhooks\.routes\.card91Auth: /);
+  });
+
+  it('prod reserves its workers’ concurrency; the smoke test names a courier and tenant of its stage', () => {
+    const { stages } = loadAppSettings(testApp());
+    expect(stages.prod.reserveWorkerConcurrency).toBe(true);
+    const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { dev: { smokeTest: Record<string, unknown> } } };
+    context.stages.dev.smokeTest.courier = 'nobody';
+    expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.dev\.smokeTest\.courier: must be one of the stage couriers/);
+  });
+
   it('names every problem of a bad context at once', () => {
     const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { prod: Record<string, unknown> } };
     context.stages.prod.logLevel = 'LOUD';

@@ -1,7 +1,20 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { dcmsMaxConcurrency } from '../../infra/config/dcms-concurrency.js';
-import { QUEUES, TABLES, queueName, tableName, oldestMessageAlarmSeconds, safetyNetReceiveCount, visibilityTimeoutSeconds, DEFAULT_RETRY_POLICY } from '../../shared/config/resources.js';
+import { ALARM_POLICY, API_METRICS_NAMESPACE, dlqExpiryAlarmSeconds } from '../../infra/constructs/monitoring.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  QUEUES,
+  TABLES,
+  WEBHOOK_ROUTES,
+  oldestMessageAlarmSeconds,
+  queueName,
+  safetyNetReceiveCount,
+  tableName,
+  visibilityTimeoutSeconds,
+  webhookRouteKey,
+  type WebhookRouteName,
+} from '../../shared/config/resources.js';
 import { deliveryStatus } from '../../shared/contracts/courier-kit-status.js';
 import { getAtt, logicalIdOf, permissionsOf, ref, synthStage } from './support.js';
 
@@ -28,7 +41,7 @@ describe('queues, from the shared description', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: queueName(prefix, description, true),
       MessageRetentionPeriod: description.dlqRetentionDays * 86_400,
-      RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`:${queueName(prefix, description)}`])] })] },
+      RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [`arn:aws:sqs:${settings.region}:${settings.account}:${queueName(prefix, description)}`] },
       KmsMasterKeyId: getAtt(keyId),
     });
   });
@@ -150,6 +163,31 @@ describe('workers', () => {
     });
   });
 
+  it('prod reserves each worker exactly its event source’s maxConcurrency; dev reserves nothing', () => {
+    const reserved = (stage: typeof dev) =>
+      Object.fromEntries(
+        Object.values(stage.template.findResources('AWS::Lambda::Function')).map((fn) => [String(fn.Properties.FunctionName).replace(`${stage.settings.resourcePrefix}-`, ''), fn.Properties.ReservedConcurrentExecutions]),
+      );
+    const ceilings = (stage: typeof dev) =>
+      Object.fromEntries(
+        Object.values(stage.template.findResources('AWS::Lambda::EventSourceMapping')).map((mapping) => {
+          const fnId = (mapping.Properties.FunctionName as { Ref: string }).Ref;
+          const name = String(stage.template.toJSON().Resources[fnId].Properties.FunctionName).replace(`${stage.settings.resourcePrefix}-`, '');
+          return [name, mapping.Properties.ScalingConfig.MaximumConcurrency];
+        }),
+      );
+    expect(reserved(prod)).toEqual({ ...ceilings(prod), 'card91-auth-webhook': undefined, 'courier-webhook': undefined });
+    expect(Object.keys(ceilings(prod)).sort()).toEqual(['card-controls', 'core-banking-events', 'courier-events']);
+    expect(Object.values(reserved(dev)).every((value) => value === undefined)).toBe(true);
+  });
+
+  it('each stage deploys into its own account and region; prod’s web ACL into us-east-1 of prod’s account', () => {
+    expect([dev.stack.account, dev.stack.region]).toEqual([dev.settings.account, dev.settings.region]);
+    expect([prod.stack.account, prod.stack.region]).toEqual([prod.settings.account, prod.settings.region]);
+    expect([prod.edge!.stack.account, prod.edge!.stack.region]).toEqual([prod.settings.account, 'us-east-1']);
+    expect(dev.edge).toBeUndefined();
+  });
+
   it('the tenants document in SSM is the configured one', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: `/${prefix}/tenants`, Type: 'String', Value: JSON.stringify(settings.tenants) });
   });
@@ -161,7 +199,7 @@ describe('least privilege', () => {
   const consume = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
 
   const parameterArn = (name: string) => ({
-    'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':ssm:', ref('AWS::Region'), ':', ref('AWS::AccountId'), ':parameter', ref(logicalIdOf(template, 'AWS::SSM::Parameter', 'Name', name))]],
+    'Fn::Join': ['', [`arn:aws:ssm:${settings.region}:${settings.account}:parameter`, ref(logicalIdOf(template, 'AWS::SSM::Parameter', 'Name', name))]],
   });
   const tenants = [parameterArn(`/${prefix}/tenants`)];
 
@@ -294,10 +332,24 @@ describe('encryption', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: getAtt(keyId) });
   });
 
-  it('the key lets CloudWatch alarms publish to the encrypted topic', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
-    });
+  it('the key lets CloudWatch publish to the encrypted topic for this account’s alarms of this stage only', () => {
+    const statements = (template.toJSON().Resources[keyId].Properties.KeyPolicy.Statement as { Principal?: { Service?: string } }[]).filter(
+      (statement) => statement.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': settings.account },
+          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${settings.region}:${settings.account}:alarm:${prefix}-*` },
+        },
+      },
+    ]);
+    // The condition holds for every alarm the stage has.
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) expect(alarm.Properties.AlarmName).toMatch(new RegExp(`^${prefix}-`));
   });
 
   it('courier HMAC keys are generated by Secrets Manager in the shape the webhook reads', () => {
@@ -325,12 +377,37 @@ describe('webhook API', () => {
     });
   });
 
-  it('throttles the stage and writes access logs', () => {
+  it('serves exactly the declared routes', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    expect(routes.sort()).toEqual((Object.keys(WEBHOOK_ROUTES) as WebhookRouteName[]).map(webhookRouteKey).sort());
+  });
+
+  it.each(['dev', 'prod'] as const)('%s: each route has its own throttle from the stage settings, after the routes exist', (name) => {
+    const stage = name === 'dev' ? dev : prod;
+    const { routes } = stage.settings.webhooks;
+    const [stageId, apiStage] = Object.entries(stage.template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(apiStage.Properties.RouteSettings).toEqual(
+      Object.fromEntries(
+        (Object.keys(WEBHOOK_ROUTES) as WebhookRouteName[]).map((route) => [webhookRouteKey(route), { ThrottlingRateLimit: routes[route].rateLimit, ThrottlingBurstLimit: routes[route].burstLimit }]),
+      ),
+    );
+    // A route flooded to its limit leaves the other route its whole budget: the limits are not one shared bucket.
+    expect(routes.card91Auth).not.toBe(routes.courierEvents);
+    const routeIds = Object.keys(stage.template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(stage.template.toJSON().Resources[stageId].DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('writes access logs with status and latency as numbers (the route metrics read them)', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: settings.webhooks.rateLimit, ThrottlingBurstLimit: settings.webhooks.burstLimit },
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"status":"\\$context.status"') },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"status":\\$context.status,.*"responseLatency":\\$context.responseLatency,') },
     });
+    const format = JSON.parse(
+      String(Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!.Properties.AccessLogSettings.Format)
+        .replaceAll('$context.status', '202')
+        .replaceAll('$context.responseLatency', '35'),
+    ) as Record<string, unknown>;
+    expect(format).toMatchObject({ routeKey: '$context.routeKey', status: 202, responseLatency: 35 });
   });
 });
 
@@ -379,6 +456,103 @@ describe('monitoring', () => {
 
   it('card-controls: any DLQ message, oldest message, errors, throttles', () => {
     for (const alarm of ['dlq-not-empty', 'oldest-message', 'errors', 'throttles']) template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-card-controls-${alarm}` });
+  });
+
+  it('the alarm topic mails the stage’s on-call address from the settings', () => {
+    for (const stage of [dev, prod]) {
+      const topicId = Object.keys(stage.template.findResources('AWS::SNS::Topic'))[0]!;
+      stage.template.resourcePropertiesCountIs('AWS::SNS::Subscription', { TopicArn: ref(topicId), Protocol: 'email', Endpoint: stage.settings.alarms.email }, 1);
+    }
+    expect(dev.settings.alarms.email).not.toBe(prod.settings.alarms.email);
+  });
+
+  it.each(Object.entries({ 'core-banking-events': 'coreBanking', 'courier-events': 'courier', 'card-controls': 'cardControls' }) as [string, keyof typeof QUEUES][])(
+    '%s: its DLQ rings again before a dead letter can expire',
+    (service, key) => {
+      const description = QUEUES[key];
+      const threshold = dlqExpiryAlarmSeconds(description);
+      // Before the earliest expiry: a standard queue's message expires counting from its first enqueue (up to the source retention earlier).
+      expect(threshold).toBeLessThanOrEqual((description.dlqRetentionDays - 4 - 1) * 86_400);
+      expect(threshold).toBeGreaterThan(86_400);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${prefix}-${service}-dlq-expiring`,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId(key, true), 'QueueName') }],
+        Statistic: 'Maximum',
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', { QueueName: queueName(prefix, description), MessageRetentionPeriod: 4 * 86_400 });
+    },
+  );
+
+  it('card-controls: Card91 error rate, errors from Metrics Insights, successes per method card-controls calls', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${prefix}-card-controls-card91-error-rate`,
+      Threshold: 10,
+      EvaluationPeriods: 2,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('^IF\\(.* >= 20, 100 \\* FILL\\(errors, 0\\) / '), ReturnData: true }),
+        Match.objectLike({ Id: 'errors', Expression: `SELECT SUM(Card91Calls) FROM "CardIssuance" WHERE service = 'card-controls' AND outcome != '200'`, Period: 300, ReturnData: false }),
+        ...['loginWithToken', 'getCustomerDetail', 'blockCard', 'setCardLock', 'getCardSettings', 'setCardSettings'].map((method) =>
+          Match.objectLike({
+            MetricStat: Match.objectLike({
+              Metric: { Namespace: 'CardIssuance', MetricName: 'Card91Calls', Dimensions: [{ Name: 'method', Value: method }, { Name: 'outcome', Value: '200' }, { Name: 'service', Value: 'card-controls' }] },
+            }),
+          }),
+        ),
+      ]),
+    });
+  });
+
+  describe('webhook routes, from the access log', () => {
+    const accessLogs = ref(Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.startsWith('WebhooksAccessLogs'))!);
+
+    it('counts requests, 4xx, 5xx and latency per route', () => {
+      const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).map((f) => f.Properties);
+      expect(filters.map((f) => [f.FilterPattern, f.MetricTransformations[0].MetricName, f.MetricTransformations[0].MetricValue])).toEqual([
+        ['{ $.status >= 100 }', 'Requests', '1'],
+        ['{ $.status >= 400 && $.status < 500 }', '4xx', '1'],
+        ['{ $.status >= 500 }', '5xx', '1'],
+        ['{ $.responseLatency >= 0 }', 'Latency', '$.responseLatency'],
+      ]);
+      for (const filter of filters) {
+        expect(filter.LogGroupName).toEqual(accessLogs);
+        expect(filter.MetricTransformations[0]).toMatchObject({ MetricNamespace: API_METRICS_NAMESPACE, Dimensions: [{ Key: 'route', Value: '$.routeKey' }] });
+      }
+    });
+
+    it.each(Object.keys(WEBHOOK_ROUTES) as WebhookRouteName[])('%s: 5xx rate, 4xx rate and p99 latency alarms', (name) => {
+      const route = webhookRouteKey(name);
+      const alarm = (suffix: string) => `${prefix}-webhook-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-${suffix}`;
+      const routeMetric = (id: string, metricName: string) =>
+        Match.objectLike({ Id: id, MetricStat: Match.objectLike({ Metric: { Namespace: API_METRICS_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: 'route', Value: route }] }, Stat: 'Sum' }) });
+      for (const [suffix, metricName, threshold, periods] of [
+        ['5xx-rate', '5xx', ALARM_POLICY.webhook5xxRatePercent, 2],
+        ['4xx-rate', '4xx', ALARM_POLICY.webhook4xxRatePercent, 3],
+      ] as const) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: alarm(suffix),
+          Threshold: threshold,
+          EvaluationPeriods: periods,
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Expression: `IF(FILL(requests, 0) >= ${ALARM_POLICY.webhookMinRequests}, 100 * FILL(errors, 0) / requests, 0)`, ReturnData: true }),
+            routeMetric('requests', 'Requests'),
+            routeMetric('errors', metricName),
+          ]),
+        });
+      }
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: alarm('latency-p99'),
+        Namespace: API_METRICS_NAMESPACE,
+        MetricName: 'Latency',
+        Dimensions: [{ Name: 'route', Value: route }],
+        ExtendedStatistic: 'p99',
+        Threshold: settings.webhooks.routes[name].latencyP99Ms,
+        EvaluationPeriods: ALARM_POLICY.webhookLatencyPeriods,
+      });
+    });
   });
 
   it.each(['card91-auth-webhook', 'courier-webhook'])('%s: errors and throttles', (service) => {

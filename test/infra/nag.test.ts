@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { loadAppSettings } from '../../infra/config/app-config.js';
+import { IntegrationFunction, XRAY_ACTIONS } from '../../infra/constructs/integration-function.js';
 import { PipelineStack } from '../../infra/stacks/pipeline-stack.js';
 import { synthStage, testApp } from './support.js';
 
@@ -23,6 +24,11 @@ function acknowledgementsUnder(scope: IConstruct): { path: string; id: string; r
   );
 }
 
+const functionOf = (scope: IConstruct, service: string): IntegrationFunction =>
+  scope.node.findAll().find((c): c is IntegrationFunction => c instanceof IntegrationFunction && c.service === service)!;
+
+const findings = (scope: IConstruct) => new AwsSolutionsChecks().validateScope(scope).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+
 describe('cdk-nag AwsSolutions', () => {
   it('is not vacuous: a plain queue is reported', () => {
     const stack = new Stack(testApp(), 'Probe');
@@ -31,24 +37,23 @@ describe('cdk-nag AwsSolutions', () => {
     expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
   });
 
-  it('finds nothing unacknowledged in the whole app (pipeline, dev, prod)', () => {
+  it('finds nothing unacknowledged in the whole app (pipeline, dev, prod and its edge)', () => {
     const app = testApp();
     new PipelineStack(app, 'CardIssuancePipeline', { settings: loadAppSettings(app) });
     app.synth();
-    const report = new AwsSolutionsChecks().validateScope(app);
-    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(findings(app)).toEqual([]);
   });
 
   it('the workload acknowledges only these findings, each with its reason', () => {
-    const { stack } = synthStage('prod');
-    const acknowledged = acknowledgementsUnder(stack);
+    const { stack, edge } = synthStage('prod');
+    const acknowledged = [...acknowledgementsUnder(stack), ...acknowledgementsUnder(edge!.stack)];
     expect(acknowledged.map(({ path, id }) => `${path} ${id}`).sort()).toEqual(
       [
-        'Card91AuthWebhook/Role AwsSolutions-IAM5[Resource::*]',
-        'CourierWebhook/Role AwsSolutions-IAM5[Resource::*]',
-        'CoreBankingEvents/Worker/Handler/Role AwsSolutions-IAM5[Resource::*]',
-        'CourierEvents/Worker/Handler/Role AwsSolutions-IAM5[Resource::*]',
-        'CardControls/Worker/Handler/Role AwsSolutions-IAM5[Resource::*]',
+        'Card91AuthWebhook/Tracing AwsSolutions-IAM5[Resource::*]',
+        'CourierWebhook/Tracing AwsSolutions-IAM5[Resource::*]',
+        'CoreBankingEvents/Worker/Handler/Tracing AwsSolutions-IAM5[Resource::*]',
+        'CourierEvents/Worker/Handler/Tracing AwsSolutions-IAM5[Resource::*]',
+        'CardControls/Worker/Handler/Tracing AwsSolutions-IAM5[Resource::*]',
         'DcmsCredentials AwsSolutions-SMG4',
         'Card91SdkAuthSigning AwsSolutions-SMG4',
         'CourierSecret-bluedart AwsSolutions-SMG4',
@@ -57,8 +62,38 @@ describe('cdk-nag AwsSolutions', () => {
         'CourierSecret-shiprocket AwsSolutions-SMG4',
         'Webhooks/Api/POST--card91--auth AwsSolutions-APIG4',
         'Webhooks/Api/POST--couriers--{courier}--events AwsSolutions-APIG4',
+        'WebhookEdge/Distribution AwsSolutions-CFR3',
       ].sort(),
     );
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(40);
+  });
+});
+
+describe('the X-Ray acknowledgement covers the X-Ray actions and nothing else', () => {
+  it('the acknowledged policy holds exactly the two X-Ray actions', () => {
+    const { template } = synthStage('dev');
+    const tracing = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.includes('Tracing'));
+    expect(tracing).toHaveLength(5);
+    for (const [, policy] of tracing) expect(policy.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: [...XRAY_ACTIONS].sort(), Resource: '*' }]);
+  });
+
+  it.each([
+    [['dynamodb:PutItem'], 'core-banking-events'],
+    [['secretsmanager:GetSecretValue'], 'card91-auth-webhook'],
+    [['xray:PutTraceSegments'], 'courier-webhook'],
+  ])('%s on `*` added to %s is a finding', (actions, service) => {
+    const { stack } = synthStage('dev');
+    expect(findings(stack)).toEqual([]);
+    const fn = functionOf(stack, service);
+    fn.allow(actions, ['*']);
+    expect(findings(stack)).toEqual([`AwsSolutions-IAM5[Resource::*] ${fn.node.path}/Role/DefaultPolicy/Resource`]);
+  });
+
+  it('and fails synth', () => {
+    const app = testApp();
+    const pipeline = new PipelineStack(app, 'CardIssuancePipeline', { settings: loadAppSettings(app) });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    functionOf(pipeline, 'courier-events').allow(['dynamodb:PutItem', 'secretsmanager:GetSecretValue'], ['*']);
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
   });
 });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadAppSettings, type StageSettings } from '../../infra/config/app-config.js';
-import { IntegrationStack } from '../../infra/stacks/integration-stack.js';
+import type { EdgeStack } from '../../infra/stacks/edge-stack.js';
+import type { IntegrationStack } from '../../infra/stacks/integration-stack.js';
+import { IntegrationStage } from '../../infra/stacks/integration-stage.js';
 
 /** The real context of cdk.json: the tests check the configuration that ships. */
 export const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { app: string; context: Record<string, unknown> };
@@ -16,17 +18,26 @@ export function testApp(context: Record<string, unknown> = {}): App {
 }
 
 export interface StageUnderTest {
+  stage: IntegrationStage;
   stack: IntegrationStack;
   template: Template;
   settings: StageSettings;
+  /** The edge stack (us-east-1) and its template, for stages behind CloudFront. */
+  edge?: { stack: EdgeStack; template: Template };
 }
 
-/** One stage's integration stack, as the pipeline deploys it. */
-export function synthStage(stage: 'dev' | 'prod'): StageUnderTest {
-  const app = testApp();
-  const settings = loadAppSettings(app).stages[stage];
-  const stack = new IntegrationStack(app, `CardIssuance-${stage}`, { settings });
-  return { stack, template: Template.fromStack(stack), settings };
+/** One stage (its integration stack, and edge stack if any), as the pipeline deploys it. */
+export function synthStage(name: 'dev' | 'prod', context: Record<string, unknown> = {}): StageUnderTest {
+  const app = testApp(context);
+  const settings = loadAppSettings(app);
+  const stage = new IntegrationStage(app, name === 'dev' ? 'Dev' : 'Prod', { name, settings: settings.stages[name], tags: settings.tags, pipelineAccount: settings.pipeline.account });
+  return {
+    stage,
+    stack: stage.stack,
+    template: Template.fromStack(stage.stack),
+    settings: settings.stages[name],
+    ...(stage.edge && { edge: { stack: stage.edge, template: Template.fromStack(stage.edge) } }),
+  };
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };

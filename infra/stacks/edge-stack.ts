@@ -1,0 +1,124 @@
+import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { SIGNATURE_HEADER } from '../../functions/courier-webhook/signature.js';
+import { WEBHOOK_ROUTES } from '../../shared/config/resources.js';
+import type { FloodDefence } from '../config/app-config.js';
+import { DataKey } from '../constructs/data-key.js';
+
+/** CloudFront web ACLs live in us-east-1, whatever the region of what they protect. */
+export const EDGE_REGION = 'us-east-1';
+
+/** WAF's rate-based rules count over this window (60, 120, 300 or 600 seconds). */
+const RATE_WINDOW_SECONDS = 300;
+
+export interface EdgeStackProps extends StackProps {
+  prefix: string;
+  defence: Extract<FloodDefence, { mode: 'cloudfront-waf' }>;
+  logRetention: RetentionDays;
+}
+
+const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+
+/** `/couriers/{courier}/events` → `^/couriers/[^/]+/events$`: the route's paths, path parameters being one segment. */
+export const routePathPattern = (path: string): string =>
+  `^${path
+    .split(/(\{[^}]+\})/)
+    .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+    .join('')}$`;
+
+/** Matches the requests of one declared route: its method and its path. */
+function declaredRoute(method: string, path: string): CfnWebACL.StatementProperty {
+  return {
+    andStatement: {
+      statements: [
+        { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+        { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
+      ],
+    },
+  };
+}
+
+/**
+ * The web ACL in front of the webhooks' CloudFront distribution (infra/README.md, "Flood
+ * defence"), evaluated in this order:
+ *  1. AWS's IP reputation list (known bots, scanners, DDoS sources): blocked.
+ *  2. Anything but a declared route (shared/config/resources.ts): blocked at the edge, never billed by API Gateway or Lambda.
+ *  3. More than `perIpPer5Minutes` requests from one IP in 5 minutes: that IP is blocked while it stays above.
+ *  4. More than `perCourierPer5Minutes` requests to one courier's path in 5 minutes: that courier's path is
+ *     blocked while it stays above (the per-courier limit API Gateway cannot express).
+ * Every request is logged (client IP, path, rule), the signature header redacted.
+ */
+export class EdgeStack extends Stack {
+  readonly webAclArn: string;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, props);
+    const { prefix, defence } = props;
+    const routes = Object.values(WEBHOOK_ROUTES).map((route) => declaredRoute(route.method, route.path));
+    const courierPathPrefix = WEBHOOK_ROUTES.courierEvents.path.slice(0, WEBHOOK_ROUTES.courierEvents.path.indexOf('{'));
+
+    const acl = new CfnWebACL(this, 'WebAcl', {
+      name: `${prefix}-webhooks`,
+      description: `${prefix}: partner webhooks at the edge`,
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`${prefix}-webhooks`),
+      rules: [
+        {
+          name: 'ip-reputation',
+          priority: 0,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' } },
+          visibilityConfig: visibility(`${prefix}-ip-reputation`),
+        },
+        {
+          name: 'undeclared-route',
+          priority: 1,
+          action: { block: {} },
+          statement: { notStatement: { statement: routes.length === 1 ? routes[0]! : { orStatement: { statements: routes } } } },
+          visibilityConfig: visibility(`${prefix}-undeclared-route`),
+        },
+        {
+          name: 'per-ip-rate',
+          priority: 2,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: defence.perIpPer5Minutes, evaluationWindowSec: RATE_WINDOW_SECONDS, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility(`${prefix}-per-ip-rate`),
+        },
+        {
+          name: 'per-courier-rate',
+          priority: 3,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: defence.perCourierPer5Minutes,
+              evaluationWindowSec: RATE_WINDOW_SECONDS,
+              aggregateKeyType: 'CUSTOM_KEYS',
+              // The courier is a path segment: one counter per path is one counter per courier.
+              customKeys: [{ uriPath: { textTransformations: [{ priority: 0, type: 'LOWERCASE' }] } }],
+              scopeDownStatement: {
+                byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: courierPathPrefix, textTransformations: [{ priority: 0, type: 'NONE' }] },
+              },
+            },
+          },
+          visibilityConfig: visibility(`${prefix}-per-courier-rate`),
+        },
+      ],
+    });
+    this.webAclArn = acl.attrArn;
+
+    // WAF writes only to log groups named aws-waf-logs-…, given by an ARN without the trailing `:*`.
+    const { key } = new DataKey(this, 'DataKey', { prefix: `${prefix}-edge`, description: `${prefix}: WAF logs of the partner webhooks` });
+    const logGroupName = `aws-waf-logs-${prefix}`;
+    const logs = new LogGroup(this, 'WafLogs', { logGroupName, retention: props.logRetention, encryptionKey: key });
+    const logging = new CfnLoggingConfiguration(this, 'WafLogging', {
+      resourceArn: acl.attrArn,
+      logDestinationConfigs: [this.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      // A signature is no secret, but it has no place in a log either.
+      redactedFields: [{ singleHeader: { Name: SIGNATURE_HEADER } }],
+    });
+    logging.node.addDependency(logs);
+  }
+}
