@@ -5,10 +5,14 @@ import { maskText } from '../../shared/observability/masking.js';
 import type { AccountingResult, DeadLetteredEvent, InputOutcome } from './accounting.js';
 import type { CallCount } from './call-log.js';
 import type { OperationCount } from './operation-counter.js';
+import { platformAgrees, type PlatformVerification } from './verification.js';
 
 /** The run's summary: what the table shows and what `--report` writes. */
 export interface RunSummary {
-  /** Every input has exactly one final outcome and every dead-lettered event is in its DLQ. */
+  /**
+   * Every input has exactly one final outcome and every dead-lettered event is in its DLQ; and,
+   * with the local DCMS sandbox, DCMS agrees: no second card, every kit in its newest scan's status.
+   */
   ok: boolean;
   startedAt: string;
   finishedAt: string;
@@ -54,6 +58,8 @@ export interface RunSummary {
   };
   /** Commands the queue workers sent, counted by a middleware on their DynamoDB clients. */
   dynamodb: { reads: number; writes: number; operations: OperationCount[] };
+  /** The run checked against the local DCMS sandbox's own state (absent with DCMS_BASE_URL). */
+  verification?: PlatformVerification;
   logFile: string;
 }
 
@@ -70,6 +76,7 @@ export interface SummaryInput {
   card91Calls: CallCount[];
   card91Sandbox?: Card91SandboxStats;
   dynamo: OperationCount[];
+  verification?: PlatformVerification;
   logFile: string;
 }
 
@@ -101,7 +108,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
   };
   const card91Sandbox = input.card91Sandbox && { calls: totalCalls(input.card91Sandbox.calls), logins: input.card91Sandbox.webhook };
   return {
-    ok: accounting.complete && (sandbox?.duplicateCards ?? 0) === 0,
+    ok: accounting.complete && (sandbox?.duplicateCards ?? 0) === 0 && platformAgrees(input.verification),
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.drainedAt.toISOString(),
     timing: {
@@ -130,6 +137,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       writes: input.dynamo.filter((o) => o.kind === 'write').reduce((sum, o) => sum + o.calls, 0),
       operations: input.dynamo.toSorted((a, b) => a.table.localeCompare(b.table) || b.calls - a.calls),
     },
+    ...(input.verification && { verification: input.verification }),
     logFile: input.logFile,
   };
 }
