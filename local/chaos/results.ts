@@ -15,6 +15,8 @@ export interface ChaosRow {
   /** Inputs with no final outcome, or dead-lettered but missing from their DLQ. */
   unaccounted?: number;
   retries?: number;
+  /** Faults the DCMS sandbox injected, by kind. */
+  injectedFaults: Record<string, number>;
   wallMs: number;
   exitCode: number | null;
   /** The three zeros, everything accounted for, and a report to show it. */
@@ -25,7 +27,7 @@ export interface ChaosRow {
 export function chaosRow(seed: number, run: StackRun): ChaosRow {
   const report = run.report;
   const base = { seed, wallMs: run.wallMs, exitCode: run.exitCode, outputFile: run.outputFile };
-  if (report === undefined) return { ...base, deadLetterCodes: [], passed: false };
+  if (report === undefined) return { ...base, deadLetterCodes: [], injectedFaults: {}, passed: false };
   const codes = new Map<string, number>();
   for (const { category, code } of report.deadLetters.events) {
     const key = `${category ?? 'MovedBySqs'}/${code ?? '-'}`;
@@ -41,6 +43,7 @@ export function chaosRow(seed: number, run: StackRun): ChaosRow {
     kitsChecked: report.verification?.kitsChecked ?? 0,
     unaccounted: report.problems.unaccounted.length + report.problems.missingFromDlq.length,
     retries: report.events.retries,
+    injectedFaults: report.dcms.sandbox?.injectedFaults ?? {},
   };
   const passed =
     report.verification !== undefined &&

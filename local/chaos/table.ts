@@ -6,9 +6,9 @@ const value = (n: number | undefined) => (n === undefined ? '-' : n);
 /** The chaos results as one table, a row per seed: the three zeros first. */
 export function renderChaosTable(title: string, rows: readonly ChaosRow[], options: { color: boolean }): string {
   const table = new Table({
-    head: ['seed', 'events', 'valid events dead-lettered', 'dead-letter codes', 'second cards', 'kits not in newest status', 'retries', 'wall time', 'verdict'],
-    colAligns: ['right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'left'],
-    colWidths: [null, null, null, 44, null, null, null, null, null],
+    head: ['seed', 'events', 'valid events dead-lettered', 'dead-letter codes', 'second cards', 'kits not in newest status', 'retries', 'faults injected', 'wall time', 'verdict'],
+    colAligns: ['right', 'right', 'right', 'left', 'right', 'right', 'right', 'left', 'right', 'left'],
+    colWidths: [null, null, null, 40, null, null, null, 24, null, null],
     wordWrap: true,
     style: options.color ? {} : { head: [], border: [] },
   });
@@ -22,6 +22,7 @@ export function renderChaosTable(title: string, rows: readonly ChaosRow[], optio
       value(row.secondCards),
       row.kitsNotInNewestStatus === undefined ? '-' : `${row.kitsNotInNewestStatus} of ${row.kitsChecked}`,
       value(row.retries),
+      Object.entries(row.injectedFaults).map(([kind, count]) => `${kind} ${count}`).join('\n') || '-',
       `${(row.wallMs / 1_000).toFixed(0)} s`,
       verdict,
     ]);

@@ -42,8 +42,14 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
   const dcms = table(['DCMS calls: endpoint', 'outcome', 'calls', 'p50 ms', 'p95 ms'], { colAligns: ['left', 'left', 'right', 'right', 'right'] });
   for (const row of summary.dcms.calls) dcms.push([row.endpoint, row.outcome, row.calls, row.p50Ms, row.p95Ms]);
   if (summary.dcms.sandbox) {
-    const { calls, duplicateCards, deliveryUpdates, deliveryKitFailures } = summary.dcms.sandbox;
-    dcms.push([{ colSpan: 5, content: `sandbox saw ${calls} calls · duplicate cards ${duplicateCards} (must be 0) · delivery statuses set ${deliveryUpdates} · unknown kits ${deliveryKitFailures}` }]);
+    const { calls, duplicateCards, deliveryUpdates, deliveryKitFailures, injectedFaults } = summary.dcms.sandbox;
+    const injected = Object.entries(injectedFaults).map(([kind, count]) => `${count} ${kind}`).join(', ');
+    dcms.push([
+      {
+        colSpan: 5,
+        content: `sandbox saw ${calls} calls${injected ? ` (injected: ${injected})` : ''} · duplicate cards ${duplicateCards} (must be 0) · delivery statuses set ${deliveryUpdates} · unknown kits ${deliveryKitFailures}`,
+      },
+    ]);
   }
   sections.push(dcms.toString());
 

@@ -47,7 +47,11 @@ export interface RunSummary {
     url: string;
     calls: CallCount[];
     /** What the local sandbox observed (absent with DCMS_BASE_URL). `duplicateCards` must be 0. */
-    sandbox?: Pick<DcmsSandboxStats, 'duplicateCards' | 'deliveryUpdates' | 'deliveryKitFailures'> & { calls: number };
+    sandbox?: Pick<DcmsSandboxStats, 'duplicateCards' | 'deliveryUpdates' | 'deliveryKitFailures'> & {
+      calls: number;
+      /** Faults the sandbox injected, by kind (`error`, `slowCommit`…), over every endpoint. */
+      injectedFaults: Record<string, number>;
+    };
   };
   card91: {
     url: string;
@@ -84,6 +88,17 @@ export interface SummaryInput {
 const totalCalls = (calls: Record<string, Record<string, number>>): number =>
   Object.values(calls).reduce((sum, outcomes) => sum + Object.values(outcomes).reduce((a, b) => a + b, 0), 0);
 
+/** Sandbox stats name injected faults `fault:<kind>` among each endpoint's outcomes. */
+function injectedFaults(calls: Record<string, Record<string, number>>): Record<string, number> {
+  const faults: Record<string, number> = {};
+  for (const outcomes of Object.values(calls)) {
+    for (const [outcome, count] of Object.entries(outcomes)) {
+      if (outcome.startsWith('fault:')) faults[outcome.slice('fault:'.length)] = (faults[outcome.slice('fault:'.length)] ?? 0) + count;
+    }
+  }
+  return faults;
+}
+
 /** Dead-letter reasons can quote payload values: masked like every log line. */
 const masked = (event: DeadLetteredEvent): DeadLetteredEvent => (event.reason === undefined ? event : { ...event, reason: maskText(event.reason) });
 
@@ -105,6 +120,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     deliveryUpdates: input.sandbox.deliveryUpdates,
     deliveryKitFailures: input.sandbox.deliveryKitFailures,
     calls: totalCalls(input.sandbox.calls),
+    injectedFaults: injectedFaults(input.sandbox.calls),
   };
   const card91Sandbox = input.card91Sandbox && { calls: totalCalls(input.card91Sandbox.calls), logins: input.card91Sandbox.webhook };
   return {
