@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const dcmsFaults = { ...faults, ...flags.dcmsFaults };
     const dcms: RunningDcmsSandbox = await listening('DCMS', flags.dcmsPort, '--dcms-port', () => startDcmsSandbox({ port: flags.dcmsPort, faults: dcmsFaults }));
     running.push(dcms);
-    console.log(`DCMS sandbox    ${dcms.url}   (admin: GET ${dcms.url}/__admin/stats, POST ${dcms.url}/__admin/faults)`);
+    console.log(`DCMS sandbox    ${dcms.url}   (admin: GET ${dcms.url}/__admin/stats, GET ${dcms.url}/__admin/kits, POST ${dcms.url}/__admin/faults)`);
     if (flags.card91Port !== undefined) {
       const port = flags.card91Port;
       const card91: RunningCard91Sandbox = await listening('Card91', port, '--card91-port', () =>
