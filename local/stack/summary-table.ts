@@ -89,7 +89,7 @@ type MakeTable = (head: string[], options?: Omit<Table.TableConstructorOptions, 
 /** What DCMS itself shows after the run, against what the run should have left there. */
 function verificationTable(verification: PlatformVerification, table: MakeTable): string {
   const { secondCards, cardsIssuedTwice, kitsChecked, kitsNotInNewestStatus, kitsLeftOut } = verification;
-  const check = table(['Checked against DCMS', 'found', 'must be'], { colAligns: ['left', 'right', 'right'] });
+  const check = table(['Checked against DCMS', 'found', 'must be'], { colAligns: ['left', 'right', 'right'], colWidths: [60, 7, 9], wordWrap: true });
   check.push(['second cards (same entity, account and card type)', secondCards, 0]);
   check.push([`kits not in their newest scan's status (of ${kitsChecked} checked)`, kitsNotInNewestStatus.length, 0]);
   const leftOut = kitsLeftOut > 0 ? ` ${kitsLeftOut} kit(s) left out: their newest scan was dead-lettered as invalid or permanent.` : '';
