@@ -3,7 +3,7 @@
  * matters: valid events dead-lettered, second cards, kits not in their newest scan's status (all
  * three must be 0), retries and wall time. Exit code 0 only if every run passes.
  *
- *   npm run chaos                                   the issue's fault mix, seeds 1, 2, 3
+ *   npm run chaos                                   the fault mix, seeds 1, 2, 3
  *   npm run chaos -- --drill outage                 503 to everything for 90 s, then recovery
  *   npm run chaos -- --drill slow-commit            2% of writes committed 17 s after being sent
  */

@@ -17,7 +17,7 @@ export const DEFAULT_MODE_SETTINGS: ModeSettings = { outageSeconds: 90, slowComm
 
 /**
  * The DCMS sandbox's behaviour per mode, seeded:
- * - mix: a sick DCMS as issue-style QA measured it, about 20% of calls failing: 10% 5xx, 5% 429,
+ * - mix: a sick DCMS as a bank's QA tried it, about 20% of calls failing: 10% 5xx, 5% 429,
  *   3% 5xx after committing, 2% connection dropped after committing, 0.3% committed and answered
  *   after 17 s (on top of the tenant rate limit's own 429s);
  * - outage: 503 to everything for `outageSeconds`, then healthy (each demo phase opens its own window);

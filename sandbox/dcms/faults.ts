@@ -20,7 +20,7 @@ const rate = z.number().min(0).max(1);
 const errorStatus = z.number().int().min(500).max(599);
 const DEFAULT_ERROR_STATUS = 500;
 const DEFAULT_OUTAGE_STATUS = 503;
-/** The commit delay the issue measured at a real DCMS double: longer than every client timeout we use. */
+/** A commit this long after the request, as a bank's QA saw from a slow DCMS: longer than every client timeout we use. */
 export const DEFAULT_SLOW_COMMIT_MS = 17_000;
 
 const RATE_KEYS = ['errorRate', 'hangRate', 'throttleRate', 'commitThenFailRate', 'commitThenDropRate', 'slowCommitRate'] as const;
