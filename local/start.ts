@@ -4,13 +4,16 @@
  * functions; feeds the demo (or a JSONL file); shows progress while the queues drain; then prints
  * the summary and either exits (--once) or keeps running for the operator CLI until Ctrl-C.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { Listr, type ListrTask } from 'listr2';
+import { parseFaultSettingsJson, type FaultSettings } from '../sandbox/dcms/server.js';
 import { demoTasks, type DemoState } from './demo/demo-tasks.js';
+import { DEMO_FAULTS, describeFaults } from './demo/faults.js';
 import { Accounting } from './stack/accounting.js';
 import type { LocalStack } from './stack/boot.js';
 import { bootTasks } from './stack/boot-tasks.js';
 import { CallLog } from './stack/call-log.js';
+import { FedCourierScans } from './stack/courier-scans.js';
 import { Feeder } from './stack/feeder.js';
 import { readFeedLines, type FeedLine } from './stack/jsonl.js';
 import { localCouriers } from './stack/local-couriers.js';
@@ -29,8 +32,27 @@ interface Flags {
   stateDir?: string;
   verbose?: boolean;
   faults: boolean;
+  dcmsFaults?: FaultSettings;
   demoCustomers: number;
+  demoSeed?: number;
+  demoValidOnly?: boolean;
   timeout: number;
+}
+
+/** Commander argument parser for `--dcms-faults`: JSON validated like the sandbox's POST /__admin/faults. */
+function faultSettings(value: string): FaultSettings {
+  try {
+    return parseFaultSettingsJson(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** Commander argument parser for a whole number, zero included. */
+function wholeNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('must be a whole number');
+  return parsed;
 }
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -45,7 +67,14 @@ const program = new Command('npm start --')
   .option('--state-dir <dir>', 'keep DynamoDB and SQS data (and the function logs) here between runs; default: in memory')
   .option('--verbose', 'functions log at INFO instead of WARN (to the log file, never over the progress display)')
   .option('--no-faults', 'run the demo without DCMS sandbox faults')
+  .addOption(
+    new Option('--dcms-faults <json>', 'DCMS sandbox faults for this run (demo or feed), as POST /__admin/faults takes them, e.g. \'{"errorRate":0.1,"slowCommitRate":0.003,"seed":1}\'').argParser(
+      faultSettings,
+    ),
+  )
   .option('--demo-customers <n>', 'customers in the demo dataset', positiveInteger, 150)
+  .option('--demo-seed <n>', 'seed of the demo dataset\'s shapes', wholeNumber)
+  .option('--demo-valid-only', 'leave out the demo events meant to fail: any dead letter is then a valid event dead-lettered')
   .option('--timeout <seconds>', 'give up when the queues have not drained after this long', positiveInteger, 600)
   .addHelpText('after', ENVIRONMENT_HELP)
   .showHelpAfterError('(npm start -- --help lists every option)');
@@ -61,7 +90,9 @@ async function main(): Promise<number> {
   let tenants: LocalTenants;
   let feedLines: FeedLine[] | undefined;
   try {
+    if (flags.dcmsFaults && !flags.faults) throw new Error('--dcms-faults and --no-faults contradict each other: give one of them');
     env = readEnvironment();
+    if (flags.dcmsFaults && env.DCMS_BASE_URL) throw new Error('--dcms-faults configures the local DCMS sandbox, which DCMS_BASE_URL replaces: unset one of them');
     tenants = await readTenantsFile(env.TENANTS_FILE);
     feedLines = flags.feed === undefined ? undefined : await readFeedLines(flags.feed);
   } catch (error) {
@@ -84,7 +115,13 @@ async function main(): Promise<number> {
 
   const interactive = Boolean(process.stdout.isTTY);
   // Filled in by the boot tasks, in order.
-  const stack = { accounting: new Accounting(), dcmsCalls: new CallLog(), card91Calls: new CallLog(), pollerErrors: new Map() } as unknown as LocalStack;
+  const stack = {
+    accounting: new Accounting(),
+    courierScans: new FedCourierScans(),
+    dcmsCalls: new CallLog(),
+    card91Calls: new CallLog(),
+    pollerErrors: new Map(),
+  } as unknown as LocalStack;
   const couriers = localCouriers(tenants.names);
   const demo: DemoState = {};
   let bootedAt = startedAt;
@@ -93,13 +130,32 @@ async function main(): Promise<number> {
   const feedTask: ListrTask = {
     title: feedLines ? `Feed ${flags.feed}` : 'Demo',
     task: (_context, task) => {
-      const feeder = new Feeder(stack.sqs, stack.resources, new Set(stack.host.workers.map((w) => w.queue)), stack.accounting);
+      const feeder = new Feeder(stack.sqs, stack.resources, new Set(stack.host.workers.map((w) => w.queue)), stack.accounting, stack.courierScans);
       processing = new Processing(stack, feeder, { interactive, signal: abort.signal, drainTimeoutMs: flags.timeout * 1_000 });
       const lines = feedLines;
+      const sandbox = stack.dcms.sandbox;
+      const feedFaults = sandbox && flags.dcmsFaults;
       return task.newListr(
         lines
-          ? [processing.task(`Feeding ${flags.feed}`, async () => ({ lines: lines.map((l) => l.text), lineNumbers: lines.map((l) => l.line) }))]
-          : demoTasks(stack, processing, { customers: flags.demoCustomers, tenants: tenants.names, faults: flags.faults }, demo),
+          ? [
+              processing.task(`Feeding ${flags.feed}${feedFaults ? ` (DCMS faults: ${describeFaults(feedFaults)})` : ''}`, async () => {
+                if (feedFaults) sandbox.setFaults(feedFaults);
+                return { lines: lines.map((l) => l.text), lineNumbers: lines.map((l) => l.line) };
+              }),
+              { title: 'Feed done: DCMS faults off', enabled: () => feedFaults !== undefined, task: async () => sandbox?.setFaults({}) },
+            ]
+          : demoTasks(
+              stack,
+              processing,
+              {
+                customers: flags.demoCustomers,
+                tenants: tenants.names,
+                faults: flags.faults ? (flags.dcmsFaults ?? DEMO_FAULTS) : undefined,
+                ...(flags.demoSeed !== undefined && { seed: flags.demoSeed }),
+                ...(flags.demoValidOnly && { validOnly: true }),
+              },
+              demo,
+            ),
       );
     },
   };

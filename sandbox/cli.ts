@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startCard91Sandbox, type RunningCard91Sandbox } from './card91/server.js';
-import { startDcmsSandbox, type RunningDcmsSandbox } from './dcms/server.js';
+import { parseFaultSettingsJson, startDcmsSandbox, type FaultSettings, type RunningDcmsSandbox } from './dcms/server.js';
 
 interface Flags {
   dcmsPort: number;
@@ -18,6 +18,7 @@ interface Flags {
   commitThenFailRate?: number;
   latencyMs?: number;
   seed?: number;
+  dcmsFaults?: FaultSettings;
 }
 
 const port = (value: string): number => {
@@ -36,6 +37,14 @@ const whole = (value: string): number => {
   return parsed;
 };
 
+const faultSettings = (value: string): FaultSettings => {
+  try {
+    return parseFaultSettingsJson(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+
 const program = new Command('npm run sandbox --')
   .description('Starts the DCMS sandbox (and the Card91 sandbox with --card91-port) on 127.0.0.1 until Ctrl-C.')
   .addOption(new Option('--dcms-port <port>', 'DCMS sandbox port').argParser(port).default(4010))
@@ -47,7 +56,10 @@ const program = new Command('npm run sandbox --')
   .addOption(new Option('--commit-then-fail-rate <rate>', 'share of calls applied, then answered with a 5xx').argParser(rate))
   .addOption(new Option('--latency-ms <ms>', 'delay added to every call').argParser(whole))
   .addOption(new Option('--seed <n>', 'seed for the fault draws, for a repeatable run').argParser(whole))
-  .addHelpText('after', '\nThe faults apply to both sandboxes. Change them while running: POST /__admin/faults (JSON body, same names).')
+  .addOption(
+    new Option('--dcms-faults <json>', 'DCMS sandbox only: fault settings as JSON (slow commits, an outage, errorStatus…), over the flags above').argParser(faultSettings),
+  )
+  .addHelpText('after', '\nThe flag faults apply to both sandboxes. Change them while running: POST /__admin/faults (JSON body, same names).')
   .showHelpAfterError('(npm run sandbox -- --help lists every option)');
 
 async function main(): Promise<void> {
@@ -67,9 +79,10 @@ async function main(): Promise<void> {
     await Promise.allSettled(running.map((sandbox) => sandbox.close()));
   };
   try {
-    const dcms: RunningDcmsSandbox = await listening('DCMS', flags.dcmsPort, '--dcms-port', () => startDcmsSandbox({ port: flags.dcmsPort, faults }));
+    const dcmsFaults = { ...faults, ...flags.dcmsFaults };
+    const dcms: RunningDcmsSandbox = await listening('DCMS', flags.dcmsPort, '--dcms-port', () => startDcmsSandbox({ port: flags.dcmsPort, faults: dcmsFaults }));
     running.push(dcms);
-    console.log(`DCMS sandbox    ${dcms.url}   (admin: GET ${dcms.url}/__admin/stats, POST ${dcms.url}/__admin/faults)`);
+    console.log(`DCMS sandbox    ${dcms.url}   (admin: GET ${dcms.url}/__admin/stats, GET ${dcms.url}/__admin/kits, POST ${dcms.url}/__admin/faults)`);
     if (flags.card91Port !== undefined) {
       const port = flags.card91Port;
       const card91: RunningCard91Sandbox = await listening('Card91', port, '--card91-port', () =>
@@ -82,7 +95,8 @@ async function main(): Promise<void> {
     await stop();
     throw error;
   }
-  console.log(`Faults: ${Object.keys(faults).length > 0 ? JSON.stringify(faults) : 'none'}. Ctrl-C stops.`);
+  const dcmsOnly = flags.dcmsFaults === undefined ? '' : `; DCMS also ${JSON.stringify(flags.dcmsFaults)}`;
+  console.log(`Faults: ${Object.keys(faults).length > 0 ? JSON.stringify(faults) : 'none'}${dcmsOnly}. Ctrl-C stops.`);
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

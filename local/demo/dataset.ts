@@ -6,9 +6,10 @@ import { seededRandom } from '../../sandbox/seeded-random.js';
 
 /**
  * The demo dataset: every behaviour of the pipeline, in two phases. Phase 1 registers customers
- * (with and without insta-card), accounts, duplicates and malformed events; phase 2 sends courier
- * status streams for the kits DCMS actually issued in phase 1 (in and out of order, duplicates,
- * unknown kits), core-banking events that arrive before their customer, and card controls.
+ * (with and without insta-card), accounts (a second card on the same account, a second account
+ * with the same card type), duplicates and malformed events; phase 2 sends courier status streams
+ * for the kits DCMS actually issued in phase 1 (in and out of order, duplicates, unknown kits),
+ * core-banking events that arrive before their customer, and card controls.
  * Shapes are drawn from a seeded generator, so every run shows the same mix; ids carry the run id,
  * so runs never collide (with --state-dir, the idempotency records of earlier runs are kept).
  */
@@ -19,6 +20,14 @@ export interface DemoOptions {
   tenants: readonly string[];
   /** Unique per run: part of every entity id. */
   runId: string;
+  /** Seeds the shapes; default DEMO_SEED. */
+  seed?: number;
+  /**
+   * Leave out every event meant to fail (malformed lines, an unknown tenant or type, unknown kits,
+   * accounts before their customer, card controls Card91 refuses): then any dead letter is a
+   * valid event that was dead-lettered, which is what a chaos run counts.
+   */
+  validOnly?: boolean;
 }
 
 export interface IssuedKit {
@@ -26,7 +35,9 @@ export interface IssuedKit {
   kitNo: string;
 }
 
-const SEED = 20_261_122;
+export const DEMO_SEED = 20_261_122;
+/** Share of customers who open a second account with a card of the same type as their first. */
+const SECOND_ACCOUNT_SHARE = 0.15;
 
 const FIRST_NAMES = ['Aadhu', 'Priya', 'Ravi', 'Meena', 'Arjun', 'Kavya', 'Vikram', 'Lakshmi', 'Suresh', 'Divya', 'Karthik', 'Anjali'];
 const LAST_NAMES = ['Chandran', 'Iyer', 'Nair', 'Reddy', 'Sharma', 'Menon', 'Pillai', 'Rao', 'Gupta', 'Das'];
@@ -39,7 +50,10 @@ const json = (e: DemoEvent | Record<string, unknown>): string => JSON.stringify(
 
 /** Phase 1: customers, accounts, duplicates and malformed events (core-banking queue). */
 export function coreBankingPhase(options: DemoOptions): string[] {
-  const random = seededRandom(SEED);
+  const seed = options.seed ?? DEMO_SEED;
+  const random = seededRandom(seed);
+  // Its own generator, so the other shapes stay what they were for a given seed.
+  const secondAccounts = seededRandom(seed + 2);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const lines: string[] = [];
   for (let i = 0; i < options.customers; i += 1) {
@@ -56,7 +70,11 @@ export function coreBankingPhase(options: DemoOptions): string[] {
     if (random() < 0.05) lines.push(json({ ...created, id: randomUUID() }));
     // The very same event re-sent: SQS FIFO deduplication drops it (same deduplication id).
     if (random() < 0.03) lines.push(json(created));
+    // A second account with a card of the same type (a PHYSICAL card, then another PHYSICAL card):
+    // only the account number tells the two cards apart, which is what reconciliation has to read.
+    if (secondAccounts() < SECOND_ACCOUNT_SHARE) lines.push(json(accountOpened(tenant, person.entityId, secondAccountNo(i), cardType)));
   }
+  if (options.validOnly) return lines;
   const tenant = options.tenants[0]!;
   const malformed = personFor(`${entityPrefix(options.runId)}BAD`, 0, pick, random);
   lines.push(
@@ -74,7 +92,7 @@ export function coreBankingPhase(options: DemoOptions): string[] {
  * malformed courier events, and accounts sent before their customer.
  */
 export function courierPhase(options: DemoOptions, kits: readonly IssuedKit[]): string[] {
-  const random = seededRandom(SEED + 1);
+  const random = seededRandom((options.seed ?? DEMO_SEED) + 1);
   const base = Date.now() - 72 * 3_600_000;
   const at = (start: number, hours: number) => new Date(start + hours * 3_600_000);
   const streams = kits.map(({ tenant, kitNo }) => {
@@ -97,6 +115,7 @@ export function courierPhase(options: DemoOptions, kits: readonly IssuedKit[]): 
   for (let round = 0; streams.some((stream) => stream.length > round); round += 1) {
     for (const stream of streams) if (stream[round] !== undefined) lines.push(stream[round]!);
   }
+  if (options.validOnly) return lines;
 
   const tenant = options.tenants[0]!;
   for (let i = 0; i < 4; i += 1) lines.push(json(kitStatus(tenant, `NOKIT${options.runId}${i}`.toUpperCase(), 'IN_TRANSIT', at(base, i))));
@@ -122,7 +141,7 @@ export function courierPhase(options: DemoOptions, kits: readonly IssuedKit[]): 
  * re-sent (duplicate), and two Card91 will not apply: a freeze of a blocked card, and a card that
  * is someone else's. Each one logs the customer in at Card91, which has our auth webhook verify it.
  */
-export function cardControlPhase(tenant: string, seed: SandboxSeed): string[] {
+export function cardControlPhase(tenant: string, seed: SandboxSeed, options: { validOnly?: boolean } = {}): string[] {
   const cardsOf = (index: number) => seed.customers[index]?.cardPrograms.flatMap((program) => program.cards) ?? [];
   const [first, second] = seed.customers;
   const active = cardsOf(0).find((card) => card.state === 'ACTIVE');
@@ -132,16 +151,19 @@ export function cardControlPhase(tenant: string, seed: SandboxSeed): string[] {
   const control = (data: Record<string, unknown>) => event(CARD_CONTROL_REQUESTED, tenant, `urn:${tenant.toLowerCase()}:channels`, data);
   const freeze = control({ mobile: first.mobile, cardId: active.id, action: 'FREEZE' });
   const currency = other.limits[0]?.currency ?? 'USD';
+  const refused = [control({ mobile: first.mobile, cardId: blocked.id, action: 'FREEZE' }), control({ mobile: second.mobile, cardId: active.id, action: 'FREEZE' })];
   return [
     freeze,
     control({ mobile: first.mobile, cardId: active.id, action: 'UNFREEZE' }),
     control({ mobile: second.mobile, cardId: other.id, action: 'SET_LIMITS', limits: [{ currency, perPosTxnLimit: '100' }] }),
     control({ mobile: first.mobile, cardId: blocked.id, action: 'BLOCK', reason: 'DAMAGED' }),
     freeze,
-    control({ mobile: first.mobile, cardId: blocked.id, action: 'FREEZE' }),
-    control({ mobile: second.mobile, cardId: active.id, action: 'FREEZE' }),
+    ...(options.validOnly ? [] : refused),
   ].map(json);
 }
+
+/** Distinct from every first account number (40 000 000 + 13·i + 0…9). */
+const secondAccountNo = (index: number): string => String(60_000_000 + index * 13);
 
 function personFor(entityId: string, index: number, pick: <T>(list: readonly T[]) => T, random: () => number): Person {
   const year = 1960 + Math.floor(random() * 40);

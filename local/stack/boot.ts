@@ -10,6 +10,7 @@ import { createResources, startEmulators, type LocalResources } from '../emulato
 import type { Accounting } from './accounting.js';
 import { localAwsEnvironment, localClients, type LocalEndpoints } from './aws-clients.js';
 import type { CallLog } from './call-log.js';
+import type { FedCourierScans } from './courier-scans.js';
 import { LOCAL_VISIBILITY_SECONDS } from './event-source-settings.js';
 import { FunctionHost } from './function-host-client.js';
 import type { LocalCouriers } from './local-couriers.js';
@@ -27,6 +28,8 @@ export interface LocalStack {
   card91: { url: string; sandbox?: RunningCard91Sandbox };
   host: FunctionHost;
   accounting: Accounting;
+  /** The newest courier scan fed per kit, to check DCMS's final statuses against. */
+  courierScans: FedCourierScans;
   dcmsCalls: CallLog;
   card91Calls: CallLog;
   pollerErrors: Map<QueueKey, string>;

@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueKey } from '../../shared/config/resources.js';
 import type { LocalResources } from '../emulators.js';
 import type { Accounting } from './accounting.js';
+import type { FedCourierScans } from './courier-scans.js';
 import { routeLine } from './routing.js';
 import { sendMessages, type SendResult } from './sender.js';
 
@@ -11,7 +12,7 @@ export interface FeedOutcome {
   rerouted: string[];
 }
 
-/** Routes lines to the queues, sends them, and books each send in the run's accounting. */
+/** Routes lines to the queues, sends them, and books each send in the run's accounting (courier scans also per kit). */
 export class Feeder {
   private readonly queueUrls: Record<QueueKey, string>;
 
@@ -20,6 +21,7 @@ export class Feeder {
     resources: LocalResources,
     private readonly consumed: ReadonlySet<QueueKey>,
     private readonly accounting: Accounting,
+    private readonly courierScans: FedCourierScans,
   ) {
     this.queueUrls = Object.fromEntries(Object.entries(resources.queues).map(([key, queue]) => [key, queue.url])) as Record<QueueKey, string>;
   }
@@ -29,6 +31,7 @@ export class Feeder {
     const messages = lines.map((line) => routeLine(line, this.consumed));
     const results = await sendMessages(this.sqs, this.queueUrls, messages);
     this.accounting.recordSent(results, lineNumbers);
+    this.courierScans.record(results);
     const rerouted = [...new Set(messages.flatMap((m) => (m.rerouted && m.eventType ? [m.eventType] : [])))];
     return { results, rerouted };
   }

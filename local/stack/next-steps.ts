@@ -29,7 +29,7 @@ export function nextSteps(stack: LocalStack, options: { stackFile: string; couri
             : []),
         ]
       : []),
-    `DCMS: ${stack.dcms.url}${admin(stack.dcms)}`,
+    `DCMS: ${stack.dcms.url}${stack.dcms.sandbox ? ' (GET /__admin/stats, GET /__admin/kits, POST /__admin/faults)' : ''}`,
     `Card91: ${stack.card91.url}${admin(stack.card91)}`,
     `Stack description for the ops CLI: ${options.stackFile}`,
   ].join('\n');

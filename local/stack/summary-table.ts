@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { QUEUES, type QueueKey } from '../../shared/config/resources.js';
 import { INPUT_OUTCOMES, type InputOutcome } from './accounting.js';
 import type { RunSummary } from './summary.js';
+import type { PlatformVerification } from './verification.js';
 
 const OUTCOME_LABELS: Record<InputOutcome, string> = {
   succeeded: 'succeeded',
@@ -41,8 +42,14 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
   const dcms = table(['DCMS calls: endpoint', 'outcome', 'calls', 'p50 ms', 'p95 ms'], { colAligns: ['left', 'left', 'right', 'right', 'right'] });
   for (const row of summary.dcms.calls) dcms.push([row.endpoint, row.outcome, row.calls, row.p50Ms, row.p95Ms]);
   if (summary.dcms.sandbox) {
-    const { calls, duplicateCards, deliveryUpdates, deliveryKitFailures } = summary.dcms.sandbox;
-    dcms.push([{ colSpan: 5, content: `sandbox saw ${calls} calls · duplicate cards ${duplicateCards} (must be 0) · delivery statuses set ${deliveryUpdates} · unknown kits ${deliveryKitFailures}` }]);
+    const { calls, duplicateCards, deliveryUpdates, deliveryKitFailures, injectedFaults } = summary.dcms.sandbox;
+    const injected = Object.entries(injectedFaults).map(([kind, count]) => `${count} ${kind}`).join(', ');
+    dcms.push([
+      {
+        colSpan: 5,
+        content: `sandbox saw ${calls} calls${injected ? ` (injected: ${injected})` : ''} · duplicate cards ${duplicateCards} (must be 0) · delivery statuses set ${deliveryUpdates} · unknown kits ${deliveryKitFailures}`,
+      },
+    ]);
   }
   sections.push(dcms.toString());
 
@@ -55,6 +62,8 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
     }
     sections.push(card91.toString());
   }
+
+  if (summary.verification) sections.push(verificationTable(summary.verification, table));
 
   const dynamo = table(['DynamoDB: table', 'operation', 'calls', 'failed'], { colAligns: ['left', 'left', 'right', 'left'] });
   for (const row of summary.dynamodb.operations) {
@@ -75,10 +84,39 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
   return sections.join('\n');
 }
 
+type MakeTable = (head: string[], options?: Omit<Table.TableConstructorOptions, 'head' | 'style'>) => Table.Table;
+
+/** What DCMS itself shows after the run, against what the run should have left there. */
+function verificationTable(verification: PlatformVerification, table: MakeTable): string {
+  const { secondCards, cardsIssuedTwice, kitsChecked, kitsNotInNewestStatus, kitsLeftOut } = verification;
+  const check = table(['Checked against DCMS', 'found', 'must be'], { colAligns: ['left', 'right', 'right'], colWidths: [60, 7, 9], wordWrap: true });
+  check.push(['second cards (same entity, account and card type)', secondCards, 0]);
+  check.push([`kits not in their newest scan's status (of ${kitsChecked} checked)`, kitsNotInNewestStatus.length, 0]);
+  const leftOut = kitsLeftOut > 0 ? ` ${kitsLeftOut} kit(s) left out: their newest scan was dead-lettered as invalid or permanent.` : '';
+  check.push([{ colSpan: 3, content: `Read from the DCMS sandbox's own state once no call was pending in it.${leftOut}` }]);
+  const sections = [check.toString()];
+  if (kitsNotInNewestStatus.length > 0) {
+    const kits = table(['Kit not in its newest status: tenant', 'kitNo', 'newest scan', 'DCMS shows', 'DCMS applied, in order', 'scan time', 'event']);
+    for (const kit of kitsNotInNewestStatus.slice(0, MAX_LISTED)) {
+      kits.push([kit.tenant, kit.kitNo, kit.expected, kit.actual ?? '(none)', kit.dcmsHistory.join(' → ') || '-', kit.newestScan.occurredAt, kit.newestScan.eventId]);
+    }
+    if (kitsNotInNewestStatus.length > MAX_LISTED) kits.push([{ colSpan: 7, content: `… and ${kitsNotInNewestStatus.length - MAX_LISTED} more (see --report)` }]);
+    sections.push(kits.toString());
+  }
+  if (cardsIssuedTwice.length > 0) {
+    const cards = table(['Cards issued twice: tenant', 'entityId', 'card type', 'kits']);
+    for (const entry of cardsIssuedTwice.slice(0, MAX_LISTED)) cards.push([entry.tenant, entry.entityId, entry.cardType, entry.kitNos.join(', ')]);
+    if (cardsIssuedTwice.length > MAX_LISTED) cards.push([{ colSpan: 4, content: `… and ${cardsIssuedTwice.length - MAX_LISTED} more (see --report)` }]);
+    sections.push(cards.toString());
+  }
+  return sections.join('\n');
+}
+
 function verdict(summary: RunSummary): string {
   const { unaccounted, missingFromDlq, settledMoreThanOnce } = summary.problems;
   const lines: string[] = [];
-  if (summary.ok) lines.push(`Accounting: all ${summary.events.in} events accounted for, each in exactly one outcome; every dead-lettered one found in its DLQ.`);
+  const accounted = unaccounted.length === 0 && missingFromDlq.length === 0;
+  if (accounted) lines.push(`Accounting: all ${summary.events.in} events accounted for, each in exactly one outcome; every dead-lettered one found in its DLQ.`);
   else lines.push('Accounting: NOT everything is accounted for:');
   const list = <T>(items: readonly T[], describe: (item: T) => string) =>
     items.slice(0, MAX_LISTED).map((item) => `  - ${describe(item)}`).concat(items.length > MAX_LISTED ? [`  … and ${items.length - MAX_LISTED} more (see --report)`] : []);
@@ -91,6 +129,8 @@ function verdict(summary: RunSummary): string {
     lines.push(...list(missingFromDlq, (m) => `message ${m.messageId} (${m.code ?? 'no code'})`));
   }
   if (summary.dcms.sandbox && summary.dcms.sandbox.duplicateCards > 0) lines.push(`DCMS issued ${summary.dcms.sandbox.duplicateCards} duplicate card(s): at-most-once issuance failed.`);
+  const stale = summary.verification?.kitsNotInNewestStatus.length ?? 0;
+  if (stale > 0) lines.push(`DCMS shows ${stale} kit(s) in another status than their newest scan's: the run is NOT ok.`);
   if (settledMoreThanOnce.length > 0) {
     lines.push(`Note: ${settledMoreThanOnce.length} record(s) were handled again after settling (SQS at-least-once; counted once):`);
     lines.push(...list(settledMoreThanOnce, (s) => `message ${s.messageId}: ${s.outcomes.join(' → ')}`));

@@ -5,10 +5,14 @@ import { maskText } from '../../shared/observability/masking.js';
 import type { AccountingResult, DeadLetteredEvent, InputOutcome } from './accounting.js';
 import type { CallCount } from './call-log.js';
 import type { OperationCount } from './operation-counter.js';
+import { platformAgrees, type PlatformVerification } from './verification.js';
 
 /** The run's summary: what the table shows and what `--report` writes. */
 export interface RunSummary {
-  /** Every input has exactly one final outcome and every dead-lettered event is in its DLQ. */
+  /**
+   * Every input has exactly one final outcome and every dead-lettered event is in its DLQ; and,
+   * with the local DCMS sandbox, DCMS agrees: no second card, every kit in its newest scan's status.
+   */
   ok: boolean;
   startedAt: string;
   finishedAt: string;
@@ -43,7 +47,11 @@ export interface RunSummary {
     url: string;
     calls: CallCount[];
     /** What the local sandbox observed (absent with DCMS_BASE_URL). `duplicateCards` must be 0. */
-    sandbox?: Pick<DcmsSandboxStats, 'duplicateCards' | 'deliveryUpdates' | 'deliveryKitFailures'> & { calls: number };
+    sandbox?: Pick<DcmsSandboxStats, 'duplicateCards' | 'deliveryUpdates' | 'deliveryKitFailures'> & {
+      calls: number;
+      /** Faults the sandbox injected, by kind (`error`, `slowCommit`…), over every endpoint. */
+      injectedFaults: Record<string, number>;
+    };
   };
   card91: {
     url: string;
@@ -54,6 +62,8 @@ export interface RunSummary {
   };
   /** Commands the queue workers sent, counted by a middleware on their DynamoDB clients. */
   dynamodb: { reads: number; writes: number; operations: OperationCount[] };
+  /** The run checked against the local DCMS sandbox's own state (absent with DCMS_BASE_URL). */
+  verification?: PlatformVerification;
   logFile: string;
 }
 
@@ -70,12 +80,24 @@ export interface SummaryInput {
   card91Calls: CallCount[];
   card91Sandbox?: Card91SandboxStats;
   dynamo: OperationCount[];
+  verification?: PlatformVerification;
   logFile: string;
 }
 
 /** Sandbox stats count calls per endpoint and outcome. */
 const totalCalls = (calls: Record<string, Record<string, number>>): number =>
   Object.values(calls).reduce((sum, outcomes) => sum + Object.values(outcomes).reduce((a, b) => a + b, 0), 0);
+
+/** Sandbox stats name injected faults `fault:<kind>` among each endpoint's outcomes. */
+function injectedFaults(calls: Record<string, Record<string, number>>): Record<string, number> {
+  const faults: Record<string, number> = {};
+  for (const outcomes of Object.values(calls)) {
+    for (const [outcome, count] of Object.entries(outcomes)) {
+      if (outcome.startsWith('fault:')) faults[outcome.slice('fault:'.length)] = (faults[outcome.slice('fault:'.length)] ?? 0) + count;
+    }
+  }
+  return faults;
+}
 
 /** Dead-letter reasons can quote payload values: masked like every log line. */
 const masked = (event: DeadLetteredEvent): DeadLetteredEvent => (event.reason === undefined ? event : { ...event, reason: maskText(event.reason) });
@@ -98,10 +120,11 @@ export function buildSummary(input: SummaryInput): RunSummary {
     deliveryUpdates: input.sandbox.deliveryUpdates,
     deliveryKitFailures: input.sandbox.deliveryKitFailures,
     calls: totalCalls(input.sandbox.calls),
+    injectedFaults: injectedFaults(input.sandbox.calls),
   };
   const card91Sandbox = input.card91Sandbox && { calls: totalCalls(input.card91Sandbox.calls), logins: input.card91Sandbox.webhook };
   return {
-    ok: accounting.complete && (sandbox?.duplicateCards ?? 0) === 0,
+    ok: accounting.complete && (sandbox?.duplicateCards ?? 0) === 0 && platformAgrees(input.verification),
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.drainedAt.toISOString(),
     timing: {
@@ -130,6 +153,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       writes: input.dynamo.filter((o) => o.kind === 'write').reduce((sum, o) => sum + o.calls, 0),
       operations: input.dynamo.toSorted((a, b) => a.table.localeCompare(b.table) || b.calls - a.calls),
     },
+    ...(input.verification && { verification: input.verification }),
     logFile: input.logFile,
   };
 }

@@ -59,6 +59,25 @@ export const rateLimited = (retryAfterSeconds: number): DcmsResponse =>
 export const internalError = (detailMessage = 'Internal server error'): DcmsResponse =>
   fail(500, { errorCode: 'internal.server.error', shortMessage: 'Internal server error', detailMessage });
 
+const SERVER_ERRORS: Record<number, { errorCode: string; shortMessage: string }> = {
+  502: { errorCode: 'bad.gateway', shortMessage: 'Bad gateway' },
+  503: { errorCode: 'service.unavailable', shortMessage: 'Service unavailable' },
+  504: { errorCode: 'gateway.timeout', shortMessage: 'Gateway timeout' },
+};
+
+/** A 5xx of the given status (an injected fault, an outage drill). */
+export const serverError = (statusCode: number, detailMessage: string): DcmsResponse =>
+  fail(statusCode, { ...(SERVER_ERRORS[statusCode] ?? { errorCode: 'internal.server.error', shortMessage: 'Internal server error' }), detailMessage });
+
+/** `fetchKitsByAccountNo` for an account no customer holds and no kit is linked to (not documented: our choice). */
+export const accountNotFound = (): DcmsResponse =>
+  fail(400, {
+    errorCode: 'account.not.found',
+    shortMessage: 'Account not found',
+    detailMessage: 'No account found for the given account number',
+    fieldError: ['Invalid accountNo'],
+  });
+
 /**
  * A per-kit failure inside a deliveryStatus 200 answer: a serialized Java exception, extra null
  * fields and `status: "500"` included, exactly as DCMS documents it (reference §3.3).

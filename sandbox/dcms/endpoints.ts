@@ -4,6 +4,8 @@ export const DCMS_ENDPOINTS = [
   '/registerCard',
   '/inventory/update/deliveryStatus',
   '/viewCustomer',
+  '/kit-manager/fetchKitsByEntityId',
+  '/kit-manager/fetchKitsByAccountNo',
 ] as const;
 
 export type DcmsEndpoint = (typeof DCMS_ENDPOINTS)[number];

@@ -23,6 +23,11 @@ export interface DcmsResponse {
   statusCode: number;
   body: DcmsEnvelope;
   headers?: Record<string, string>;
+  /**
+   * How `accountNo` travels: a JSON number (default; `/registerCard`, `/viewCustomer`), or a JSON
+   * string, as the kit reads document it (reference §3.4a, §3.4b).
+   */
+  accountNoAs?: 'number' | 'string';
 }
 
 /** Spring's HttpStatus enum names, which DCMS leaks into `exception.httpStatus`. */
@@ -34,7 +39,9 @@ const HTTP_STATUS_NAMES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
   500: 'INTERNAL_SERVER_ERROR',
+  502: 'BAD_GATEWAY',
   503: 'SERVICE_UNAVAILABLE',
+  504: 'GATEWAY_TIMEOUT',
 };
 
 export const httpStatusName = (statusCode: number): string => HTTP_STATUS_NAMES[statusCode] ?? 'INTERNAL_SERVER_ERROR';
@@ -57,9 +64,10 @@ export function exception(statusCode: number, spec: ExceptionSpec): DcmsExceptio
   };
 }
 
-export const ok = (result: unknown): DcmsResponse => ({
+export const ok = (result: unknown, accountNoAs: DcmsResponse['accountNoAs'] = 'number'): DcmsResponse => ({
   statusCode: 200,
   body: { result, exception: null, pagination: null },
+  accountNoAs,
 });
 
 export function fail(statusCode: number, spec: ExceptionSpec, headers?: Record<string, string>): DcmsResponse {
@@ -67,8 +75,9 @@ export function fail(statusCode: number, spec: ExceptionSpec, headers?: Record<s
   return headers === undefined ? { statusCode, body } : { statusCode, body, headers };
 }
 
-/** Writes through the exact codec so 17-digit `accountNo` values leave as exact JSON numbers. */
+/** Writes through the exact codec so 17-digit `accountNo` values leave as exact JSON numbers (unless they travel as strings). */
 export function sendDcms(reply: FastifyReply, response: DcmsResponse): FastifyReply {
   if (response.headers !== undefined) reply.headers(response.headers);
-  return reply.code(response.statusCode).type('application/json; charset=utf-8').send(stringifyDcmsJson(response.body));
+  const text = response.accountNoAs === 'string' ? JSON.stringify(response.body) : stringifyDcmsJson(response.body);
+  return reply.code(response.statusCode).type('application/json; charset=utf-8').send(text);
 }

@@ -3,12 +3,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyReply } from 'fastify';
 
 /**
- * Owns everything the sandbox deliberately leaves unfinished (hung requests, injected latency),
- * so `close()` can end it: Node's server.close() would otherwise wait for them forever.
+ * Owns everything the sandbox deliberately leaves unfinished (hung requests, injected latency,
+ * slow commits), so `close()` can end it: Node's server.close() would otherwise wait for them forever.
  */
 export class Lifecycle {
   private readonly closing = new AbortController();
   private readonly hungSockets = new Set<Socket>();
+  private pending = 0;
 
   /** Waits `ms`; false when the server started closing meanwhile (the caller should give up). */
   async sleep(ms: number): Promise<boolean> {
@@ -18,6 +19,25 @@ export class Lifecycle {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Marks a call received and not yet applied or refused (it may be waiting out latency or a slow
+   * commit): whoever checks DCMS's state must wait for these. Returns the function that unmarks it.
+   */
+  begin(): () => void {
+    this.pending += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.pending -= 1;
+    };
+  }
+
+  /** Calls that may still change DCMS's state. */
+  get pendingCalls(): number {
+    return this.pending;
   }
 
   /** Takes the reply out of Fastify's hands and never answers; the client has to time out. */
@@ -36,7 +56,7 @@ export class Lifecycle {
     return reply;
   }
 
-  /** Stops pending latency and destroys hung connections (Fastify preClose hook). */
+  /** Stops pending latency and slow commits, and destroys hung connections (Fastify preClose hook). */
   shutdown(): void {
     this.closing.abort();
     for (const socket of this.hungSockets) socket.destroy();

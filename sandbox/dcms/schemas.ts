@@ -145,6 +145,24 @@ export const viewCustomerRequest = z.object(
   { error: 'request body must be a JSON object' },
 );
 
+/** `/kit-manager/fetchKitsByEntityId` (reference §3.4a): the same body as viewCustomer. */
+export const fetchKitsByEntityIdRequest = viewCustomerRequest;
+
+/** `/kit-manager/fetchKitsByAccountNo` (reference §3.4b): a string in the schema, a number in the sample; both accepted. */
+export const fetchKitsByAccountNoRequest = z.object({ accountNo }, { error: 'request body must be a JSON object' });
+
+/**
+ * Its query string: `isAllCardsRequired=true` includes inactive and replaced cards; without it only
+ * ACTIVE cards are listed. Spring reads booleans case-insensitively; anything else is a 400.
+ */
+export const fetchKitsByAccountNoQuery = z.object({
+  isAllCardsRequired: z
+    .string()
+    .regex(/^(true|false)$/i, 'must be true or false')
+    .transform((text) => text.toLowerCase() === 'true')
+    .optional(),
+});
+
 const formatPath = (path: PropertyKey[]): string =>
   path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
 

@@ -13,16 +13,17 @@ import { STANDARD_TIER, TenantRateLimiter, type RateLimitSettings } from './rate
 import { mountAdmin, type SandboxControls } from './routes/admin.js';
 import { mountAuthenticate } from './routes/authenticate.js';
 import { updateDeliveryStatus } from './routes/delivery-status.js';
+import { fetchKitsByAccountNo, fetchKitsByEntityId } from './routes/fetch-kits.js';
 import { registerCard } from './routes/register-card.js';
 import { registerCustomer } from './routes/register.js';
 import { viewCustomer } from './routes/view-customer.js';
 import { CallCounter, type DcmsSandboxStats } from './stats.js';
-import { SandboxStore, type KitRecord as SandboxKit } from './store.js';
+import { SandboxStore, type CardsIssuedTwice, type KitRecord as SandboxKit, type SandboxKitState } from './store.js';
 
-export { faultSettingsSchema, FAULT_KINDS, type FaultKind, type FaultSettings } from './faults.js';
+export { faultSettingsSchema, parseFaultSettingsJson, FAULT_KINDS, DEFAULT_SLOW_COMMIT_MS, type FaultKind, type FaultSettings } from './faults.js';
 export { dcmsSandboxStatsSchema, type DcmsSandboxStats } from './stats.js';
 export { DCMS_ENDPOINTS, type DcmsEndpoint } from './endpoints.js';
-export type { KitRecord as SandboxKit, DeliveryChange } from './store.js';
+export type { KitRecord as SandboxKit, DeliveryChange, SandboxKitState, CardsIssuedTwice } from './store.js';
 
 export interface DcmsSandboxOptions {
   /** 0 picks a free port; default 4010. */
@@ -50,6 +51,12 @@ export interface RunningDcmsSandbox {
   reset(): void;
   /** One kit of one tenant, with its delivery status history; undefined when unknown. */
   kit(tenant: string, kitNo: string): SandboxKit | undefined;
+  /** Every kit of every tenant with its card and delivery status (also `GET /__admin/kits`). */
+  kits(): SandboxKitState[];
+  /** Every (tenant, entityId, accountNo, cardType) DCMS issued more than one card for. */
+  cardsIssuedTwice(): CardsIssuedTwice[];
+  /** Sets a kit's card status (REPLACED, ACTIVE…); false for an unknown kit. */
+  setCardStatus(tenant: string, kitNo: string, cardStatus: string): boolean;
 }
 
 export const DEFAULT_PORT = 4010;
@@ -89,8 +96,12 @@ function createSandbox(options: DcmsSandboxOptions): { app: FastifyInstance; con
       duplicateCards: store.duplicateCards,
       deliveryUpdates: store.deliveryUpdates,
       deliveryKitFailures: store.deliveryKitFailures,
+      pendingCalls: deps.lifecycle.pendingCalls,
     }),
     kit: (tenant, kitNo) => store.kit(tenant, kitNo),
+    kits: () => store.kits(),
+    cardsIssuedTwice: () => store.cardsIssuedTwice(),
+    setCardStatus: (tenant, kitNo, cardStatus) => store.setCardStatus(tenant, kitNo, cardStatus),
     reset: () => {
       store.reset();
       deps.calls.reset();
@@ -132,6 +143,8 @@ function createSandbox(options: DcmsSandboxOptions): { app: FastifyInstance; con
   mountDcmsEndpoint(app, '/registerCard', registerCard(store), deps);
   mountDcmsEndpoint(app, '/inventory/update/deliveryStatus', updateDeliveryStatus(store), deps);
   mountDcmsEndpoint(app, '/viewCustomer', viewCustomer(store), deps);
+  mountDcmsEndpoint(app, '/kit-manager/fetchKitsByEntityId', fetchKitsByEntityId(store), deps);
+  mountDcmsEndpoint(app, '/kit-manager/fetchKitsByAccountNo', fetchKitsByAccountNo(store), deps);
   mountAuthenticate(app, deps.tokens);
   mountAdmin(app, controls);
   return { app, controls };
@@ -155,5 +168,8 @@ export async function startDcmsSandbox(options: DcmsSandboxOptions = {}): Promis
     stats: controls.stats,
     reset: controls.reset,
     kit: controls.kit,
+    kits: controls.kits,
+    cardsIssuedTwice: controls.cardsIssuedTwice,
+    setCardStatus: controls.setCardStatus,
   };
 }

@@ -6,11 +6,15 @@ import * as z from 'zod';
  * `calls[path][outcome]` counts DCMS calls. Outcome keys:
  * - `"200"`                 answered 200 (deliveryStatus: even when some kits failed, see deliveryKitFailures)
  * - `"<status>:<errorCode>"` answered with an exception, e.g. `"400:CUS001"`, `"429:rate.limit.exceeded"`
- * - `"fault:<name>"`        an injected fault: error, hang, throttle, commitThenFail, commitThenDrop
+ * - `"fault:<name>"`        an injected fault: error, hang, throttle, commitThenFail, commitThenDrop,
+ *                           slowCommit, ackWithoutCommit
  *
  * `duplicateCards` counts every card issued for a (tenant, entityId, accountNo, cardType) that
- * already had one: the workers must keep it at zero. `deliveryUpdates` counts kits whose delivery
- * status was set; `deliveryKitFailures` counts per-kit MCC007 answers.
+ * already had one, whether through `/register` (insta-card) or `/registerCard`: the workers must
+ * keep it at zero. `deliveryUpdates` counts kits whose delivery status was set;
+ * `deliveryKitFailures` counts per-kit MCC007 answers. `pendingCalls` counts calls received and
+ * not yet applied or refused (waiting out latency or a slow commit): DCMS's state may still change
+ * while it is above zero.
  */
 export const dcmsSandboxStatsSchema = z.object({
   calls: z.record(z.string(), z.record(z.string(), z.number().int())),
@@ -18,6 +22,7 @@ export const dcmsSandboxStatsSchema = z.object({
   duplicateCards: z.number().int(),
   deliveryUpdates: z.number().int(),
   deliveryKitFailures: z.number().int(),
+  pendingCalls: z.number().int(),
 });
 export type DcmsSandboxStats = z.infer<typeof dcmsSandboxStatsSchema>;
 

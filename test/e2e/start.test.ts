@@ -90,6 +90,8 @@ describe('npm start --once --feed', () => {
     expect(summary.problems).toEqual({ unaccounted: [], missingFromDlq: [], refused: [], settledMoreThanOnce: [] });
 
     expect(summary.dcms.sandbox?.duplicateCards).toBe(0);
+    // DCMS's own state agrees: the unknown kit's scan (MCC007, permanent) is left out; the invalid one is no scan at all.
+    expect(summary.verification).toEqual({ secondCards: 0, cardsIssuedTwice: [], kitsChecked: 0, kitsNotInNewestStatus: [], kitsLeftOut: 1 });
     expect(summary.dcms.calls.find((call) => call.endpoint === 'registerCard' && call.outcome === '400:CUS001')?.calls).toBeGreaterThanOrEqual(5);
     expect(summary.card91.sandbox?.logins.accepted).toBeGreaterThanOrEqual(1);
     expect(summary.card91.calls.find((call) => call.endpoint === 'setCardLock' && call.outcome === '200')?.calls).toBe(1);

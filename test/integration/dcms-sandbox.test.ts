@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseDcmsJson, stringifyDcmsJson } from '../../shared/dcms/json-codec.js';
 import {
+  DCMS_ENDPOINTS,
   dcmsSandboxStatsSchema,
   startDcmsSandbox,
   type DcmsSandboxOptions,
@@ -102,6 +103,21 @@ const SEED_CARD = {
   networkType: 'RUPAY',
   productId: '2003_PHYSICAL',
   productName: '2003_PHYSICAL',
+};
+
+/** The kit of the reference's viewCustomer sample (§3.4), verbatim. */
+const VIEW_CUSTOMER_SAMPLE_KIT = {
+  bin: '608040',
+  cardCategory: 'DEBIT',
+  cardNumber: '608040XXXXXX6857',
+  cardStatus: 'INACTIVE',
+  cardType: 'VIRTUAL',
+  entityId: '675676',
+  expDate: '2029-07-31T00:00:00.000+00:00',
+  kitNo: '4240171642',
+  networkType: 'RUPAY',
+  productId: '2003_VIRTUAL',
+  productName: '2003_VIRTUAL',
 };
 
 /** The seed's error sample, verbatim. */
@@ -363,8 +379,9 @@ describe('DCMS sandbox', () => {
         deliveryStatus: 'DELIVERED',
         deliveryHistory: [{ status: 'IN_TRANSIT' }, { status: 'DELIVERED' }],
       });
+      // DCMS's documented reads do not show a delivery status: only the admin API does.
       const view = await post('/viewCustomer', { entityId: '676765' });
-      expect(kitsOf(view)[0]).toMatchObject({ kitNo, deliveryStatus: 'DELIVERED' });
+      expect(kitsOf(view)[0]).not.toHaveProperty('deliveryStatus');
       const admin = await fetch(`${url}/__admin/tenants/${TENANT}/kits/${kitNo}`);
       expect(((await admin.json()) as Json).deliveryStatus).toBe('DELIVERED');
     });
@@ -379,7 +396,7 @@ describe('DCMS sandbox', () => {
   });
 
   describe('POST /viewCustomer', () => {
-    it('returns the full profile, kits carrying their accountNo', async () => {
+    it('returns the full profile, kits as the reference sample lists them: no accountNo', async () => {
       await post('/register', customer('675676'));
       const kitNo = kitsOf(await card('675676', '8642135', 'VIRTUAL'))[0]!.kitNo;
       const answer = await post('/viewCustomer', { entityId: '675676' });
@@ -403,9 +420,11 @@ describe('DCMS sandbox', () => {
         communicationInfo: [{ appId: null, contactNo: '9876543210', emailId: 'aadhu@example.com', notification: true }],
       });
       const [kit] = result.kitInfo as Json[];
-      expect(kit).toMatchObject({ accountNo: '8642135', kitNo, cardType: 'VIRTUAL', cardStatus: 'INACTIVE', deliveryStatus: null });
-      expect(kit).not.toHaveProperty('encryptedCardNumber');
-      expect(answer.text).toContain('"accountNo":8642135');
+      expect(kit).toMatchObject({ kitNo, cardType: 'VIRTUAL', cardStatus: 'INACTIVE', entityId: '675676', productId: '2003_VIRTUAL' });
+      // The §3.4 sample's kit fields, exactly: neither accountNo nor encryptedCardNumber nor a delivery status.
+      expect(Object.keys(kit!).sort()).toEqual(Object.keys(VIEW_CUSTOMER_SAMPLE_KIT).sort());
+      expect(answer.text).toContain('"accountNo":8642135'); // accountInfo keeps the number
+      expect(answer.text.match(/"accountNo"/g)).toHaveLength(1);
     });
 
     it('answers CUS001 for an unknown customer', async () => {
@@ -415,9 +434,133 @@ describe('DCMS sandbox', () => {
     });
   });
 
+  describe('POST /kit-manager/fetchKitsByEntityId', () => {
+    const fetchKits = (entityId: string, options?: CallOptions) => post('/kit-manager/fetchKitsByEntityId', { entityId }, options);
+
+    it('lists every kit of the customer as a bare array, each with accountNo as a string', async () => {
+      await post('/register', customer('675676', { deliveryAddress: 'PERMANENT', kitInfo: [{ accountNo: '8642135', cardType: 'PHYSICAL' }] }));
+      await card('675676', '9000001', 'PHYSICAL');
+      const answer = await fetchKits('675676');
+      expect(answer.status).toBe(200);
+      expectEnvelope(answer);
+      expect(answer.body.exception).toBeNull();
+      const kits = (JSON.parse(answer.text) as { result: Json[] }).result;
+      expect(Array.isArray(kits)).toBe(true);
+      expect(kits.map((kit) => [kit.accountNo, kit.cardType])).toEqual([
+        ['8642135', 'PHYSICAL'],
+        ['9000001', 'PHYSICAL'],
+      ]);
+      expect(answer.text).toContain('"accountNo":"8642135"');
+      expect(Object.keys(kits[0]!)).toEqual([
+        'accountNo', 'kitNo', 'cardType', 'cardStatus', 'entityId', 'bin', 'cardCategory', 'cardNumber', 'encryptedCardNumber',
+        'networkType', 'productId', 'productName', 'expDate', 'tierType', 'createdDate', 'changedDate', 'cardActivationDate',
+      ]);
+      expect(kits[0]).toMatchObject({ cardStatus: 'INACTIVE', entityId: '675676', cardActivationDate: null });
+      expect(kits[0]!.cardNumber).toMatch(/^608040XXXXXX\d{4}$/);
+      expect(kits[0]!.createdDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/);
+    });
+
+    it('keeps listing a kit in any card status, REPLACED included', async () => {
+      await post('/register', customer('675676'));
+      const kitNo = kitsOf(await card('675676'))[0]!.kitNo as string;
+      expect(sandbox.setCardStatus(TENANT, kitNo, 'REPLACED')).toBe(true);
+      const kits = (await fetchKits('675676')).body.result as Json[];
+      expect(kits).toEqual([expect.objectContaining({ kitNo, accountNo: '8642135', cardStatus: 'REPLACED' })]);
+    });
+
+    it('answers an empty array for a customer without cards, CUS001 for an unknown one, and checks the body', async () => {
+      await post('/register', customer('675676'));
+      expect((await fetchKits('675676')).body).toEqual({ result: [], exception: null, pagination: null });
+      const unknown = await fetchKits('nobody');
+      expect(unknown.status).toBe(400);
+      expect(JSON.parse(unknown.text)).toEqual(SEED_CUS001);
+      const invalid = await post('/kit-manager/fetchKitsByEntityId', { entityId: '' });
+      expect(exceptionOf(invalid)).toMatchObject({ errorCode: 'invalid.input.request', fieldError: ['entityId: must not be empty'] });
+      expect(exceptionOf(await fetchKits('675676', { tenant: 'OTHER_BANK' })).errorCode).toBe('CUS001');
+    });
+  });
+
+  describe('POST /kit-manager/fetchKitsByAccountNo', () => {
+    const byAccount = (accountNo: unknown, query = '?isAllCardsRequired=true', options?: CallOptions) =>
+      post(`/kit-manager/fetchKitsByAccountNo${query}`, { accountNo }, options);
+
+    it('answers one object for the account: its holders, each with its kits (no accountNo on them)', async () => {
+      await post('/register', customer('675676', { deliveryAddress: 'PERMANENT', kitInfo: [{ accountNo: '8642135', cardType: 'PHYSICAL' }] }));
+      await card('675676', '8642135', 'VIRTUAL');
+      await card('675676', '9000001', 'PHYSICAL');
+      const answer = await byAccount('8642135');
+      expect(answer.status).toBe(200);
+      expectEnvelope(answer);
+      const result = (JSON.parse(answer.text) as { result: Json }).result;
+      expect(Object.keys(result)).toEqual(['accountNo', 'accountStatus', 'accountType', 'entity']);
+      expect(result).toMatchObject({ accountNo: '8642135', accountStatus: 'ACTIVE', accountType: 'SAVING' });
+      const entities = result.entity as Json[];
+      expect(entities).toHaveLength(1);
+      expect(entities[0]).toMatchObject({ entityId: '675676', isPrimary: false });
+      const kits = entities[0]!.kitInfo as Json[];
+      expect(kits.map((kit) => kit.cardType)).toEqual(['PHYSICAL', 'VIRTUAL']);
+      for (const kit of kits) expect(kit).not.toHaveProperty('accountNo');
+      // The request's accountNo may be a number, as in the reference's sample.
+      expect((await post('/kit-manager/fetchKitsByAccountNo?isAllCardsRequired=true', undefined, { raw: '{"accountNo":8642135}' })).body.result).toEqual(result);
+    });
+
+    it('lists only ACTIVE cards unless isAllCardsRequired=true', async () => {
+      await post('/register', customer('675676'));
+      const inactive = kitsOf(await card('675676'))[0]!.kitNo as string;
+      const replaced = kitsOf(await card('675676'))[0]!.kitNo as string;
+      const active = kitsOf(await card('675676', '8642135', 'VIRTUAL'))[0]!.kitNo as string;
+      sandbox.setCardStatus(TENANT, replaced, 'REPLACED');
+      sandbox.setCardStatus(TENANT, active, 'ACTIVE');
+      const kitNos = async (query: string) => (((await byAccount('8642135', query)).body.result as Json).entity as Json[])[0]!.kitInfo as Json[];
+      expect((await kitNos('')).map((kit) => kit.kitNo)).toEqual([active]);
+      expect((await kitNos('?isAllCardsRequired=false')).map((kit) => kit.kitNo)).toEqual([active]);
+      expect((await kitNos('?isAllCardsRequired=TRUE')).map((kit) => [kit.kitNo, kit.cardStatus])).toEqual([
+        [inactive, 'INACTIVE'],
+        [replaced, 'REPLACED'],
+        [active, 'ACTIVE'],
+      ]);
+      expect((await kitNos('?isAllCardsRequired=true')).find((kit) => kit.kitNo === active)?.cardActivationDate).toEqual(expect.any(String));
+    });
+
+    it('finds an account known only from its kits, and answers account.not.found for one DCMS has never seen', async () => {
+      await post('/register', customer('675676'));
+      const unknown = await byAccount('9000001');
+      expect(unknown.status).toBe(400);
+      expect(exceptionOf(unknown)).toMatchObject({ errorCode: 'account.not.found', httpStatus: 'BAD_REQUEST', fieldError: ['Invalid accountNo'] });
+      await card('675676', '9000001', 'PHYSICAL');
+      const found = (await byAccount('9000001')).body.result as Json;
+      expect(found).toMatchObject({ accountNo: '9000001', accountStatus: null, accountType: null, entity: [{ entityId: '675676', isPrimary: false }] });
+      expect(exceptionOf(await byAccount('9000001', '', { tenant: 'OTHER_BANK' })).errorCode).toBe('account.not.found');
+    });
+
+    it('validates the body and the query with the sandbox schemas', async () => {
+      const bad = await byAccount('12ab', '?isAllCardsRequired=maybe');
+      expect(bad.status).toBe(400);
+      expect(exceptionOf(bad)).toMatchObject({
+        errorCode: 'invalid.input.request',
+        fieldError: ['accountNo: must be a positive whole number of at most 19 digits', 'isAllCardsRequired: must be true or false'],
+      });
+    });
+  });
+
+  describe('second cards', () => {
+    it('counts a /registerCard card after the insta-card /register issued for the same account and type', async () => {
+      await post('/register', customer('675676', { deliveryAddress: 'PERMANENT', kitInfo: [{ accountNo: '8642135', cardType: 'PHYSICAL' }] }));
+      await card('675676', '8642135', 'VIRTUAL');
+      await card('675676', '9000001', 'PHYSICAL');
+      expect(sandbox.stats().duplicateCards).toBe(0);
+      const second = kitsOf(await card('675676', '08642135', 'PHYSICAL'))[0]!.kitNo as string; // leading zero: the same account
+      expect(sandbox.stats().duplicateCards).toBe(1);
+      const twice = sandbox.cardsIssuedTwice();
+      expect(twice).toEqual([{ tenant: TENANT, entityId: '675676', accountNo: '8642135', cardType: 'PHYSICAL', kitNos: [expect.any(String), second] }]);
+      const admin = (await (await fetch(`${url}/__admin/kits`)).json()) as { kits: Json[]; cardsIssuedTwice: Json[] };
+      expect(admin.cardsIssuedTwice).toEqual(twice);
+    });
+  });
+
   describe('tenancy', () => {
     it('requires the tenant header on every DCMS call', async () => {
-      for (const path of ['/register', '/registerCard', '/inventory/update/deliveryStatus', '/viewCustomer']) {
+      for (const path of DCMS_ENDPOINTS) {
         const answer = await post(path, {}, { tenant: null });
         expect(answer.status, path).toBe(400);
         expectEnvelope(answer);
@@ -457,7 +600,9 @@ describe('DCMS sandbox', () => {
     expect(issued.text).toContain(`"accountNo":${accountNo},`);
     expect(kitsOf(issued)[0]?.accountNo).toBe(accountNo);
     const view = await post('/viewCustomer', { entityId: '676765' });
-    expect(view.text.match(new RegExp(`"accountNo":${accountNo}[,}]`, 'g'))).toHaveLength(2);
+    expect(view.text.match(new RegExp(`"accountNo":${accountNo}[,}]`, 'g'))).toHaveLength(1);
+    const kits = await post('/kit-manager/fetchKitsByEntityId', { entityId: '676765' });
+    expect(kits.text).toContain(`"accountNo":"${accountNo}"`);
   });
 
   describe('rate limit', () => {
@@ -532,9 +677,9 @@ describe('DCMS sandbox', () => {
       const answer = await card('676765');
       expect(answer.status).toBe(500);
       expect(answer.body.result).toBeNull();
-      const view = await post('/viewCustomer', { entityId: '676765' });
-      expect(kitsOf(view)).toHaveLength(1);
-      expect(kitsOf(view)[0]).toMatchObject({ accountNo: '8642135', cardType: 'PHYSICAL' });
+      const kits = await post('/kit-manager/fetchKitsByEntityId', { entityId: '676765' });
+      expect(kits.body.result).toHaveLength(1);
+      expect((kits.body.result as Json[])[0]).toMatchObject({ accountNo: '8642135', cardType: 'PHYSICAL' });
     });
 
     it('commitThenDrop: the socket is destroyed after the customer is registered', async () => {
@@ -562,6 +707,67 @@ describe('DCMS sandbox', () => {
       const statuses = [];
       for (let i = 0; i < 3; i += 1) statuses.push((await post('/viewCustomer', { entityId: '676765' })).status);
       expect(statuses).toEqual([429, 500, 200]);
+    });
+  });
+
+  describe('slow commits, outages and lost writes', () => {
+    beforeEach(async () => {
+      await post('/register', customer('676765'));
+    });
+
+    it('slowCommit: applied slowCommitMs after it was received, whether the caller waited or not', async () => {
+      sandbox.setFaults({ slowCommitMs: 600, script: [{ endpoint: '/registerCard', fault: 'slowCommit', times: 2 }] });
+      const started = Date.now();
+      await expect(
+        post('/registerCard', { entityId: '676765', kitInfo: [{ accountNo: '8642135', cardType: 'PHYSICAL' }] }, { signal: AbortSignal.timeout(150) }),
+      ).rejects.toMatchObject({ name: 'TimeoutError' });
+      // The caller has given up; a read now finds nothing, and the call is still pending.
+      expect((await post('/kit-manager/fetchKitsByEntityId', { entityId: '676765' })).body.result).toEqual([]);
+      expect(sandbox.stats().pendingCalls).toBe(1);
+      await expect.poll(() => sandbox.stats().tenants[TENANT]?.kits, { timeout: 2_000, interval: 25 }).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+      expect(sandbox.stats().pendingCalls).toBe(0);
+
+      // A patient caller gets the ordinary answer, late.
+      const patientStart = Date.now();
+      const answer = await card('676765', '8642135', 'VIRTUAL');
+      expect(answer.status).toBe(200);
+      expect(kitsOf(answer)[0]).toMatchObject({ cardType: 'VIRTUAL' });
+      expect(Date.now() - patientStart).toBeGreaterThanOrEqual(550);
+      expect(sandbox.stats().calls['/registerCard']).toEqual({ 'fault:slowCommit': 2 });
+    });
+
+    it('errorStatus: injected errors answer with the given 5xx', async () => {
+      sandbox.setFaults({ errorRate: 1, errorStatus: 503 });
+      const answer = await post('/viewCustomer', { entityId: '676765' });
+      expect(answer.status).toBe(503);
+      expect(exceptionOf(answer)).toMatchObject({ errorCode: 'service.unavailable', httpStatus: 'SERVICE_UNAVAILABLE' });
+      sandbox.setFaults({ script: [{ endpoint: '/viewCustomer', fault: 'error', times: 1 }] });
+      expect((await post('/viewCustomer', { entityId: '676765' })).status).toBe(500);
+    });
+
+    it('outage: everything in scope answers 503 for the window, which opens at the first call, then DCMS recovers', async () => {
+      sandbox.setFaults({ outage: { durationMs: 500 } });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // time before the first call is not spent in the window
+      const first = await card('676765');
+      expect(first.status).toBe(503);
+      expect(exceptionOf(first).errorCode).toBe('service.unavailable');
+      expect((await post('/kit-manager/fetchKitsByEntityId', { entityId: '676765' })).status).toBe(503);
+      expect(sandbox.stats().tenants[TENANT]?.kits).toBe(0);
+      await expect.poll(async () => (await card('676765')).status, { timeout: 2_000, interval: 100 }).toBe(200);
+      expect(sandbox.stats().calls['/registerCard']?.['fault:error']).toBeGreaterThanOrEqual(1);
+    });
+
+    it('ackWithoutCommit: deliveryStatus answers success per kit and applies nothing', async () => {
+      const kitNo = kitsOf(await card('676765'))[0]!.kitNo as string;
+      sandbox.setFaults({ script: [{ endpoint: '/inventory/update/deliveryStatus', fault: 'ackWithoutCommit', times: 1 }] });
+      const answer = await post('/inventory/update/deliveryStatus', [{ deliveryStatus: 'DELIVERED', kitNo: [kitNo, '234'] }]);
+      expect(answer.status).toBe(200);
+      expect((answer.body.result as Json[]).map((item) => item.status)).toEqual(['200', '500']);
+      expect(sandbox.kit(TENANT, kitNo)?.deliveryStatus).toBeNull();
+      await post('/inventory/update/deliveryStatus', [{ deliveryStatus: 'DELIVERED', kitNo: [kitNo] }]);
+      expect(sandbox.kit(TENANT, kitNo)?.deliveryStatus).toBe('DELIVERED');
+      expect(() => sandbox.setFaults({ script: [{ endpoint: '/registerCard', fault: 'ackWithoutCommit', times: 1 }] })).toThrow();
     });
   });
 
@@ -629,7 +835,7 @@ describe('DCMS sandbox', () => {
       await post('/register', customer('676765'));
       sandbox.setFaults({ errorRate: 1 });
       expect((await admin('reset')).status).toBe(200);
-      expect(sandbox.stats()).toEqual({ calls: {}, tenants: {}, duplicateCards: 0, deliveryUpdates: 0, deliveryKitFailures: 0 });
+      expect(sandbox.stats()).toEqual({ calls: {}, tenants: {}, duplicateCards: 0, deliveryUpdates: 0, deliveryKitFailures: 0, pendingCalls: 0 });
       expect((await post('/register', customer('676765'))).status).toBe(200);
     });
 
@@ -647,6 +853,21 @@ describe('DCMS sandbox', () => {
 });
 
 describe('DCMS sandbox lifecycle', () => {
+  it('close() ends a pending slow commit at once, without applying it', async () => {
+    const sandbox = await startDcmsSandbox({ port: 0, faults: { slowCommitRate: 1, slowCommitMs: 60_000, endpoints: ['/registerCard'] } });
+    await call(sandbox.url, '/register', customer('676765'));
+    const pending = call(sandbox.url, '/registerCard', { entityId: '676765', kitInfo: [{ accountNo: '1', cardType: 'PHYSICAL' }] }).then(
+      (value) => value,
+      (error: unknown) => error,
+    );
+    await expect.poll(() => sandbox.stats().pendingCalls, { timeout: 1_000, interval: 10 }).toBe(1);
+    const started = Date.now();
+    await sandbox.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await pending).toBeInstanceOf(TypeError);
+    expect(sandbox.stats().tenants[TENANT]?.kits).toBe(0);
+  });
+
   it('close() ends hung and slow requests instead of waiting for them', async () => {
     const settled = (answer: Promise<Answer>) => answer.then((value) => value, (error: unknown) => error);
     const sandbox = await startDcmsSandbox({ port: 0, faults: { script: [{ endpoint: '/viewCustomer', fault: 'hang', times: 1 }] } });

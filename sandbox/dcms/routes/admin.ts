@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import * as z from 'zod';
 import { faultSettingsSchema, type FaultSettings } from '../faults.js';
 import { fieldErrors } from '../schemas.js';
 import type { DcmsSandboxStats } from '../stats.js';
-import type { KitRecord } from '../store.js';
+import type { CardsIssuedTwice, KitRecord, SandboxKitState } from '../store.js';
 
 export interface SandboxControls {
   setFaults(settings: FaultSettings): void;
@@ -10,7 +11,12 @@ export interface SandboxControls {
   stats(): DcmsSandboxStats;
   reset(): void;
   kit(tenant: string, kitNo: string): KitRecord | undefined;
+  kits(): SandboxKitState[];
+  cardsIssuedTwice(): CardsIssuedTwice[];
+  setCardStatus(tenant: string, kitNo: string, cardStatus: string): boolean;
 }
+
+const cardStatusBody = z.strictObject({ cardStatus: z.string().regex(/^[A-Z_]{1,32}$/, 'must be an upper-case card status such as REPLACED') });
 
 /**
  * Test and operator endpoints. Plain JSON (not the DCMS envelope), no tenant, no token, never
@@ -28,9 +34,20 @@ export function mountAdmin(app: FastifyInstance, controls: SandboxControls): voi
     return { faults: controls.faults() };
   });
 
+  /** Every kit of every tenant with its card and delivery status, and the cards issued twice. */
+  app.get('/__admin/kits', async () => ({ kits: controls.kits(), cardsIssuedTwice: controls.cardsIssuedTwice() }));
+
   app.get<{ Params: { tenant: string; kitNo: string } }>('/__admin/tenants/:tenant/kits/:kitNo', async (request, reply) => {
     const kit = controls.kit(request.params.tenant, request.params.kitNo);
     return kit === undefined ? reply.code(404).send({ error: 'kit.not.found' }) : kit;
+  });
+
+  app.post<{ Params: { tenant: string; kitNo: string } }>('/__admin/tenants/:tenant/kits/:kitNo/card-status', async (request, reply) => {
+    const parsed = cardStatusBody.safeParse(request.body ?? {});
+    if (!parsed.success) return reply.code(400).send({ error: 'invalid.card.status', issues: fieldErrors(parsed.error) });
+    const { tenant, kitNo } = request.params;
+    if (!controls.setCardStatus(tenant, kitNo, parsed.data.cardStatus)) return reply.code(404).send({ error: 'kit.not.found' });
+    return controls.kit(tenant, kitNo);
   });
 
   app.post('/__admin/reset', async () => {

@@ -6,17 +6,17 @@ import type { SandboxStore } from '../store.js';
 
 /**
  * `POST /inventory/update/deliveryStatus`: one result per kit, in request order, inside an HTTP 200
- * even when kits fail — callers must read every item (reference §3.3).
+ * even when kits fail — callers must read every item (reference §3.3). Under `ackWithoutCommit`
+ * (`commit: false`) the answer is the same and nothing is applied.
  */
 export const updateDeliveryStatus =
   (store: SandboxStore): DcmsHandler =>
-  ({ tenant, body }) => {
+  ({ tenant, body, commit }) => {
     const input = validate(deliveryStatusRequest, body);
     if (!input.ok) return invalidInput(input.fieldError);
+    const apply = (kit: string, status: string) => (commit ? store.setDeliveryStatus(tenant, kit, status) : store.hasKit(tenant, kit));
     const result = input.value.flatMap(({ deliveryStatus, kitNo }) =>
-      kitNo.map((kit) =>
-        store.setDeliveryStatus(tenant, kit, deliveryStatus) ? { kitNo: kit, result: true, status: '200' } : kitNotFoundItem(kit),
-      ),
+      kitNo.map((kit) => (apply(kit, deliveryStatus) ? { kitNo: kit, result: true, status: '200' } : kitNotFoundItem(kit))),
     );
     return ok(result);
   };

@@ -1,17 +1,9 @@
 import { customerNotFound, invalidInput } from '../dcms-errors.js';
 import { ok } from '../envelope.js';
+import { viewCustomerKit } from '../kit-views.js';
 import type { DcmsHandler } from '../pipeline.js';
 import { validate, viewCustomerRequest } from '../schemas.js';
 import type { CustomerRecord, KitRecord, SandboxStore } from '../store.js';
-
-/**
- * Kits as viewCustomer lists them: the §3.4 fields plus `accountNo` (so a caller can match a kit to
- * its account after an unknown outcome) and the last `deliveryStatus`; no `encryptedCardNumber`.
- */
-function kitView({ card, deliveryStatus }: KitRecord) {
-  const { encryptedCardNumber: _hidden, ...visible } = card;
-  return { ...visible, deliveryStatus };
-}
 
 function customerView(customer: CustomerRecord, kits: KitRecord[]) {
   const p = customer.profile;
@@ -28,13 +20,16 @@ function customerView(customer: CustomerRecord, kits: KitRecord[]) {
     businessId: p.businessId,
     businessType: p.businessType,
     accountInfo: p.accountInfo,
-    kitInfo: kits.map(kitView),
+    kitInfo: kits.map(viewCustomerKit),
     addressInfo: p.addressInfo.map((address) => ({ ...address, district: address.district ?? null, isoCountryCode: address.isoCountryCode ?? null })),
     communicationInfo: p.communicationInfo.map((contact) => ({ appId: null, ...contact })),
   };
 }
 
-/** `POST /viewCustomer`: the full profile, or CUS001. */
+/**
+ * `POST /viewCustomer`: the full profile, or CUS001. Its kits carry no `accountNo` and no delivery
+ * status, as the reference documents (§3.4): the sandbox's admin API shows delivery statuses.
+ */
 export const viewCustomer =
   (store: SandboxStore): DcmsHandler =>
   ({ tenant, body }) => {
