@@ -59,10 +59,12 @@ describe('core-banking worker', () => {
 describe('core-banking worker, unknown outcomes', () => {
   let harness: WorkerHarness;
   afterEach(async () => harness?.close());
+  /** A settle window of a few seconds keeps these tests short; production waits 120 s. */
+  const env = { SETTLE_WINDOW_SECONDS: '3' };
 
   for (const fault of ['commitThenFail', 'commitThenDrop', 'hang'] as const) {
     it(`issues exactly one card when /registerCard answers with ${fault}`, async () => {
-      harness = await startWorkerHarness('coreBanking');
+      harness = await startWorkerHarness('coreBanking', { env });
       await harness.send([customerCreated('C4001')]);
       await harness.drain();
       harness.dcms.setFaults({ script: [{ endpoint: '/registerCard', fault, times: 1 }] });
@@ -72,28 +74,43 @@ describe('core-banking worker, unknown outcomes', () => {
       const stats = harness.dcms.stats();
       expect(stats.duplicateCards).toBe(0);
       expect(stats.tenants.ACME_BANK?.kits).toBe(1);
-      // The lost answer was reconciled by reading the customer, not by sending again.
-      expect(stats.calls['/viewCustomer']?.['200']).toBeGreaterThanOrEqual(1);
+      // The lost answer was reconciled by reading the customer's kits by account, not by sending again.
+      expect(stats.calls['/kit-manager/fetchKitsByEntityId']?.['200']).toBeGreaterThanOrEqual(2);
       expect(await harness.deadLetters()).toHaveLength(0);
     });
   }
 
-  it('does not send a slow /registerCard again while it may still be committing', async () => {
-    harness = await startWorkerHarness('coreBanking');
+  it('does not send a slow /registerCard again while it may still be committing, and finds it once it lands', async () => {
+    harness = await startWorkerHarness('coreBanking', { env: { SETTLE_WINDOW_SECONDS: '8' } });
     await harness.send([customerCreated('C4005')]);
     await harness.drain();
-    // Slower than the client's timeout (2 s locally): the read right after the timeout finds nothing yet.
-    harness.dcms.setFaults({ latencyMs: 2_500, endpoints: ['/registerCard'] });
+    // DCMS commits the card 5 s after receiving it; the client gives up after 2 s and the reads at 2 s and on the
+    // next deliveries find nothing yet. Without the settle window the next delivery would send it again.
+    harness.dcms.setFaults({ slowCommitMs: 5_000, script: [{ endpoint: '/registerCard', fault: 'slowCommit', times: 1 }] });
     await harness.send([accountOpened('C4005', '8642135', 'PHYSICAL')]);
-    await harness.drain(30_000);
+    await harness.drain(40_000);
     const stats = harness.dcms.stats();
     expect(stats.duplicateCards).toBe(0);
     expect(stats.tenants.ACME_BANK?.kits).toBe(1);
+    expect(stats.calls['/registerCard']).toEqual({ 'fault:slowCommit': 1 });
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+
+  it('tells a second account\'s card of the same type from the first, without an operator', async () => {
+    harness = await startWorkerHarness('coreBanking', { env });
+    await harness.send([customerCreated('C4006', { card: { accountNo: '8642135', cardType: 'PHYSICAL', deliveryAddress: 'PERMANENT' } })]);
+    await harness.drain();
+    harness.dcms.setFaults({ script: [{ endpoint: '/registerCard', fault: 'commitThenFail', times: 1 }] });
+    await harness.send([accountOpened('C4006', '9900112233', 'PHYSICAL')]);
+    await harness.drain();
+    const stats = harness.dcms.stats();
+    expect(stats.tenants.ACME_BANK?.kits).toBe(2);
+    expect(stats.duplicateCards).toBe(0);
     expect(await harness.deadLetters()).toHaveLength(0);
   });
 
   it('reconciles a /register whose answer was lost, including its insta-card', async () => {
-    harness = await startWorkerHarness('coreBanking');
+    harness = await startWorkerHarness('coreBanking', { env });
     harness.dcms.setFaults({ script: [{ endpoint: '/register', fault: 'commitThenDrop', times: 1 }] });
     await harness.send([customerCreated('C4002', { card: { accountNo: '8642135', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' } })]);
     await harness.drain();
@@ -103,8 +120,8 @@ describe('core-banking worker, unknown outcomes', () => {
     expect(await harness.deadLetters()).toHaveLength(0);
   });
 
-  it('retries 429 and 5xx bursts within the call and succeeds', async () => {
-    harness = await startWorkerHarness('coreBanking');
+  it('retries 429 bursts within the call, waits out 5xx on a write, and succeeds', async () => {
+    harness = await startWorkerHarness('coreBanking', { env });
     harness.dcms.setFaults({ script: [{ endpoint: '/register', fault: 'throttle', times: 2 }, { endpoint: '/registerCard', fault: 'error', times: 2 }] });
     await harness.send([customerCreated('C4003'), accountOpened('C4003', '8642135', 'VIRTUAL')]);
     await harness.drain();
@@ -141,6 +158,6 @@ describe('core-banking worker, redriven records', () => {
     const stats = harness.dcms.stats();
     expect(stats.duplicateCards).toBe(0);
     expect(stats.calls['/registerCard']).toEqual({ '200': 1 });
-    expect(stats.calls['/viewCustomer']?.['200']).toBe(1);
+    expect(stats.calls['/kit-manager/fetchKitsByEntityId']?.['200']).toBe(1);
   });
 });
