@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['local/**', 'sandbox/cli.ts', 'bench/**', 'docs/**', 'test/**'],
+    files: ['local/**', 'ops/**', 'sandbox/cli.ts', 'bench/**', 'docs/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -17,7 +17,7 @@ import { createCourierWebhookRuntime } from '../functions/courier-webhook/runtim
 import { LOCAL_AWS, createResources, startEmulators } from '../local/emulators.js';
 import { startApiGatewayServer } from '../local/http/api-gateway-server.js';
 import { COURIER_EVENTS_ROUTE, LOCAL_COURIERS, LOCAL_SIGNING_KEY, localCourierWebhookEnv } from '../local/http/courier-webhook.js';
-import { courierEventsUrl, signCourierRequest } from '../local/ops/sign.js';
+import { courierEventsUrl, signCourierRequest } from '../ops/sign.js';
 import { freePort } from '../test/support/ports.js';
 
 const seconds = Number(process.argv[2] ?? 5);

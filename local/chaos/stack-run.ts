@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunSummary } from '../stack/summary.js';
+import type { RunSummary } from '../stack/report/summary.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

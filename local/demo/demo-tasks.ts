@@ -1,7 +1,7 @@
 import type { ListrTask } from 'listr2';
 import type { FaultSettings } from '../../sandbox/dcms/server.js';
-import type { LocalStack } from '../stack/boot.js';
-import type { Processing } from '../stack/processing.js';
+import type { LocalStack } from '../stack/boot/boot.js';
+import type { Processing } from '../stack/feed/processing.js';
 import { defaultSeed } from '../../sandbox/card91/seed-data.js';
 import { cardControlPhase, coreBankingPhase, courierPhase, entityPrefix, type IssuedKit } from './dataset.js';
 import { describeFaults } from './faults.js';

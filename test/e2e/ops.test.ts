@@ -57,7 +57,7 @@ describe('npm run ops against a running npm start', () => {
   let workDir: string;
   let env: NodeJS.ProcessEnv;
   let ports: Record<'dynamodb' | 'dcms', number>;
-  const ops = (...args: string[]) => run('local/ops/cli.ts', args, env);
+  const ops = (...args: string[]) => run('ops/cli.ts', args, env);
   const json = async <T>(...args: string[]): Promise<T> => {
     const result = await ops(...args, '--json');
     expect(result.code, result.err).toBe(0);

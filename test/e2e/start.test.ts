@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../local/stack/summary.js';
+import type { RunSummary } from '../../local/stack/report/summary.js';
 import { freePort } from '../support/ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

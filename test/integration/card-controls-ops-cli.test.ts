@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { card91Command } from '../../local/ops/card91.js';
-import { writeStackFile, type StackDescription } from '../../local/stack/stack-file.js';
+import { card91Command } from '../../ops/card91.js';
+import { writeStackFile, type StackDescription } from '../../local/stack/boot/stack-file.js';
 import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../local/worker-env.js';
 import { ASHA, startCard91Stack, type Card91Stack } from './card91-harness.js';
 

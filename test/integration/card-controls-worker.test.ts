@@ -8,7 +8,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchComma
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createCardControlsHandler } from '../../functions/card-controls/app.js';
 import { SqsPoller } from '../../local/event-source/sqs-poller.js';
-import { routeLine } from '../../local/stack/routing.js';
+import { routeLine } from '../../ops/routing.js';
 import { localCard91WorkerEnv } from '../../local/worker-env.js';
 import type { ScriptedFault } from '../../sandbox/card91/index.js';
 import { QUEUES } from '../../shared/config/resources.js';

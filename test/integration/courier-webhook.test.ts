@@ -10,7 +10,7 @@ import { staticSecretsSource, type CourierSecrets } from '../../functions/courie
 import { localLambdaContext } from '../../local/event-source/lambda-context.js';
 import { startApiGatewayServer, type RunningApiGatewayServer } from '../../local/http/api-gateway-server.js';
 import { COURIER_EVENTS_ROUTE } from '../../local/http/courier-webhook.js';
-import { courierEventsUrl, signCourierRequest } from '../../local/ops/sign.js';
+import { courierEventsUrl, signCourierRequest } from '../../ops/sign.js';
 import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js';
 import { createTelemetry } from '../../shared/observability/telemetry.js';
 import { localAws, type LocalAws } from '../support/local-aws.js';

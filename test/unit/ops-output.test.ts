@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { maskedBody, renderDetail, renderListing, type DeadLetterDetail, type QueueListing } from '../../local/ops/dlq.js';
-import type { DeadLetter } from '../../local/ops/dlq-messages.js';
-import { matches, parseFilter } from '../../local/ops/filters.js';
-import { printable, printableJson } from '../../local/ops/printable.js';
+import { maskedBody, renderDetail, renderListing, type DeadLetterDetail, type QueueListing } from '../../ops/dlq.js';
+import type { DeadLetter } from '../../ops/dlq-messages.js';
+import { matches, parseFilter } from '../../ops/filters.js';
+import { printable, printableJson } from '../../ops/printable.js';
 
 const ESC = '\u001b';
 const CLEAR_SCREEN = `${ESC}[2J${ESC}[H`;

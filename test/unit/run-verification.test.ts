@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxKitState } from '../../sandbox/dcms/server.js';
-import { Accounting, type DeadLetteredEvent } from '../../local/stack/accounting.js';
-import { FedCourierScans } from '../../local/stack/courier-scans.js';
-import { routeLine } from '../../local/stack/routing.js';
-import type { SendResult } from '../../local/stack/sender.js';
-import { buildSummary } from '../../local/stack/summary.js';
-import { renderSummary } from '../../local/stack/summary-table.js';
-import { verifyPlatform, type PlatformVerification } from '../../local/stack/verification.js';
+import { Accounting, type DeadLetteredEvent } from '../../local/stack/report/accounting.js';
+import { FedCourierScans } from '../../local/stack/feed/courier-scans.js';
+import { routeLine } from '../../ops/routing.js';
+import type { SendResult } from '../../local/stack/feed/sender.js';
+import { buildSummary } from '../../local/stack/report/summary.js';
+import { renderSummary } from '../../local/stack/report/summary-table.js';
+import { verifyPlatform, type PlatformVerification } from '../../local/stack/report/verification.js';
 
 const consumed = new Set(['coreBanking', 'courier', 'cardControls'] as const);
 

@@ -1,0 +1,28 @@
+import { createAuthWebhookLambda } from '../../../functions/card91-auth-webhook/lambda.js';
+import { createCourierWebhookLambda } from '../../../functions/courier-webhook/lambda.js';
+import { startApiGatewayServer, type HttpLambdaHandler, type RunningApiGatewayServer } from '../../http/api-gateway-server.js';
+import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../worker-env.js';
+import type { HostConfiguration } from './host-protocol.js';
+import { CARD91_AUTH_PATH, COURIER_EVENTS_PATH } from './webhook-routes.js';
+
+/** The webhooks' Lambda entries behind a local API Gateway (HTTP API v2) on 127.0.0.1, at the stack's routes. */
+export async function startWebhooks(configuration: HostConfiguration): Promise<RunningApiGatewayServer & { routes: string[] }> {
+  const routes: Record<string, HttpLambdaHandler> = {
+    // Verifies the sdkAuthTokens the card-controls worker signs: the same published local secret.
+    [`POST ${CARD91_AUTH_PATH}`]: createAuthWebhookLambda({
+      POWERTOOLS_SERVICE_NAME: 'card91-auth-webhook',
+      CARD91_SDK_AUTH_SECRETS_JSON: JSON.stringify(LOCAL_CARD91_SDK_AUTH_SECRETS),
+    }),
+    [`POST ${COURIER_EVENTS_PATH}`]: createCourierWebhookLambda({
+      ...process.env,
+      POWERTOOLS_SERVICE_NAME: 'courier-webhook',
+      COURIER_QUEUE_URL: configuration.resources.queues.courier.url,
+      REPLAY_TABLE: configuration.resources.tables.webhookReplay,
+      STATE_TABLE: configuration.resources.tables.integrationState,
+      COURIERS_JSON: configuration.webhooks.couriersJson,
+      COURIER_SECRETS_JSON: configuration.webhooks.courierSecretsJson,
+    }),
+  };
+  const server = await startApiGatewayServer({ port: configuration.webhooks.port, routes });
+  return { ...server, routes: Object.keys(routes) };
+}
