@@ -13,7 +13,7 @@ export interface DeadLetter {
   sentAt?: string;
 }
 
-/** Why a record was dead-lettered, read from its attributes (DESIGN §3). */
+/** Why a record was dead-lettered, read from its attributes (docs/architecture.md §3). */
 export interface DeadLetterFailure {
   category?: string;
   code?: string;

@@ -32,7 +32,7 @@ export type LimitsPlan = Exclude<Verdict, { kind: 'pending' }> | { kind: 'pendin
 const APPLIED: Verdict = { kind: 'applied' };
 const PENDING: Verdict = { kind: 'pending' };
 
-/** Card states in which the card is not frozen. Card91's state set is open (reference §5.7): anything else is sent, not assumed. */
+/** Card states in which the card is not frozen. Card91's state set is open (docs/reference/card91.md §5.7): anything else is sent, not assumed. */
 const UNFROZEN_STATES: ReadonlySet<string> = new Set(['ACTIVE', 'UNLOCKED', 'INACTIVE']);
 
 export type Refusal = Extract<Verdict, { kind: 'refused' }>;

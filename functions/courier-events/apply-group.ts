@@ -7,7 +7,7 @@ import type { CourierItem } from './plan-batch.js';
 
 export type KitResult = { item: CourierItem; ok: true } | { item: CourierItem; ok: false; failure: IntegrationError };
 
-/** Success only if `result === true` and no exception (reference §3.3: failed kits have no `result`, not `false`). */
+/** Success only if `result === true` and no exception (docs/reference/dcms.md §3.3: failed kits have no `result`, not `false`). */
 const succeeded = (result: KitDeliveryResult): boolean => result.result === true && !result.exception;
 
 /**
@@ -31,7 +31,7 @@ export async function applyGroup(dcms: DcmsClient, tenant: string, items: readon
       return { item, ok: false, failure: new IntegrationError({ category: FailureCategory.Transient, code: 'NO_KIT_RESULT', message: 'DCMS answered without a result for this kit' }) };
     }
     if (succeeded(result)) return { item, ok: true };
-    // A failed kit says `status: "500"` beside `httpStatus: "BAD_REQUEST"` (reference §3.3): it is a
+    // A failed kit says `status: "500"` beside `httpStatus: "BAD_REQUEST"` (docs/reference/dcms.md §3.3): it is a
     // business answer inside an HTTP 200, classified by its errorCode, not by that string.
     const failure = result.exception
       ? fromException('deliveryStatus', result.exception, 200)

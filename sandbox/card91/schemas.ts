@@ -1,6 +1,6 @@
 /**
  * The request bodies the sandbox accepts (M1, M6, M7, M8), written from docs/reference/card91.md
- * §3 and kept apart from the client's own schemas (shared/card91/request-schemas.ts) on purpose: a body
+ * docs/reference/card91.md §3 and kept apart from the client's own schemas (shared/card91/request-schemas.ts) on purpose: a body
  * the client builds wrongly must be refused here, not accepted by the same mistake.
  *
  * Wire types as the reference documents them: limits are JSON numbers (the M6 table says int,
@@ -35,7 +35,7 @@ const amount = z.instanceof(JsonNumber, { error: 'must be a JSON number' }).tran
   return decimal;
 });
 
-/** §1.3 of the reference: country code `91`, no `+`, then the ten digits of an Indian mobile. */
+/** docs/reference/card91.md §1.3: country code `91`, no `+`, then the ten digits of an Indian mobile. */
 const mobile = z.string().regex(/^91\d{10}$/);
 const nonEmpty = z.string().min(1);
 

@@ -3,7 +3,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 export interface AuthSettings {
   /** username → password */
   users: Record<string, string>;
-  /** Token lifetime; DCMS's is configurable, typically one hour (reference §1.1). */
+  /** Token lifetime; DCMS's is configurable, typically one hour (docs/reference/dcms.md §1.1). */
   tokenTtlSeconds?: number;
 }
 

@@ -80,7 +80,7 @@ export const accountNotFound = (): DcmsResponse =>
 
 /**
  * A per-kit failure inside a deliveryStatus 200 answer: a serialized Java exception, extra null
- * fields and `status: "500"` included, exactly as DCMS documents it (reference §3.3).
+ * fields and `status: "500"` included, exactly as DCMS documents it (docs/reference/dcms.md §3.3).
  */
 export const kitNotFoundItem = (kitNo: string) => ({
   kitNo,

@@ -1,4 +1,4 @@
-/** The DCMS paths the sandbox serves (reference §3). Fault settings may name only these. */
+/** The DCMS paths the sandbox serves (docs/reference/dcms.md §3). Fault settings may name only these. */
 export const DCMS_ENDPOINTS = [
   '/register',
   '/registerCard',

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { stringifyDcmsJson } from '../../shared/dcms/json-codec.js';
 
-/** The exception object exactly as DCMS endpoint samples show it (reference §1.2). */
+/** The exception object exactly as DCMS endpoint samples show it (docs/reference/dcms.md §1.2). */
 export interface DcmsException {
   errorCode: string;
   shortMessage: string;
@@ -11,7 +11,7 @@ export interface DcmsException {
   languageCode: 'en';
 }
 
-/** Every DCMS body has these three keys, whatever the outcome (reference §1.2). */
+/** Every DCMS body has these three keys, whatever the outcome (docs/reference/dcms.md §1.2). */
 export interface DcmsEnvelope {
   result: unknown;
   exception: DcmsException | null;
@@ -25,7 +25,7 @@ export interface DcmsResponse {
   headers?: Record<string, string>;
   /**
    * How `accountNo` travels: a JSON number (default; `/registerCard`, `/viewCustomer`), or a JSON
-   * string, as the kit reads document it (reference §3.4a, §3.4b).
+   * string, as the kit reads document it (docs/reference/dcms.md §3.4a, §3.4b).
    */
   accountNoAs?: 'number' | 'string';
 }

@@ -4,7 +4,7 @@ import type { KitRecord } from './store.js';
 const dcmsInstant = (iso: string): string => iso.replace(/Z$/, '+00:00');
 
 /**
- * A kit as `/viewCustomer` lists it: the fields of the reference's sample (§3.4), which has neither
+ * A kit as `/viewCustomer` lists it: the fields of the reference's sample (docs/reference/dcms.md §3.4), which has neither
  * `accountNo` nor `encryptedCardNumber`. Which account a kit belongs to is what the kit reads tell.
  */
 export function viewCustomerKit({ card }: KitRecord) {
@@ -23,7 +23,7 @@ export function viewCustomerKit({ card }: KitRecord) {
   };
 }
 
-/** A kit as `/kit-manager/fetchKitsByAccountNo` lists it under its entity: the §3.4a fields without `accountNo`. */
+/** A kit as `/kit-manager/fetchKitsByAccountNo` lists it under its entity: the docs/reference/dcms.md §3.4a fields without `accountNo`. */
 export function accountKit(kit: KitRecord) {
   const { card } = kit;
   return {
@@ -48,7 +48,7 @@ export function accountKit(kit: KitRecord) {
 }
 
 /**
- * A kit as `/kit-manager/fetchKitsByEntityId` lists it (§3.4a): every field, `accountNo` first and
+ * A kit as `/kit-manager/fetchKitsByEntityId` lists it (docs/reference/dcms.md §3.4a): every field, `accountNo` first and
  * as a JSON string (a number in `/registerCard` answers: callers compare digit strings).
  */
 export function entityKit(kit: KitRecord) {

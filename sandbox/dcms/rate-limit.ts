@@ -5,7 +5,7 @@ export interface RateLimitSettings {
   burst: number;
 }
 
-/** DCMS standard tier (reference §2). */
+/** DCMS standard tier (docs/reference/dcms.md §2). */
 export const STANDARD_TIER: RateLimitSettings = { perSecond: 100, burst: 200 };
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * Request validation for the DCMS routes (reference §3). Failures become `invalid.input.request`
+ * Request validation for the DCMS routes (docs/reference/dcms.md §3). Failures become `invalid.input.request`
  * with one `fieldError` entry per problem, each "path: what is wrong", so a caller sees every
  * problem at once instead of fixing them one round trip at a time.
  */
@@ -36,7 +36,7 @@ const kitRequest = z.object(
   {
     accountNo,
     cardType: oneOf(CARD_TYPES),
-    /** Insta-card: a kit pre-allocated from inventory (reference §3.1). */
+    /** Insta-card: a kit pre-allocated from inventory (docs/reference/dcms.md §3.1). */
     kitNo: z.string({ error: 'must be a string' }).regex(/^\d{1,20}$/, 'must be digits').optional(),
   },
   { error: 'must be an object' },
@@ -145,10 +145,10 @@ export const viewCustomerRequest = z.object(
   { error: 'request body must be a JSON object' },
 );
 
-/** `/kit-manager/fetchKitsByEntityId` (reference §3.4a): the same body as viewCustomer. */
+/** `/kit-manager/fetchKitsByEntityId` (docs/reference/dcms.md §3.4a): the same body as viewCustomer. */
 export const fetchKitsByEntityIdRequest = viewCustomerRequest;
 
-/** `/kit-manager/fetchKitsByAccountNo` (reference §3.4b): a string in the schema, a number in the sample; both accepted. */
+/** `/kit-manager/fetchKitsByAccountNo` (docs/reference/dcms.md §3.4b): a string in the schema, a number in the sample; both accepted. */
 export const fetchKitsByAccountNoRequest = z.object({ accountNo }, { error: 'request body must be a JSON object' });
 
 /**

@@ -150,7 +150,7 @@ export class SandboxStore {
     });
   }
 
-  /** Sets an absolute delivery status; false when the tenant has no such kit. No transition rules (reference §3.3). */
+  /** Sets an absolute delivery status; false when the tenant has no such kit. No transition rules (docs/reference/dcms.md §3.3). */
   setDeliveryStatus(tenant: string, kitNo: string, status: string): boolean {
     const kit = this.tenants.get(tenant)?.kits.get(kitNo);
     if (kit === undefined) {

@@ -7,7 +7,7 @@ export const tenantSettings = z.object({
   business: z.string().min(1),
   businessId: z.string().min(1),
   businessType: z.string().min(1),
-  /** DCMS rate limit for this tenant (reference §2: standard tier 100/s, burst 200). */
+  /** DCMS rate limit for this tenant (docs/reference/dcms.md §2: standard tier 100/s, burst 200). */
   rateLimit: z.object({ perSecond: z.number().positive(), burst: z.number().int().positive() }).default({ perSecond: 100, burst: 200 }),
   /**
    * Header that carries our deterministic request id on DCMS writes, once M2P names it for the

@@ -13,7 +13,7 @@ const amount = z
   .transform(String)
   .pipe(z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'amount must be a non-negative decimal'));
 
-/** Card91 `limits[]` entry, one per currency (reference M6: set card settings). */
+/** Card91 `limits[]` entry, one per currency (docs/reference/card91.md §3 M6: set card settings). */
 export const cardLimit = z.object({
   currency: currencyCode,
   isContactLessAllowed: z.boolean().optional(),

@@ -4,7 +4,7 @@ import { AWB_MAX, boundedPattern, boundedString, COURIER_NAME_MAX, KIT_NO_MAX, L
 
 export const COURIER_KIT_STATUS = 'courier.kit.status.v1';
 
-/** The DCMS delivery-status values (reference §3.3). */
+/** The DCMS delivery-status values (docs/reference/dcms.md §3.3). */
 export const deliveryStatus = z.enum(['IN_TRANSIT', 'DELIVERED', 'RETURNED', 'BANK']);
 export type DeliveryStatus = z.infer<typeof deliveryStatus>;
 

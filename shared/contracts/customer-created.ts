@@ -86,7 +86,7 @@ export const customerCreatedData = z
     lastName: name.min(1),
     gender: z.enum(['MALE', 'FEMALE', 'OTHER']),
     dob: isoDate,
-    // DCMS /register rules (reference §3.1): at least one PERMANENT address, one mobile, one KYC document, one account.
+    // DCMS /register rules (docs/reference/dcms.md §3.1): at least one PERMANENT address, one mobile, one KYC document, one account.
     addresses: boundedList(address, ADDRESSES_MAX).refine((list) => list.some((a) => a.category === 'PERMANENT'), {
       message: 'at least one PERMANENT address is required',
     }),

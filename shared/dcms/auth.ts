@@ -10,7 +10,7 @@ const authenticateResponse = z.object({ id_token: z.string().min(1) });
 
 /** Seconds before expiry at which a cached token is no longer handed out. */
 const EXPIRY_MARGIN_MS = 60_000;
-/** DCMS tokens typically live an hour (reference §1.1); used when the token is not a readable JWT. */
+/** DCMS tokens typically live an hour (docs/reference/dcms.md §1.1); used when the token is not a readable JWT. */
 const DEFAULT_TTL_MS = 55 * 60_000;
 
 /**

@@ -2,7 +2,7 @@ import { FailureCategory, IntegrationError } from '../resilience/errors.js';
 import type { DcmsException } from './schemas.js';
 
 /**
- * DCMS error codes, both documented styles (reference §4), mapped onto the one taxonomy.
+ * DCMS error codes, both documented styles (docs/reference/dcms.md §4), mapped onto the one taxonomy.
  * Anything not listed is Permanent: 4xx and business errors repeat identically.
  */
 const CUSTOMER_NOT_FOUND = new Set(['CUS001', 'entity.not.found', 'cms.customer.not.found']);

@@ -30,7 +30,7 @@ const PATHS: Record<DcmsOperation, string> = {
   authenticate: '/api/authenticate',
 };
 
-/** Client-side timeouts recommended by the reference (§2): CBS operations 15 s, transactions 10 s, reads 5 s. */
+/** Client-side timeouts recommended by docs/reference/dcms.md §2: CBS operations 15 s, transactions 10 s, reads 5 s. */
 export const DEFAULT_TIMEOUTS_MS: Record<DcmsOperation, number> = {
   register: 15_000,
   registerCard: 15_000,
@@ -50,7 +50,7 @@ export interface DcmsCallInfo {
 
 export interface DcmsClientOptions {
   baseUrl: string;
-  /** When set, every call carries a bearer token from `/api/authenticate` (reference §1.1). */
+  /** When set, every call carries a bearer token from `/api/authenticate` (docs/reference/dcms.md §1.1). */
   credentials?: (tenant: string) => Promise<DcmsCredentials | undefined>;
   timeoutsMs?: Partial<Record<DcmsOperation, number>>;
   retry?: RetryOptions;

@@ -36,7 +36,7 @@ export function toRegisterCustomer(data: CustomerCreatedData, tenant: TenantSett
       ...(c.email && { emailId: c.email }),
       notification: c.notification ?? true,
     })),
-    // Field names of kycInfo are unconfirmed by M2P (reference §3.1, open question 7): our own names, one place to change.
+    // Field names of kycInfo are unconfirmed by M2P (docs/reference/dcms.md §3.1, open question 7): our own names, one place to change.
     kycInfo: data.kycDocuments.map((k) => ({ documentType: k.type, documentNo: k.number, ...(k.expiry && { expiryDate: k.expiry }) })),
     accountInfo: data.accounts.map((a) => ({
       accountNo: a.accountNo,

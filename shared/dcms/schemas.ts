@@ -1,11 +1,11 @@
 import * as z from 'zod';
 
 /**
- * DCMS wire shapes (../shared/reference/dcms-api.md). Responses are parsed leniently (the
+ * DCMS wire shapes (docs/reference/dcms.md). Responses are parsed leniently (the
  * documents disagree on several shapes); requests are exactly what we send.
  */
 
-/** Three exception shapes are documented (§1.2): every field optional, parse what is there. */
+/** Three exception shapes are documented (docs/reference/dcms.md §1.2): every field optional, parse what is there. */
 export const dcmsException = z.looseObject({
   errorCode: z.string().optional(),
   shortMessage: z.string().nullish(),
@@ -51,10 +51,10 @@ export const customerView = z.looseObject({
 });
 export type CustomerView = z.infer<typeof customerView>;
 
-/** `/kit-manager/fetchKitsByEntityId` (§3.4a): a bare array, every kit with its account number (a string there). */
+/** `/kit-manager/fetchKitsByEntityId` (docs/reference/dcms.md §3.4a): a bare array, every kit with its account number (a string there). */
 export const entityKits = z.array(dcmsKit).nullish().transform((kits) => kits ?? []);
 
-/** One per-kit result of updateDeliveryStatus (§3.3): success only if `result === true` and no exception. */
+/** One per-kit result of updateDeliveryStatus (docs/reference/dcms.md §3.3): success only if `result === true` and no exception. */
 export const kitDeliveryResult = z.looseObject({
   kitNo: z.union([z.string(), z.number()]).transform(String),
   result: z.boolean().optional(),
@@ -100,7 +100,7 @@ export interface RegisterCustomerRequest {
   deliveryAddress?: 'PERMANENT' | 'COMMUNICATION';
   addressInfo: DcmsAddress[];
   communicationInfo: Array<{ contactNo: string; emailId?: string; notification: boolean }>;
-  /** Field names unconfirmed by M2P (reference §3.1): kept open. */
+  /** Field names unconfirmed by M2P (docs/reference/dcms.md §3.1): kept open. */
   kycInfo: Array<Record<string, unknown>>;
   accountInfo: Array<{
     accountNo: string;

@@ -19,7 +19,7 @@ export function createIdempotency(client: DynamoDBClient, tableName: string, ttl
   };
 }
 
-/** Business keys (DESIGN §2), tenant first so no two tenants can ever share a record. */
+/** Business keys (docs/architecture.md §2), tenant first so no two tenants can ever share a record. */
 export const businessKeys = {
   customer: (tenant: string, entityId: string) => `customer#${tenant}#${entityId}`,
   card: (tenant: string, entityId: string, accountNo: string, cardType: string) => `card#${tenant}#${entityId}#${accountNo}#${cardType}`,

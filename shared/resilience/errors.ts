@@ -1,5 +1,5 @@
 /**
- * The one error taxonomy (DESIGN §3). Every failure that leaves a client or a flow module is an
+ * The one error taxonomy (docs/architecture.md §3). Every failure that leaves a client or a flow module is an
  * IntegrationError with a category; handlers decide what happens to a record from the category
  * alone, never from message text.
  */

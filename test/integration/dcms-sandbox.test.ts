@@ -9,7 +9,7 @@ import {
 } from '../../sandbox/dcms/server.js';
 
 /**
- * The DCMS sandbox over real HTTP, checked against the reference (shared/reference/dcms-api.md)
+ * The DCMS sandbox over real HTTP, checked against the reference (docs/reference/dcms.md)
  * and the seed's samples, field by field.
  */
 
@@ -43,7 +43,7 @@ async function call(baseUrl: string, path: string, body: unknown, options: CallO
   return { status: response.status, headers: response.headers, text, body: parseDcmsJson(text) as Json };
 }
 
-/** A /register body with every required field (reference §3.1 example). Account numbers as digit strings. */
+/** A /register body with every required field (docs/reference/dcms.md §3.1 example). Account numbers as digit strings. */
 function customer(entityId: string, extra: Json = {}): Json {
   return {
     entityId,
@@ -105,7 +105,7 @@ const SEED_CARD = {
   productName: '2003_PHYSICAL',
 };
 
-/** The kit of the reference's viewCustomer sample (§3.4), verbatim. */
+/** The kit of the reference's viewCustomer sample (docs/reference/dcms.md §3.4), verbatim. */
 const VIEW_CUSTOMER_SAMPLE_KIT = {
   bin: '608040',
   cardCategory: 'DEBIT',
@@ -421,7 +421,7 @@ describe('DCMS sandbox', () => {
       });
       const [kit] = result.kitInfo as Json[];
       expect(kit).toMatchObject({ kitNo, cardType: 'VIRTUAL', cardStatus: 'INACTIVE', entityId: '675676', productId: '2003_VIRTUAL' });
-      // The §3.4 sample's kit fields, exactly: neither accountNo nor encryptedCardNumber nor a delivery status.
+      // The docs/reference/dcms.md §3.4 sample's kit fields, exactly: neither accountNo nor encryptedCardNumber nor a delivery status.
       expect(Object.keys(kit!).sort()).toEqual(Object.keys(VIEW_CUSTOMER_SAMPLE_KIT).sort());
       expect(answer.text).toContain('"accountNo":8642135'); // accountInfo keeps the number
       expect(answer.text.match(/"accountNo"/g)).toHaveLength(1);

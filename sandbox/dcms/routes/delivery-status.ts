@@ -6,7 +6,7 @@ import type { SandboxStore } from '../store.js';
 
 /**
  * `POST /inventory/update/deliveryStatus`: one result per kit, in request order, inside an HTTP 200
- * even when kits fail — callers must read every item (reference §3.3). Under `ackWithoutCommit`
+ * even when kits fail — callers must read every item (docs/reference/dcms.md §3.3). Under `ackWithoutCommit`
  * (`commit: false`) the answer is the same and nothing is applied.
  */
 export const updateDeliveryStatus =

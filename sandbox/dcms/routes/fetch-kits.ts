@@ -6,7 +6,7 @@ import { fetchKitsByAccountNoQuery, fetchKitsByAccountNoRequest, fetchKitsByEnti
 import type { SandboxStore } from '../store.js';
 
 /**
- * `POST /kit-manager/fetchKitsByEntityId` (reference §3.4a): every kit of the customer in any card
+ * `POST /kit-manager/fetchKitsByEntityId` (docs/reference/dcms.md §3.4a): every kit of the customer in any card
  * status, REPLACED included, each with its `accountNo` as a string; `result` is a bare array.
  * An unknown customer is CUS001, as for viewCustomer.
  */
@@ -23,7 +23,7 @@ export const fetchKitsByEntityId =
 const optionalText = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
- * `POST /kit-manager/fetchKitsByAccountNo` (reference §3.4b): one object for the account, with every
+ * `POST /kit-manager/fetchKitsByAccountNo` (docs/reference/dcms.md §3.4b): one object for the account, with every
  * customer holding it and their kits on it. Only ACTIVE cards unless `?isAllCardsRequired=true`, so
  * a freshly issued (INACTIVE) card is missing from a plain call, exactly the trap the reference
  * warns about. An account DCMS knows from no customer and no kit is `account.not.found` (the

@@ -4,7 +4,7 @@ import type { DcmsHandler } from '../pipeline.js';
 import { registerRequest, validate } from '../schemas.js';
 import type { SandboxStore } from '../store.js';
 
-/** The card ships to a stored address, so an insta-card needs to know which one (reference §3.1). */
+/** The card ships to a stored address, so an insta-card needs to know which one (docs/reference/dcms.md §3.1). */
 function deliveryAddressRule(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return [];
   const { kitInfo, deliveryAddress } = body as Record<string, unknown>;

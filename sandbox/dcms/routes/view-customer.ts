@@ -28,7 +28,7 @@ function customerView(customer: CustomerRecord, kits: KitRecord[]) {
 
 /**
  * `POST /viewCustomer`: the full profile, or CUS001. Its kits carry no `accountNo` and no delivery
- * status, as the reference documents (§3.4): the sandbox's admin API shows delivery statuses.
+ * status, as the reference documents (docs/reference/dcms.md §3.4): the sandbox's admin API shows delivery statuses.
  */
 export const viewCustomer =
   (store: SandboxStore): DcmsHandler =>
