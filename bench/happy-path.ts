@@ -14,7 +14,7 @@ import { localWorkerEnv } from '../local/worker-env.js';
 import { startDcmsSandbox } from '../sandbox/dcms/server.js';
 import { DcmsClient } from '../shared/dcms/client.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
-import { createWorkerRuntime, type WorkerRuntime } from '../shared/worker/runtime.js';
+import { createDcmsWorkerRuntime, type DcmsWorkerRuntime } from '../shared/worker/dcms-runtime.js';
 import { accountOpened, customerCreated, kitStatus } from '../test/support/events.js';
 import { freePort } from '../test/support/ports.js';
 
@@ -34,7 +34,7 @@ const dcms = await startDcmsSandbox({ port: 0, rateLimit: { perSecond: 10_000, b
 const tenantsJson = JSON.stringify([{ tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 10_000, burst: 10_000 } }]);
 
 /** Counts DynamoDB commands by name, per worker. */
-function countDynamo(runtime: WorkerRuntime, counts: Map<string, number>): void {
+function countDynamo(runtime: DcmsWorkerRuntime, counts: Map<string, number>): void {
   runtime.dynamo.middlewareStack.add((next, context) => async (args) => {
     counts.set(context.commandName ?? 'unknown', (counts.get(context.commandName ?? 'unknown') ?? 0) + 1);
     return next(args);
@@ -60,7 +60,7 @@ async function runWorker(queue: QueueKey, bodies: object[], instances: number, g
   let processed = 0;
   const started = performance.now();
   const pollers = Array.from({ length: instances }, () => {
-    const runtime = createWorkerRuntime(localWorkerEnv({ resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson, fast: true }), {
+    const runtime = createDcmsWorkerRuntime(localWorkerEnv({ resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson, fast: true }), {
       observer: (report) => outcomes.set(report.code ? `${report.outcome}:${report.code}` : report.outcome, (outcomes.get(report.code ? `${report.outcome}:${report.code}` : report.outcome) ?? 0) + 1),
     });
     countDynamo(runtime, dynamoOps);

@@ -11,7 +11,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createCourierWebhookHandler } from '../functions/courier-webhook/app.js';
+import { createCourierWebhookHandler } from '../functions/courier-webhook/webhook.js';
 import type { ReplayClaim, ReplayGuard, ReplayState } from '../functions/courier-webhook/replay.js';
 import { createCourierWebhookRuntime } from '../functions/courier-webhook/runtime.js';
 import { LOCAL_AWS, createResources, startEmulators } from '../local/emulators.js';

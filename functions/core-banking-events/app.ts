@@ -4,7 +4,7 @@ import { mayHaveBeenSent } from '../../shared/messaging/settle.js';
 import { instrument } from '../../shared/observability/instrument.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { fifoBatchHandler, type RecordContext } from '../../shared/worker/record-batch.js';
-import type { WorkerRuntime } from '../../shared/worker/runtime.js';
+import type { DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
 import { registerCard } from './register-card.js';
 import { registerCustomer } from './register-customer.js';
 import type { RegistrationContext, RegistrationOutcome } from './registration.js';
@@ -32,7 +32,7 @@ const keyOf = (event: CoreBankingEvent): string =>
  * The core-banking worker: a FIFO queue grouped by `tenant:entityId`, so a customer's events are
  * applied in order while other customers go on.
  */
-export function createCoreBankingHandler(runtime: WorkerRuntime) {
+export function createCoreBankingHandler(runtime: DcmsWorkerRuntime) {
   const register = makeIdempotent(
     async ({ event, context }: Registration, run: Run): Promise<RegistrationOutcome> => {
       run.executed = true;

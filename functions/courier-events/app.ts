@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { instrument } from '../../shared/observability/instrument.js';
-import type { WorkerRuntime } from '../../shared/worker/runtime.js';
+import type { DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
 import { CourierBatch } from './courier-batch.js';
 import { DeliveryClaims } from './delivery-claims.js';
 import { planBatch } from './plan-batch.js';
@@ -11,7 +11,7 @@ import { planBatch } from './plan-batch.js';
  * `deliveryStatus` call per (tenant, status); each kit's result is settled on its own message, and
  * a kit's final status in DCMS is its newest scan whatever the interleaving of instances.
  */
-export function createCourierHandler(runtime: WorkerRuntime) {
+export function createCourierHandler(runtime: DcmsWorkerRuntime) {
   const claims = new DeliveryClaims(runtime.idempotency);
 
   const handle = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

@@ -8,7 +8,7 @@ import { businessKeys } from '../../shared/persistence/idempotency.js';
 import type { KitHistoryOutcome, KitScan } from '../../shared/persistence/kit-ledger.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 import { settleFailedRecord } from '../../shared/worker/record-batch.js';
-import type { WorkerRuntime } from '../../shared/worker/runtime.js';
+import type { DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
 import { applyGroup } from './apply-group.js';
 import type { DeliveryClaims } from './delivery-claims.js';
 import { groupByTenantAndStatus, kitKeyOf, withUtcInstant, type CourierItem } from './plan-batch.js';
@@ -39,7 +39,7 @@ export class CourierBatch {
   private readonly eventIds = new Map<string, string>();
 
   constructor(
-    private readonly runtime: WorkerRuntime,
+    private readonly runtime: DcmsWorkerRuntime,
     private readonly claims: DeliveryClaims,
     /** No DCMS call starts after `deadline`; a kit's send lock lasts until `lockUntil` (the invocation's end). */
     private readonly time: { deadline: number; lockUntil: number },

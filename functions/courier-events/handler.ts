@@ -1,5 +1,5 @@
-import { createWorkerRuntime } from '../../shared/worker/runtime.js';
+import { createDcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
 import { createCourierHandler } from './app.js';
 
 /** Lambda entry: the runtime (clients, configuration) is built once per instance, at cold start. */
-export const handler = createCourierHandler(createWorkerRuntime());
+export const handler = createCourierHandler(createDcmsWorkerRuntime());

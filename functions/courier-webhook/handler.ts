@@ -1,4 +1,4 @@
-import { createCourierWebhookLambda } from './lambda.js';
+import { createCourierWebhookLambda } from './app.js';
 
 /** Lambda entry: the runtime is built once per instance, at cold start. */
 export const handler = createCourierWebhookLambda();

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createTelemetry, type Telemetry } from '../../shared/observability/telemetry.js';
 import { AwbIndex } from '../../shared/persistence/awb-index.js';
-import type { CourierWebhookDependencies } from './app.js';
+import type { CourierWebhookDependencies } from './webhook.js';
 import { loadWebhookEnv } from './config.js';
 import { courierDirectoryLoader } from './couriers.js';
 import { DynamoReplayGuard } from './replay.js';

@@ -29,7 +29,7 @@ export interface DcmsWorkerProps {
   stateTableActions: string[];
 }
 
-/** A queue worker that calls DCMS (shared/worker/runtime.ts): its variables and the rights they imply. */
+/** A queue worker that calls DCMS (shared/worker/dcms-runtime.ts): its variables and the rights they imply. */
 export class DcmsWorker extends Construct {
   readonly worker: QueueWorker;
 

@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand, SendMessageBatchCommand, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCourierWebhookHandler, type CourierWebhookDependencies, type CourierWebhookHandler } from '../../functions/courier-webhook/app.js';
+import { createCourierWebhookHandler, type CourierWebhookDependencies, type CourierWebhookHandler } from '../../functions/courier-webhook/webhook.js';
 import { courierDirectoryLoader, type CourierSettingsInput } from '../../functions/courier-webhook/couriers.js';
 import type { SendBatch } from '../../functions/courier-webhook/enqueue.js';
 import { DynamoReplayGuard, replayKey } from '../../functions/courier-webhook/replay.js';

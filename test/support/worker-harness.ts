@@ -6,7 +6,7 @@ import { SqsPoller } from '../../local/event-source/sqs-poller.js';
 import { localWorkerEnv } from '../../local/worker-env.js';
 import { startDcmsSandbox, type DcmsSandboxOptions, type RunningDcmsSandbox } from '../../sandbox/dcms/server.js';
 import { QUEUES } from '../../shared/config/resources.js';
-import { createWorkerRuntime, type WorkerRuntime } from '../../shared/worker/runtime.js';
+import { createDcmsWorkerRuntime, type DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
 import { localAws, type LocalAws } from './local-aws.js';
 
 export const TEST_TENANTS = JSON.stringify([
@@ -19,7 +19,7 @@ type WorkerQueue = 'coreBanking' | 'courier';
 export interface WorkerHarness {
   aws: LocalAws;
   dcms: RunningDcmsSandbox;
-  runtime: WorkerRuntime;
+  runtime: DcmsWorkerRuntime;
   queueUrl: string;
   dlqUrl: string;
   /** Sends raw bodies (strings) or events (objects) to the worker's queue. */
@@ -49,7 +49,7 @@ export async function startWorkerHarness(queue: WorkerQueue, options: WorkerHarn
   const env = { ...localWorkerEnv({ resources: aws.resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson: TEST_TENANTS, fast: true }), ...options.env };
   const { url: queueUrl, arn: queueArn, dlqUrl } = aws.resources.queues[queue];
   const description = QUEUES[queue];
-  const runtimes = Array.from({ length: options.instances ?? 1 }, () => createWorkerRuntime(env));
+  const runtimes = Array.from({ length: options.instances ?? 1 }, () => createDcmsWorkerRuntime(env));
   const pollers = runtimes.map(
     (runtime) =>
       new SqsPoller({

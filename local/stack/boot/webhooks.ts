@@ -1,5 +1,5 @@
-import { createAuthWebhookLambda } from '../../../functions/card91-auth-webhook/lambda.js';
-import { createCourierWebhookLambda } from '../../../functions/courier-webhook/lambda.js';
+import { createAuthWebhookLambda } from '../../../functions/card91-auth-webhook/app.js';
+import { createCourierWebhookLambda } from '../../../functions/courier-webhook/app.js';
 import { startApiGatewayServer, type HttpLambdaHandler, type RunningApiGatewayServer } from '../../http/api-gateway-server.js';
 import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../worker-env.js';
 import type { HostConfiguration } from './host-protocol.js';

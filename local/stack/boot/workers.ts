@@ -7,7 +7,7 @@ import type { QueueKey } from '../../../shared/config/resources.js';
 import type { DcmsCallInfo } from '../../../shared/dcms/client.js';
 import type { OutcomeObserver } from '../../../shared/observability/telemetry.js';
 import { createCard91WorkerRuntime } from '../../../shared/worker/card91-runtime.js';
-import { createWorkerRuntime, type WorkerRuntime } from '../../../shared/worker/runtime.js';
+import { createDcmsWorkerRuntime, type DcmsWorkerRuntime } from '../../../shared/worker/dcms-runtime.js';
 import type { SqsHandler } from '../../event-source/sqs-poller.js';
 import { localCard91WorkerEnv, localWorkerEnv } from '../../worker-env.js';
 import type { HostConfiguration } from './host-protocol.js';
@@ -32,12 +32,12 @@ export interface WorkerDefinition {
 }
 
 /** A worker on the DCMS runtime: the environment the CDK stack gives it, pointed at local resources. */
-const dcmsWorker = (queue: QueueKey, serviceName: string, createHandler: (runtime: WorkerRuntime) => SqsHandler): WorkerDefinition => ({
+const dcmsWorker = (queue: QueueKey, serviceName: string, createHandler: (runtime: DcmsWorkerRuntime) => SqsHandler): WorkerDefinition => ({
   queue,
   serviceName,
   build(configuration, hooks) {
     const { resources, tenantsJson, dcmsBaseUrl } = configuration;
-    const runtime = createWorkerRuntime(localWorkerEnv({ resources, tenantsJson, dcmsBaseUrl, queue, serviceName, fast: true }), hooks);
+    const runtime = createDcmsWorkerRuntime(localWorkerEnv({ resources, tenantsJson, dcmsBaseUrl, queue, serviceName, fast: true }), hooks);
     return { handler: createHandler(runtime), dynamo: runtime.dynamo };
   },
 });

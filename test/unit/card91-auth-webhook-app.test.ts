@@ -1,12 +1,12 @@
 /**
- * The Card91 auth-URL webhook as Lambda runs it (functions/card91-auth-webhook/lambda.ts): middy
+ * The Card91 auth-URL webhook as Lambda runs it (functions/card91-auth-webhook/app.ts): middy
  * with the Powertools logger, one log line per validation with its outcome and reason, and never
  * the token or the mobile. Lives with the card-controls tests because card controls are what logs
  * customers in at Card91.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthWebhookLambda } from '../../functions/card91-auth-webhook/lambda.js';
+import { createAuthWebhookLambda } from '../../functions/card91-auth-webhook/app.js';
 import { localLambdaContext } from '../../local/event-source/lambda-context.js';
 import { mintSdkAuthToken } from '../../shared/card91/index.js';
 

@@ -9,21 +9,21 @@ import { TokenBucketLimiter } from '../resilience/rate-limiter.js';
 import { createQueueWorkerRuntime, type QueueWorkerRuntime } from './queue-runtime.js';
 
 /** A DCMS worker: the queue-worker runtime plus the DCMS client and the kit ledger. */
-export interface WorkerRuntime extends QueueWorkerRuntime {
+export interface DcmsWorkerRuntime extends QueueWorkerRuntime {
   env: DcmsWorkerEnv;
   dcms: DcmsClient;
   ledger: KitLedger;
   pendingSends: PendingSends;
 }
 
-export interface RuntimeOptions {
+export interface DcmsRuntimeOptions {
   /** Local runs watch every record's outcome; Lambda has none. */
   observer?: OutcomeObserver;
   /** Local runs read DCMS call outcomes too, for their summary. */
   onDcmsCall?: (call: DcmsCallInfo) => void;
 }
 
-export function createWorkerRuntime(source: NodeJS.ProcessEnv = process.env, options: RuntimeOptions = {}): WorkerRuntime {
+export function createDcmsWorkerRuntime(source: NodeJS.ProcessEnv = process.env, options: DcmsRuntimeOptions = {}): DcmsWorkerRuntime {
   const env = loadEnv(dcmsWorkerEnv, source);
   const base = createQueueWorkerRuntime(env, options.observer);
   const { metrics, logger } = base.telemetry;
