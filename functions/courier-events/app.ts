@@ -17,7 +17,11 @@ export function createCourierHandler(runtime: DcmsWorkerRuntime) {
   const handle = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     runtime.telemetry.metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
     const tenants = await runtime.tenants();
-    const batch = new CourierBatch(runtime, claims, { deadline: runtime.deadline(context), lockUntil: Date.now() + context.getRemainingTimeInMillis() });
+    const batch = new CourierBatch(runtime, claims, {
+      deadline: runtime.deadline(context),
+      lockUntil: Date.now() + context.getRemainingTimeInMillis(),
+      settleWindowMs: runtime.env.SETTLE_WINDOW_SECONDS * 1_000,
+    });
     const items = await batch.parse(event.Records, tenants);
     // Within the batch only the newest event per kit is sent; the older ones follow its outcome.
     const { latest, superseded } = planBatch(items);

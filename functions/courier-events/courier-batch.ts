@@ -15,7 +15,14 @@ import { groupByTenantAndStatus, kitKeyOf, withUtcInstant, type CourierItem } fr
 
 const transient = (code: string, message: string) => new IntegrationError({ category: FailureCategory.Transient, code, message });
 const IN_PROGRESS = transient('IN_PROGRESS', 'the same courier event is being processed by another delivery');
-const KIT_BUSY = transient('KIT_BUSY', 'another delivery is sending a status for this kit; this one follows its answer');
+/** Due again when the kit can be claimed: the other delivery's send has been answered, or a lost send's settle window is over. */
+const kitBusy = (untilMs: number) =>
+  new IntegrationError({
+    category: FailureCategory.Transient,
+    code: 'KIT_BUSY',
+    message: 'another send for this kit is in flight or may still commit; this one follows it',
+    dueInSeconds: Math.max(1, Math.ceil((untilMs - Date.now()) / 1_000)),
+  });
 const SUPERSEDED_NOT_APPLIED = transient('NEWER_STATUS_NOT_APPLIED', 'a newer status of this kit in the same batch was not applied; this one is retried on its own');
 
 /** Kits of one batch handled at once: each is a different kit, so their bookkeeping is independent. */
@@ -41,8 +48,11 @@ export class CourierBatch {
   constructor(
     private readonly runtime: DcmsWorkerRuntime,
     private readonly claims: DeliveryClaims,
-    /** No DCMS call starts after `deadline`; a kit's send lock lasts until `lockUntil` (the invocation's end). */
-    private readonly time: { deadline: number; lockUntil: number },
+    /**
+     * No DCMS call starts after `deadline`; a kit's send lock lasts until `lockUntil` (the invocation's
+     * end); a send whose answer was lost keeps its kit quiet for `settleWindowMs`.
+     */
+    private readonly time: { deadline: number; lockUntil: number; settleWindowMs: number },
   ) {}
 
   /** 1. Parse: invalid events are dead-lettered at once and never disturb their neighbours. */
@@ -79,10 +89,10 @@ export class CourierBatch {
       if (claim === 'inProgress') return this.fail(item.record, IN_PROGRESS, item);
       try {
         const kit = await this.runtime.ledger.claimNewest(scanOf(item), { owner: item.record.messageId, until: this.time.lockUntil });
-        if (kit === 'claimed') return void claimed.push(item);
-        if (kit === 'busy') {
+        if (kit.claim === 'claimed') return void claimed.push(item);
+        if (kit.claim === 'busy') {
           await this.claims.release(keyOf(item));
-          return this.fail(item.record, KIT_BUSY, item);
+          return this.fail(item.record, kitBusy(kit.until), item);
         }
         await this.claims.complete(keyOf(item), 'stale');
         return this.done(item, 'stale', 'STALE');
@@ -103,7 +113,9 @@ export class CourierBatch {
       [...resultOf.keys()],
       async (item) => {
         const result = resultOf.get(item)!;
-        await this.runtime.ledger.releaseKit(scanOf(item), item.record.messageId, result.ok);
+        // A send with no answer may still commit at DCMS: nothing else is sent for the kit until it would have.
+        const lost = !result.ok && result.failure.category === FailureCategory.UnknownOutcome;
+        await this.runtime.ledger.releaseKit(scanOf(item), item.record.messageId, result.ok ? { applied: true } : { applied: false, ...(lost && { quietUntil: Date.now() + this.time.settleWindowMs }) });
         if (result.ok) {
           await this.claims.complete(keyOf(item), 'applied');
           return this.done(item, 'succeeded', 'APPLIED');

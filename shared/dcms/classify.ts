@@ -15,6 +15,13 @@ export type DcmsOperation = 'register' | 'registerCard' | 'deliveryStatus' | 'vi
 /** Writes whose effect cannot be assumed absent after a lost answer: the caller must reconcile. */
 const NON_IDEMPOTENT: ReadonlySet<DcmsOperation> = new Set(['register', 'registerCard']);
 
+/**
+ * Writes DCMS may still commit after our client gave up on them (no answer at all): besides the
+ * non-idempotent ones, a delivery status, which is harmless to repeat but harmful to land late,
+ * after a newer status of the same kit. None of them is retried in the call.
+ */
+const LATE_COMMIT_POSSIBLE: ReadonlySet<DcmsOperation> = new Set([...NON_IDEMPOTENT, 'deliveryStatus']);
+
 export const exceptionText = (exception: DcmsException): string =>
   exception.detailMessage ?? exception.errorMessage ?? exception.shortMessage ?? 'no message';
 
@@ -60,7 +67,7 @@ export function unreadableAnswer(operation: DcmsOperation, status: number): Inte
 export function fromTransport(operation: DcmsOperation, error: unknown): IntegrationError {
   const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
   const code = timedOut ? 'TIMEOUT' : 'NETWORK';
-  const category = NON_IDEMPOTENT.has(operation) ? FailureCategory.UnknownOutcome : FailureCategory.Transient;
+  const category = LATE_COMMIT_POSSIBLE.has(operation) ? FailureCategory.UnknownOutcome : FailureCategory.Transient;
   const detail = timedOut ? 'no answer before the timeout' : 'connection failed or was dropped';
   return new IntegrationError({ category, code, message: `DCMS ${operation}: ${detail}`, cause: error });
 }

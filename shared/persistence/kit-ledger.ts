@@ -23,9 +23,13 @@ export const kitState = z.object({
   /** The delivery holding the kit's send lock (its SQS message id), until an epoch ms. */
   lockOwner: z.string().optional(),
   lockedUntil: z.number().optional(),
+  /** Epoch ms before which nothing is sent for the kit: a send whose answer was lost may still commit until then. */
+  quietUntil: z.number().optional(),
   updatedAt: z.string().optional(),
 });
 export type KitState = z.infer<typeof kitState>;
+
+export type KitClaim = { claim: 'claimed' } | { claim: 'stale' } | { claim: 'busy'; /** Epoch ms when the kit can be claimed again. */ until: number };
 
 /** One courier scan of one kit; `occurredAt` in UTC ISO form, so strings order as instants. */
 export interface KitScan {
@@ -80,11 +84,13 @@ export class KitLedger {
   /**
    * Takes a kit's scan as the newest one and the kit's send lock, in one conditional write: a scan
    * older than the newest accepted one is `stale`; a kit whose lock another delivery holds (until
-   * `lockedUntil`, its invocation's deadline) is `busy`. Holding the lock while sending is what
-   * keeps two instances' sends for one kit from landing at DCMS in the wrong order: every send of a
-   * kit follows the previous one's answer, and each sends the newest scan accepted so far.
+   * `lockedUntil`, its invocation's deadline), or that is quiet after a send whose answer was lost,
+   * is `busy` until the returned instant. Holding the lock while sending is what keeps two
+   * instances' sends for one kit from landing at DCMS in the wrong order: every send of a kit
+   * follows the previous one's answer (or its settle window), and each sends the newest scan
+   * accepted so far.
    */
-  async claimNewest(scan: KitScan, lock: { owner: string; until: number }, now = Date.now()): Promise<'claimed' | 'stale' | 'busy'> {
+  async claimNewest(scan: KitScan, lock: { owner: string; until: number }, now = Date.now()): Promise<KitClaim> {
     try {
       await this.client.send(
         new UpdateItemCommand({
@@ -93,7 +99,8 @@ export class KitLedger {
           UpdateExpression: 'SET tenant = :tenant, kitNo = :kitNo, newestStatus = :status, newestOccurredAt = :at, lockOwner = :owner, lockedUntil = :until',
           ConditionExpression:
             '(attribute_not_exists(newestOccurredAt) OR newestOccurredAt < :at OR (newestOccurredAt = :at AND newestStatus = :status)) ' +
-            'AND (attribute_not_exists(lockedUntil) OR lockedUntil < :now OR lockOwner = :owner)',
+            'AND (attribute_not_exists(lockedUntil) OR lockedUntil < :now OR lockOwner = :owner) ' +
+            'AND (attribute_not_exists(quietUntil) OR quietUntil < :now)',
           ExpressionAttributeValues: marshall({
             ':tenant': scan.tenant,
             ':kitNo': scan.kitNo,
@@ -106,26 +113,38 @@ export class KitLedger {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'claimed';
+      return { claim: 'claimed' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const old = error.Item ? kitState.parse(unmarshall(error.Item)) : undefined;
       const newer = old?.newestOccurredAt !== undefined && (old.newestOccurredAt > scan.occurredAt || (old.newestOccurredAt === scan.occurredAt && old.newestStatus !== scan.status));
-      return newer ? 'stale' : 'busy';
+      if (newer) return { claim: 'stale' };
+      return { claim: 'busy', until: Math.max(old?.quietUntil ?? 0, old?.lockOwner === lock.owner ? 0 : (old?.lockedUntil ?? 0), now) };
     }
   }
 
-  /** Lets go of the kit's send lock; when the scan was applied, records it as the kit's last status. */
-  async releaseKit(scan: KitScan, owner: string, applied: boolean): Promise<void> {
-    const now = new Date().toISOString();
+  /**
+   * Lets go of the kit's send lock. An applied scan becomes the kit's last status; a send whose
+   * answer was lost may still commit, so the kit stays quiet (nothing sent for it) until `quietUntil`.
+   */
+  async releaseKit(scan: KitScan, owner: string, outcome: { applied: true } | { applied: false; quietUntil?: number }): Promise<void> {
+    const values: Record<string, unknown> = { ':owner': owner };
+    const updates: string[] = [];
+    if (outcome.applied) {
+      updates.push('lastStatus = :status', 'lastOccurredAt = :at', 'updatedAt = :now');
+      Object.assign(values, { ':status': scan.status, ':at': scan.occurredAt, ':now': new Date().toISOString() });
+    } else if (outcome.quietUntil !== undefined) {
+      updates.push('quietUntil = :quiet');
+      values[':quiet'] = outcome.quietUntil;
+    }
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ pk: kitPk(scan.tenant, scan.kitNo), sk: STATE }),
-          UpdateExpression: applied ? 'SET lastStatus = :status, lastOccurredAt = :at, updatedAt = :now REMOVE lockOwner, lockedUntil' : 'REMOVE lockOwner, lockedUntil',
+          UpdateExpression: `${updates.length > 0 ? `SET ${updates.join(', ')} ` : ''}REMOVE lockOwner, lockedUntil`,
           ConditionExpression: 'lockOwner = :owner',
-          ExpressionAttributeValues: marshall(applied ? { ':owner': owner, ':status': scan.status, ':at': scan.occurredAt, ':now': now } : { ':owner': owner }),
+          ExpressionAttributeValues: marshall(values),
         }),
       );
     } catch (error) {
