@@ -105,15 +105,13 @@ interface TenantState {
   retry?: { timer: NodeJS.Timeout; lane: Lane };
   /** The bucket's `tat` as last seen (epoch ms), to guess which update applies. */
   lastTat?: number;
-  /** Learned spread of lease retries under contention (ms): doubled by a refusal, halved by a grant. */
-  retryGap: number;
   /** Exponentially weighted rate of acquire() calls on this instance (per second). */
   demand: number;
   demandAt: number;
 }
 
-/** A refusal says when the lease fits (retryAt) and the bounds of the window retries are spread over. */
-type LeaseResult = { granted: true; tat: number } | { granted: false; retryAt: number; spreadMs: number; maxSpreadMs: number };
+/** A refusal says when the lease fits (retryAt) and over how long to spread the retry (spreadMs). */
+type LeaseResult = { granted: true; tat: number } | { granted: false; retryAt: number; spreadMs: number };
 
 export class FleetRateLimiter implements TenantRateLimiter {
   private readonly states = new Map<string, TenantState>();
@@ -162,7 +160,7 @@ export class FleetRateLimiter implements TenantRateLimiter {
   private stateOf(tenant: string): TenantState {
     let state = this.states.get(tenant);
     if (!state) {
-      state = { tokens: 0, tokensExpireAt: 0, waiters: [], leasing: false, retryGap: 0, demand: 0, demandAt: Date.now() };
+      state = { tokens: 0, tokensExpireAt: 0, waiters: [], leasing: false, demand: 0, demandAt: Date.now() };
       this.states.set(tenant, state);
     }
     return state;
@@ -192,8 +190,7 @@ export class FleetRateLimiter implements TenantRateLimiter {
     void this.lease(tenant, state, lane).then(
       (result) => {
         state.leasing = false;
-        if (result.granted) state.retryGap /= 2;
-        else this.scheduleRetry(tenant, state, lane, result);
+        if (!result.granted) this.scheduleRetry(tenant, state, lane, result);
         this.pump(tenant, state);
       },
       (error: unknown) => {
@@ -214,18 +211,16 @@ export class FleetRateLimiter implements TenantRateLimiter {
   }
 
   /**
-   * Every instance refused at the same bucket state learns the same retryAt; retrying all at once
-   * costs a refused call per instance per lease. The bucket keeps what nobody takes (up to the lane's
-   * share), so retries spread over a window cost no throughput. The window is learned like TCP's
-   * (doubled by a refusal, halved by a grant) and settles near one lease per contending instance,
-   * which is when a retry is likely to win; it never passes a waiter's deadline.
+   * Every instance refused at the same bucket state learns the same retryAt. Each retries at a random
+   * point of the next lease's refill time after it: the same window for every instance, so none is
+   * favoured, and fewer collide than if all came back at once. The bucket keeps what nobody takes (up
+   * to the lane's share), so the spread costs no throughput. A retry never passes a waiter's deadline.
    */
-  private scheduleRetry(tenant: string, state: TenantState, lane: Lane, refusal: { retryAt: number; spreadMs: number; maxSpreadMs: number }): void {
+  private scheduleRetry(tenant: string, state: TenantState, lane: Lane, refusal: { retryAt: number; spreadMs: number }): void {
     this.refuseUnreachable(tenant, state, lane, refusal.retryAt);
     if (state.waiters.length === 0) return;
-    state.retryGap = Math.min(refusal.maxSpreadMs, Math.max(refusal.spreadMs, state.retryGap * 2));
     const firstDeadline = Math.min(...state.waiters.map((w) => w.deadline));
-    const at = Math.min(refusal.retryAt + state.retryGap * Math.random(), Math.max(refusal.retryAt, firstDeadline - 1));
+    const at = Math.min(refusal.retryAt + refusal.spreadMs * Math.random(), Math.max(refusal.retryAt, firstDeadline - 1));
     state.retry = { lane, timer: setTimeout(() => ((state.retry = undefined), this.pump(tenant, state)), Math.max(1, at - Date.now())) };
   }
 
@@ -291,12 +286,12 @@ export class FleetRateLimiter implements TenantRateLimiter {
         state.lastTat = Number.isFinite(seen) ? seen : undefined;
         // Still busy and full for this lane: the bucket's own tat says when the lease fits.
         if (Number.isFinite(seen) && seen >= now && seen + increment > now + horizon) {
-          result = { granted: false, retryAt: seen + increment - horizon, spreadMs: increment / 2, maxSpreadMs: horizon / 2 };
+          result = { granted: false, retryAt: seen + increment - horizon, spreadMs: increment };
         }
       }
     }
     this.options.onLease?.({ tenant, lane, requested: size, granted: result?.granted ? size : 0, dynamoCalls: calls });
-    if (!result) return { granted: false, retryAt: Date.now() + 1, spreadMs: increment / 2, maxSpreadMs: horizon / 2 };
+    if (!result) return { granted: false, retryAt: Date.now() + 1, spreadMs: increment };
     if (result.granted) {
       // A lease is only asked for once the tokens in hand are spent, so nothing older is extended.
       state.tokens = size;
