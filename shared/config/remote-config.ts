@@ -1,7 +1,6 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod';
 import type { DcmsCredentials } from '../dcms/auth.js';
+import { getParameter } from './ssm-parameters.js';
 import { TenantDirectory, tenantsDocument } from './tenants.js';
 
 /** Cached for five minutes per Lambda instance: a rotated secret or a new tenant is seen without a deploy. */
@@ -16,10 +15,14 @@ export async function loadTenants(source: { TENANTS_PARAMETER?: string; TENANTS_
 
 const credentialsDocument = z.record(z.string(), z.object({ username: z.string().min(1), password: z.string().min(1) }));
 
-/** DCMS credentials per tenant from Secrets Manager, through the Powertools cache. */
+/**
+ * DCMS credentials per tenant from Secrets Manager, through the Powertools cache. The Secrets
+ * Manager client is loaded on the first read, not at cold start: it serves one call per five minutes.
+ */
 export function dcmsCredentialsProvider(secretId: string | undefined): ((tenant: string) => Promise<DcmsCredentials | undefined>) | undefined {
   if (!secretId) return undefined;
   return async (tenant) => {
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const secret = await getSecret(secretId, { maxAge: MAX_AGE_SECONDS, transform: 'json' });
     return credentialsDocument.parse(secret)[tenant];
   };
