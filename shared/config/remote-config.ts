@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { DcmsCredentials } from '../dcms/auth.js';
+import { getSecret } from './secrets.js';
 import { getParameter } from './ssm-parameters.js';
 import { TenantDirectory, tenantsDocument } from './tenants.js';
 
@@ -15,14 +16,10 @@ export async function loadTenants(source: { TENANTS_PARAMETER?: string; TENANTS_
 
 const credentialsDocument = z.record(z.string(), z.object({ username: z.string().min(1), password: z.string().min(1) }));
 
-/**
- * DCMS credentials per tenant from Secrets Manager, through the Powertools cache. The Secrets
- * Manager client is loaded on the first read, not at cold start: it serves one call per five minutes.
- */
+/** DCMS credentials per tenant from Secrets Manager, through the Powertools cache. */
 export function dcmsCredentialsProvider(secretId: string | undefined): ((tenant: string) => Promise<DcmsCredentials | undefined>) | undefined {
   if (!secretId) return undefined;
   return async (tenant) => {
-    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const secret = await getSecret(secretId, { maxAge: MAX_AGE_SECONDS, transform: 'json' });
     return credentialsDocument.parse(secret)[tenant];
   };
