@@ -6,7 +6,8 @@
  * Each bundle is built with esbuild from the very options the CDK construct hands to NodejsFunction
  * (`BUNDLING` in infra/constructs/integration-function.ts), so what is measured is what deploys.
  * Init time is the `import()` of the bundle in a fresh `node` process (this Node, the deployed
- * major), with a Lambda-like environment (execution env, region, X-Ray daemon address,
+ * major, stdout and stderr already open as Lambda's runtime has them), with a Lambda-like
+ * environment (execution env, region, X-Ray daemon address,
  * `--enable-source-maps` as the function sets it; BENCH_NODE_OPTIONS overrides it); median of N
  * runs, taken round-robin after one unmeasured pass that warms the file cache. Absolute figures are
  * this machine's; the ratios are what to compare.
@@ -97,7 +98,8 @@ interface Init {
 
 /** The `import()` of the bundle in a new process. */
 function initTime(bundle: string, service: string): Init {
-  const probe = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(JSON.stringify({ wallMs: w, cpuMs: (u.user + u.system) / 1000 }));`;
+  // Lambda's runtime has set up stdout and stderr (its console writes there) before it imports the handler.
+  const probe = `process.stdout; process.stderr; const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(JSON.stringify({ wallMs: w, cpuMs: (u.user + u.system) / 1000 }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
     env: { ...LAMBDA_ENV, POWERTOOLS_SERVICE_NAME: service, LAMBDA_TASK_ROOT: resolve(bundle, '..') },
     encoding: 'utf8',
