@@ -218,9 +218,10 @@ export class FleetRateLimiter implements TenantRateLimiter {
 
   /**
    * Every instance refused at the same bucket state learns the same retryAt. Each retries at a random
-   * point of the next lease's refill time after it: the same window for every instance, so none is
-   * favoured, and fewer collide than if all came back at once. The bucket keeps what nobody takes (up
-   * to the lane's share), so the spread costs no throughput. A retry never passes a waiter's deadline.
+   * point of a short window after it (one lease's refill time, less when the lane's share is small):
+   * the same window for every instance, so none is favoured, and fewer collide than if all came back
+   * at once. The bucket keeps what nobody takes (up to the lane's share), so the spread costs no
+   * throughput. A retry never passes a waiter's deadline.
    */
   private scheduleRetry(tenant: string, state: TenantState, lane: Lane, refusal: { retryAt: number; spreadMs: number }): void {
     this.refuseUnreachable(tenant, state, lane, refusal.retryAt);
@@ -293,7 +294,9 @@ export class FleetRateLimiter implements TenantRateLimiter {
         state.lastTat = Number.isFinite(seen) ? seen : undefined;
         // Still busy and full for this lane: the bucket's own tat says when the lease fits.
         if (Number.isFinite(seen) && seen >= now && seen + increment > now + horizon) {
-          result = { granted: false, retryAt: seen + increment - horizon, spreadMs: increment };
+          // Spread retries over at most half the time the bucket stays busy once the lease fits: retrying
+          // after the bucket has filled up would waste what it could no longer hold.
+          result = { granted: false, retryAt: seen + increment - horizon, spreadMs: Math.min(increment, (horizon - increment) / 2) };
         }
       }
     }

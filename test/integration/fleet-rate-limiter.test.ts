@@ -88,11 +88,12 @@ describe('FleetRateLimiter (DynamoDB Local)', () => {
   });
 
   it('keeps a reserve of the fleet budget that bulk cannot take and real time finds at once', async () => {
-    const limit = { perSecond: 20, burst: 20 };
+    // A slow tenant: without the reserve, a real-time call would queue for the next refill behind bulk (250 ms a token).
+    const limit = { perSecond: 4, burst: 8 };
     const bulkShare = 0.5;
     const bulkInstance = instance(limit, { bulkShare });
     const realtimeInstance = instance(limit, { bulkShare });
-    const until = Date.now() + 2_000;
+    const until = Date.now() + 2_500;
     const bulkGrants: number[] = [];
     const bulkLoad = saturate(bulkInstance.limiter, 'RESERVE_BANK', 6, until, bulkGrants, 'bulk');
     await sleep(1_000);
@@ -101,7 +102,6 @@ describe('FleetRateLimiter (DynamoDB Local)', () => {
     const item = await bulkInstance.dynamo.send(new GetItemCommand({ TableName: table, Key: { pk: { S: rateBucketPk('RESERVE_BANK') }, sk: { S: 'BUCKET' } }, ConsistentRead: true }));
     const aheadMs = Number(item.Item?.tat?.N) - Date.now();
     const bucketBurstMs = ((limit.burst - limit.perSecond * 0.25) / limit.perSecond) * 1_000;
-    expect(aheadMs).toBeGreaterThan(0);
     expect(aheadMs).toBeLessThanOrEqual(bucketBurstMs * bulkShare + 5);
 
     const waits: number[] = [];
@@ -109,12 +109,13 @@ describe('FleetRateLimiter (DynamoDB Local)', () => {
       const asked = Date.now();
       await realtimeInstance.limiter.acquire('RESERVE_BANK', { lane: 'realtime' });
       waits.push(Date.now() - asked);
-      await sleep(100);
+      await sleep(300);
     }
     await bulkLoad;
-    // One DynamoDB round trip each, no queueing behind the bulk load.
-    expect(Math.max(...waits)).toBeLessThan(100);
-    expect(worstExcess(bulkGrants, limit)).toBeLessThanOrEqual(0);
+    // A DynamoDB round trip or two each, never a wait for the refill behind the bulk load.
+    expect(Math.max(...waits)).toBeLessThan(200);
+    expect(bulkGrants.length).toBeGreaterThan(0);
+    expect(worstExcess([...bulkGrants], limit)).toBeLessThanOrEqual(0);
     bulkInstance.dynamo.destroy();
     realtimeInstance.dynamo.destroy();
   });
