@@ -71,6 +71,7 @@ const newId = () => randomBytes(8).toString('hex');
 export class XRayTracer {
   private readonly invocation = new AsyncLocalStorage<Subsegment>();
   private readonly requests = new WeakMap<object, Subsegment>();
+  private readonly captured = new WeakSet<object>();
   private readonly daemon: { host: string; port: number } | undefined;
   private socket: Socket | undefined;
   private coldStart = true;
@@ -105,7 +106,9 @@ export class XRayTracer {
 
   /** Records every operation of an AWS SDK v3 client; returns the client. */
   captureAWSv3Client<C extends SdkClient>(client: C): C {
-    if (!this.daemon) return client;
+    // Once per client: a second middleware of the same name would be refused by the stack.
+    if (!this.daemon || this.captured.has(client)) return client;
+    this.captured.add(client);
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const parent = this.parentOf();

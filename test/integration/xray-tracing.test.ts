@@ -82,7 +82,8 @@ async function settle(count: number): Promise<Document[]> {
 describe('XRayTracer', () => {
   it('sends the handler subsegment and, under it, one subsegment per AWS operation and per fetch, flagged as X-Ray expects', async () => {
     const tracer = new XRayTracer('core-banking-events', daemonEnv());
-    const client = tracer.captureAWSv3Client(dynamo());
+    // Capturing a client twice records each operation once.
+    const client = tracer.captureAWSv3Client(tracer.captureAWSv3Client(dynamo()));
     process.env._X_AMZN_TRACE_ID = `Root=${TRACE_ID};Parent=${LAMBDA_SEGMENT};Sampled=1`;
     const item = { pk: { S: 'TRACE#1' }, sk: { S: 'STATE' } };
 
