@@ -15,7 +15,7 @@
  * and the failure reason only, never the token or the mobile.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { getSecret } from '../../shared/config/secrets.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { mintBusinessJwt } from '../../shared/card91/business-jwt.js';

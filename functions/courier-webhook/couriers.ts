@@ -1,4 +1,4 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { getParameter } from '../../shared/config/ssm-parameters.js';
 import * as z from 'zod';
 import { deliveryStatus, tenantName } from '../../shared/contracts/index.js';
 import { courierAuth } from './auth-settings.js';

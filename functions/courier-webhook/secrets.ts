@@ -1,4 +1,4 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { getSecret } from '../../shared/config/secrets.js';
 import * as z from 'zod';
 
 /**

@@ -14,9 +14,9 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * Local esbuild (no Docker), one minified ESM file per function with everything in it, the AWS SDK
  * included: the deployed code runs the SDK versions the lockfile pins and the tests ran, not
- * whichever the runtime ships that month.
+ * whichever the runtime ships that month. Exported for bench/cold-start.ts, which bundles the same way.
  */
-const BUNDLING: BundlingOptions = {
+export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node24',
   // ESM entry points of dual packages first: they tree-shake; `main` is the CommonJS fallback.
@@ -28,6 +28,11 @@ const BUNDLING: BundlingOptions = {
   // Stack traces map to file and line; the sources themselves stay out of the artifact.
   sourcesContent: false,
   externalModules: [],
+  esbuildArgs: {
+    // Lambda gives the role's credentials in the environment: the SDK's chain without its SSO, profile,
+    // process and web-identity links (and their nested clients, ~130 KiB). Paths are from the project root.
+    '--alias': ['@aws-sdk/credential-provider-node=./shared/config/lambda-credentials.ts'],
+  },
 };
 
 /** What every function of a stage shares. */

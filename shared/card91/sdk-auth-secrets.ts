@@ -1,4 +1,4 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { getSecret } from '../config/secrets.js';
 import * as z from 'zod';
 import type { SdkAuthSecret } from './sdk-auth-token.js';
 

@@ -1,7 +1,7 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod';
 import type { DcmsCredentials } from '../dcms/auth.js';
+import { getSecret } from './secrets.js';
+import { getParameter } from './ssm-parameters.js';
 import { TenantDirectory, tenantsDocument } from './tenants.js';
 
 /** Cached for five minutes per Lambda instance: a rotated secret or a new tenant is seen without a deploy. */

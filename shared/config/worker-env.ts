@@ -60,6 +60,10 @@ export const dcmsWorkerEnv = z
      * (and a read then still shows nothing): at least the longest DCMS may take to commit a request it received.
      */
     SETTLE_WINDOW_SECONDS: seconds.default(120),
+    /** Which lane of the tenant's DCMS budget this worker draws from: real-time events, or a bulk load that must leave room for them. */
+    DCMS_LANE: z.enum(['realtime', 'bulk']).default('realtime'),
+    /** Share of the tenant's budget the bulk lane may use (the rest is kept for real-time calls). */
+    DCMS_BULK_SHARE: z.coerce.number().gt(0).lte(1).default(0.8),
   })
   .refine(tenantsSource, tenantsSourceMessage);
 export type DcmsWorkerEnv = z.infer<typeof dcmsWorkerEnv>;

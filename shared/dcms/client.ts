@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import type { DependencyBreaker } from '../resilience/breaker.js';
 import { FailureCategory, IntegrationError } from '../resilience/errors.js';
-import type { TokenBucketLimiter } from '../resilience/rate-limiter.js';
+import type { TenantRateLimiter } from '../resilience/fleet-rate-limiter.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from '../resilience/retry.js';
 import { DcmsTokenCache, type DcmsCredentials } from './auth.js';
 import { fromException, fromStatus, fromTransport, isCustomerNotFound, parseRetryAfter, unreadableAnswer, type DcmsOperation } from './classify.js';
@@ -55,7 +55,8 @@ export interface DcmsClientOptions {
   timeoutsMs?: Partial<Record<DcmsOperation, number>>;
   retry?: RetryOptions;
   breaker?: DependencyBreaker;
-  limiter?: TokenBucketLimiter;
+  /** The tenant's DCMS budget, fleet-wide (shared/resilience/fleet-rate-limiter.ts). */
+  limiter?: TenantRateLimiter;
   fetch?: typeof fetch;
   onCall?: (info: DcmsCallInfo) => void;
 }
@@ -125,7 +126,8 @@ export class DcmsClient {
       throw new IntegrationError({ category: FailureCategory.Transient, code: 'DEADLINE', message: `DCMS ${operation}: not started, too little of the invocation left` });
     }
     return withRetry(async () => {
-      await this.options.limiter?.acquire(tenant);
+      // Never wait for a token past the point where the call itself could no longer be made.
+      await this.options.limiter?.acquire(tenant, { ...(call.deadline !== undefined && { deadline: call.deadline - (retry.minAttemptMs ?? 0) }) });
       const attempt = () => this.attempt(operation, tenant, body, call);
       const envelopeResult = await (this.options.breaker ? this.options.breaker.execute(attempt) : attempt());
       const parsed = schema.safeParse(envelopeResult);

@@ -1,16 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Card91CallInfo } from '../card91/transport.js';
 import type { DcmsCallInfo } from '../dcms/client.js';
 import { maskingReplacer } from './masking.js';
+import { XRayTracer } from './xray.js';
 
 export const METRICS_NAMESPACE = 'CardIssuance';
 
 export interface Telemetry {
   logger: Logger;
   metrics: Metrics;
-  tracer: Tracer;
+  tracer: XRayTracer;
 }
 
 /** Logger (masked JSON), EMF metrics and tracer for one function, created once at cold start. */
@@ -20,7 +20,7 @@ export function createTelemetry(serviceName: string): Telemetry {
     logger,
     // Its own warnings go through the structured, level-filtered logger rather than bare console lines.
     metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName, logger }),
-    tracer: new Tracer({ serviceName }),
+    tracer: new XRayTracer(serviceName),
   };
 }
 

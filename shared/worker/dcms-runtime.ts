@@ -5,7 +5,7 @@ import type { OutcomeObserver } from '../observability/telemetry.js';
 import { recordDcmsCall } from '../observability/telemetry.js';
 import { KitLedger } from '../persistence/kit-ledger.js';
 import { PendingSends } from '../persistence/pending-sends.js';
-import { TokenBucketLimiter } from '../resilience/rate-limiter.js';
+import { FleetRateLimiter } from '../resilience/fleet-rate-limiter.js';
 import { createQueueWorkerRuntime, type QueueWorkerRuntime } from './queue-runtime.js';
 
 /** A DCMS worker: the queue-worker runtime plus the DCMS client and the kit ledger. */
@@ -35,7 +35,8 @@ export function createDcmsWorkerRuntime(source: NodeJS.ProcessEnv = process.env,
     ...(env.DCMS_TIMEOUT_MS !== undefined && { timeoutsMs: cappedTimeouts(env.DCMS_TIMEOUT_MS) }),
     retry: base.retry,
     breaker: base.breaker('DCMS'),
-    limiter: new TokenBucketLimiter({ limitOf: limits }),
+    // One DCMS budget per tenant for the whole fleet, in the state table (RATE#<tenant>); this worker's lane by default.
+    limiter: new FleetRateLimiter({ dynamo: base.dynamo, tableName: env.STATE_TABLE, limitOf: limits, bulkShare: env.DCMS_BULK_SHARE }).forLane(env.DCMS_LANE),
     onCall: (call) => {
       recordDcmsCall(metrics, logger, call);
       options.onDcmsCall?.(call);
