@@ -70,6 +70,23 @@ export const QUEUES = {
     batchingWindowSeconds: 0,
     dlqRetentionDays: 14,
   },
+  /**
+   * The bulk lane of the core-banking worker: a bank's existing book loaded by `ops import`, the
+   * same events and the same code, drawing on a smaller share of each tenant's DCMS budget so that
+   * real-time events (the queue above) keep flowing while a tenant migrates.
+   */
+  coreBankingBulk: {
+    name: 'core-banking-bulk',
+    fifo: true,
+    messageGroupField: 'entityId',
+    highThroughputFifo: true,
+    retry: DEFAULT_RETRY_POLICY,
+    maxReceiveCount: safetyNetReceiveCount(DEFAULT_RETRY_POLICY),
+    functionTimeoutSeconds: 60,
+    batchSize: 10,
+    batchingWindowSeconds: 0,
+    dlqRetentionDays: 14,
+  },
   courier: {
     name: 'courier-events',
     fifo: false,
