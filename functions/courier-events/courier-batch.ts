@@ -15,13 +15,13 @@ import { groupByTenantAndStatus, kitKeyOf, withUtcInstant, type CourierItem } fr
 
 const transient = (code: string, message: string) => new IntegrationError({ category: FailureCategory.Transient, code, message });
 const IN_PROGRESS = transient('IN_PROGRESS', 'the same courier event is being processed by another delivery');
-/** Due again when the kit can be claimed: the other delivery's send has been answered, or a lost send's settle window is over. */
-const kitBusy = (untilMs: number) =>
+/** Back after the other delivery's send is answered (the usual backoff), or exactly when a lost send's settle window ends. */
+const kitBusy = (untilMs?: number) =>
   new IntegrationError({
     category: FailureCategory.Transient,
     code: 'KIT_BUSY',
     message: 'another send for this kit is in flight or may still commit; this one follows it',
-    dueInSeconds: Math.max(1, Math.ceil((untilMs - Date.now()) / 1_000)),
+    ...(untilMs !== undefined && { dueInSeconds: Math.max(1, Math.ceil((untilMs - Date.now()) / 1_000)) }),
   });
 const SUPERSEDED_NOT_APPLIED = transient('NEWER_STATUS_NOT_APPLIED', 'a newer status of this kit in the same batch was not applied; this one is retried on its own');
 

@@ -29,7 +29,7 @@ export const kitState = z.object({
 });
 export type KitState = z.infer<typeof kitState>;
 
-export type KitClaim = { claim: 'claimed' } | { claim: 'stale' } | { claim: 'busy'; /** Epoch ms when the kit can be claimed again. */ until: number };
+export type KitClaim = { claim: 'claimed' } | { claim: 'stale' } | { claim: 'busy'; /** Epoch ms when a quiet kit can be claimed again. */ until?: number };
 
 /** One courier scan of one kit; `occurredAt` in UTC ISO form, so strings order as instants. */
 export interface KitScan {
@@ -119,7 +119,9 @@ export class KitLedger {
       const old = error.Item ? kitState.parse(unmarshall(error.Item)) : undefined;
       const newer = old?.newestOccurredAt !== undefined && (old.newestOccurredAt > scan.occurredAt || (old.newestOccurredAt === scan.occurredAt && old.newestStatus !== scan.status));
       if (newer) return { claim: 'stale' };
-      return { claim: 'busy', until: Math.max(old?.quietUntil ?? 0, old?.lockOwner === lock.owner ? 0 : (old?.lockedUntil ?? 0), now) };
+      // A lock is held until its send is answered (seconds, usually): only a quiet kit has a known end.
+      const quietUntil = old?.quietUntil !== undefined && old.quietUntil >= now ? old.quietUntil : undefined;
+      return { claim: 'busy', ...(quietUntil !== undefined && { until: quietUntil }) };
     }
   }
 

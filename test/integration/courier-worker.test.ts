@@ -87,6 +87,21 @@ describe('courier worker, concurrent instances', () => {
   let harness: WorkerHarness;
   afterEach(async () => harness?.close());
 
+  it('keeps a kit quiet after a send whose answer was lost, so its late commit cannot land after a newer scan', async () => {
+    harness = await startWorkerHarness('courier', { instances: 2, env: { SETTLE_WINDOW_SECONDS: '6' } });
+    const [kit] = await issueKits(harness.dcms.url, 1);
+    // DCMS applies the IN_TRANSIT 4 s after receiving it; the client gives up after 2 s.
+    harness.dcms.setFaults({ slowCommitMs: 4_000, script: [{ endpoint: '/inventory/update/deliveryStatus', fault: 'slowCommit', times: 1 }] });
+    await harness.send([kitStatus(kit!, 'IN_TRANSIT', at(20))]);
+    const draining = harness.drain(40_000);
+    await expect.poll(() => harness.dcms.stats().calls['/inventory/update/deliveryStatus']?.['fault:slowCommit'], { timeout: 5_000 }).toBe(1);
+    await harness.send([kitStatus(kit!, 'DELIVERED', at(40))]);
+    await draining;
+    await expect.poll(() => harness.dcms.stats().pendingCalls, { timeout: 10_000 }).toBe(0);
+    expect(harness.dcms.kit('ACME_BANK', kit!)?.deliveryHistory.map((change) => change.status).at(-1)).toBe('DELIVERED');
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+
   it('holds a newer scan back while another instance is sending for the kit, then sends it last', async () => {
     harness = await startWorkerHarness('courier', { instances: 2 });
     const [kit] = await issueKits(harness.dcms.url, 1);
