@@ -77,8 +77,9 @@ export class QueueWorker extends Construct {
         maxConcurrency: props.maxConcurrency,
       }),
     );
-    // Permanent failures are sent to the DLQ at once, with their reason (shared/messaging/dead-letter.ts).
-    this.handler.allow(['sqs:SendMessage'], [queue.deadLetterQueue.queueArn]);
+    // Permanent failures are sent to the DLQ at once, with their reason (shared/messaging/dead-letter.ts);
+    // on a FIFO queue a record waiting on a later one of its group moves to its back (shared/messaging/requeue.ts).
+    this.handler.allow(['sqs:SendMessage'], description.fifo ? [queue.deadLetterQueue.queueArn, queue.queue.queueArn] : [queue.deadLetterQueue.queueArn]);
     // SQS with a customer key: a send needs a data key, a receive needs to decrypt it (DynamoDB, Secrets Manager: decrypt).
     this.handler.allow(['kms:Decrypt', 'kms:GenerateDataKey'], [props.functions.key.keyArn]);
     this.handler.allow(IDEMPOTENCY_ACTIONS, [common.idempotencyTable.tableArn]);

@@ -1,5 +1,6 @@
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
+import { REQUEUE_ATTRIBUTES } from './requeue.js';
 
 /**
  * When a record first failed for a reason a retry can fix: the start of its retry budget. Kept in
@@ -17,23 +18,28 @@ export class RetryClock {
     private readonly keepSeconds: number,
   ) {}
 
-  /** Epoch ms of the record's first failure (now, for a first failure). Falls back to when SQS received the message. */
+  /**
+   * Epoch ms of the record's first failure (now, for a first failure; carried by a record moved to
+   * the back of its group). Falls back to when SQS received the message.
+   */
   async firstFailureAt(record: SQSRecord, now = Date.now()): Promise<number> {
+    const carried = Number(record.messageAttributes?.[REQUEUE_ATTRIBUTES.firstFailedAt]?.stringValue);
+    const first = Number.isFinite(carried) ? Math.min(carried, now) : now;
     try {
       const answer = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { id: { S: `retry-clock#${record.messageId}` } },
           UpdateExpression: 'SET firstFailedAt = if_not_exists(firstFailedAt, :now), expiration = :expiration',
-          ExpressionAttributeValues: { ':now': { N: String(now) }, ':expiration': { N: String(Math.floor(now / 1_000) + this.keepSeconds) } },
+          ExpressionAttributeValues: { ':now': { N: String(first) }, ':expiration': { N: String(Math.floor(now / 1_000) + this.keepSeconds) } },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
       const stored = Number(answer.Attributes?.firstFailedAt?.N);
-      return Number.isFinite(stored) ? stored : now;
+      return Number.isFinite(stored) ? stored : first;
     } catch {
       // Without the store the budget runs from the send: never longer than intended, only shorter.
-      return Number(record.attributes.SentTimestamp) || now;
+      return Math.min(first, Number(record.attributes.SentTimestamp) || now);
     }
   }
 }

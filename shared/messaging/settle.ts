@@ -7,7 +7,14 @@ import type { RetryClock } from './retry-clock.js';
 
 export type Settlement =
   | { kind: 'deadLettered'; failure: IntegrationError }
-  | { kind: 'retryLater'; failure: IntegrationError; /** When the record is due again. */ delaySeconds: number };
+  | {
+      kind: 'retryLater';
+      failure: IntegrationError;
+      /** When the record is due again. */
+      delaySeconds: number;
+      /** Epoch ms of its first failure: the start of its retry budget. */
+      firstFailedAt: number;
+    };
 
 export interface SettleOptions {
   sqs: SQSClient;
@@ -70,14 +77,15 @@ export class FailureSettler {
     if (receiveCount >= this.options.maxReceiveCount) {
       return this.deadLetter(record, exhausted(failure, `gave up after ${receiveCount} receives (the queue's safety net)`), receiveCount, failure.category);
     }
-    const waitedSeconds = (this.now() - (await this.options.clock.firstFailureAt(record, this.now()))) / 1_000;
+    const firstFailedAt = await this.options.clock.firstFailureAt(record, this.now());
+    const waitedSeconds = (this.now() - firstFailedAt) / 1_000;
     if (waitedSeconds >= this.options.policy.budgetSeconds) {
       const message = `gave up after ${Math.round(waitedSeconds)} s of failures (retry budget ${this.options.policy.budgetSeconds} s, ${receiveCount} receives)`;
       return this.deadLetter(record, exhausted(failure, message), receiveCount, failure.category);
     }
     const delaySeconds = redeliveryDelaySeconds(receiveCount, failure, this.options.policy);
     await this.delay(record, delaySeconds);
-    return { kind: 'retryLater', failure, delaySeconds };
+    return { kind: 'retryLater', failure, delaySeconds, firstFailedAt };
   }
 
   /** Best effort: if this fails, SQS still redelivers after the queue's own visibility timeout. */

@@ -6,6 +6,7 @@ import type { TenantDirectory } from '../config/tenants.js';
 import type { QueueWorkerEnv } from '../config/worker-env.js';
 import type { RetryPolicy } from '../config/resources.js';
 import { DeadLetterPublisher } from '../messaging/dead-letter.js';
+import { GroupRequeuer } from '../messaging/requeue.js';
 import { RetryClock } from '../messaging/retry-clock.js';
 import { FailureSettler } from '../messaging/settle.js';
 import { createTelemetry, type OutcomeObserver, type Telemetry } from '../observability/telemetry.js';
@@ -20,6 +21,8 @@ export interface QueueWorkerRuntime {
   dynamo: DynamoDBClient;
   idempotency: IdempotencySetup;
   settler: FailureSettler;
+  /** FIFO queues: moves a record to the back of its message group. */
+  requeuer: GroupRequeuer;
   retry: RetryOptions;
   /** A circuit breaker for one platform, with this worker's trial timings (build one per platform, at cold start). */
   breaker: (dependency: string) => DependencyBreaker;
@@ -59,6 +62,7 @@ export function createQueueWorkerRuntime(env: QueueWorkerEnv, observer?: Outcome
       policy,
       maxReceiveCount: env.MAX_RECEIVE_COUNT,
     }),
+    requeuer: new GroupRequeuer(sqs, env.QUEUE_URL),
     retry: { ...DEFAULT_RETRY, baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
     breaker: (dependency) =>
       new DependencyBreaker(dependency, { ...DEFAULT_BREAKER, halfOpenAfterMs: env.CIRCUIT_FIRST_TRIAL_SECONDS * 1_000, maxHalfOpenAfterMs: env.CIRCUIT_TRIAL_CAP_SECONDS * 1_000 }),

@@ -6,6 +6,7 @@ import pMap from 'p-map';
 import type { TenantDirectory } from '../config/tenants.js';
 import { parseEvent, type EventOf, type EventType } from '../contracts/index.js';
 import { deadLetterReason } from '../messaging/dead-letter.js';
+import { lastMovedAt, originalMessageIdOf } from '../messaging/requeue.js';
 import { receiveCountOf, type Settlement } from '../messaging/settle.js';
 import { reportOutcome, type EventOutcome } from '../observability/telemetry.js';
 import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
@@ -47,7 +48,7 @@ export async function settleFailedRecord(runtime: QueueWorkerRuntime, record: SQ
   const { category, code } = settlement.failure;
   const reason = deadLetterReason(settlement.failure);
   const outcome = settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried';
-  reportOutcome(runtime.telemetry.metrics, runtime.observer, { messageId: record.messageId, ...identity, outcome, category, code, reason });
+  reportOutcome(runtime.telemetry.metrics, runtime.observer, { messageId: originalMessageIdOf(record), ...identity, outcome, category, code, reason });
   logger.warn('event not processed', {
     messageId: record.messageId,
     outcome: settlement.kind,
@@ -88,11 +89,25 @@ const GROUP_CONCURRENCY = 10;
 const groupOf = (record: SQSRecord): string => record.attributes.MessageGroupId ?? record.messageId;
 
 /**
+ * Whether a record that must wait should step aside for the rest of its group: it waits on
+ * something (a customer DCMS does not have yet) that may well be in a later record of that group,
+ * in this batch or still in the queue. A record alone in its batch that was moved less than its
+ * delay ago waits out the delay instead, so one that waits on nothing its group holds does not spin.
+ */
+function waitsOnItsGroup(record: SQSRecord, settled: Extract<Settlement, { kind: 'retryLater' }>, heldBack: readonly SQSRecord[]): boolean {
+  if (settled.failure.category !== FailureCategory.DependencyNotReady) return false;
+  const movedAt = lastMovedAt(record);
+  return heldBack.length > 0 || movedAt === undefined || Date.now() - movedAt >= settled.delaySeconds * 1_000;
+}
+
+/**
  * The invocation around a record flow on a FIFO queue: idempotency bound to the Lambda's remaining
  * time, tenants from configuration, the deadline, then every message group of the batch at once and
  * each group's records one after the other. A record that must be retried holds back the rest of its
  * group: they are reported as failures and come back with it, when it is due (not after the
- * queue's whole visibility timeout), and being held back starts no retry budget of theirs.
+ * queue's whole visibility timeout), and being held back starts no retry budget of theirs. A record
+ * waiting on a dependency (CUS001: an account whose customer is not in DCMS yet) instead moves to
+ * the back of its group, so that the customer behind it in the same group can go first.
  * A bad record (not JSON, wrong schema) is dead-lettered with its reason and its group goes on.
  */
 export function fifoBatchHandler<T extends EventType>(runtime: QueueWorkerRuntime, flow: RecordFlow<T>) {
@@ -110,11 +125,22 @@ export function fifoBatchHandler<T extends EventType>(runtime: QueueWorkerRuntim
       logger.appendKeys({ eventId: event.id, eventType: event.type, tenant: event.tenant, ...flow.logKeys(event) });
       logger.debug('event received', { data: event.data });
       const { outcome, details } = await flow.apply(event, context);
-      reportOutcome(metrics, runtime.observer, { messageId: record.messageId, eventId: event.id, eventType: event.type, outcome });
+      reportOutcome(metrics, runtime.observer, { messageId: originalMessageIdOf(record), eventId: event.id, eventType: event.type, outcome });
       logger.info('event processed', { outcome, ...details });
       return 'done';
     } catch (error) {
       return settleFailedRecord(runtime, record, error, identity, logger);
+    }
+  }
+
+  /** True when the copy is queued (the original is then acknowledged); false leaves the record where it is. */
+  async function moveToBack(record: SQSRecord, firstFailedAt: number): Promise<boolean> {
+    try {
+      await runtime.requeuer.toBackOfGroup(record, firstFailedAt);
+      return true;
+    } catch (error) {
+      runtime.telemetry.logger.warn('could not move a record to the back of its group; it holds the group instead', { messageId: record.messageId, error: error as Error });
+      return false;
     }
   }
 
@@ -132,6 +158,7 @@ export function fifoBatchHandler<T extends EventType>(runtime: QueueWorkerRuntim
           const settled = await processRecord({ record, tenants, deadline });
           if (settled === 'done' || settled?.kind === 'deadLettered') continue;
           const heldBack = records.slice(index + 1);
+          if (settled?.kind === 'retryLater' && waitsOnItsGroup(record, settled, heldBack) && (await moveToBack(record, settled.firstFailedAt))) continue;
           failures.push(...[record, ...heldBack].map((r) => ({ itemIdentifier: r.messageId })));
           if (settled) await Promise.all(heldBack.map((r) => runtime.settler.delay(r, settled.delaySeconds)));
           return;

@@ -216,7 +216,7 @@ describe('least privilege', () => {
   it('core-banking-events: its queue, its DLQ, idempotency, the kit ledger (update), pending sends, tenants, DCMS credentials', () => {
     expectExactly('core-banking-events', {
       ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId('coreBanking'))]])),
-      'sqs:SendMessage': [getAtt(queueId('coreBanking', true))],
+      'sqs:SendMessage': [getAtt(queueId('coreBanking', true)), getAtt(queueId('coreBanking'))],
       // Idempotency, the retry clock and, in the state table, the kit ledger and the write-ahead pending sends.
       ...Object.fromEntries(idempotency.map((a) => [a, [getAtt(tableId('idempotency')), getAtt(tableId('integrationState'))]])),
       'ssm:GetParameter': tenants,
@@ -270,7 +270,7 @@ describe('least privilege', () => {
   it('card-controls: its queue, its DLQ, idempotency, tenants, the sdkAuthToken keys', () => {
     expectExactly('card-controls', {
       ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId('cardControls'))]])),
-      'sqs:SendMessage': [getAtt(queueId('cardControls', true))],
+      'sqs:SendMessage': [getAtt(queueId('cardControls', true)), getAtt(queueId('cardControls'))],
       ...Object.fromEntries(idempotency.map((a) => [a, [getAtt(tableId('idempotency'))]])),
       'ssm:GetParameter': tenants,
       'secretsmanager:GetSecretValue': [ref(secretId('card91-sdk-auth-signing'))],

@@ -17,21 +17,24 @@ const record = (id: string, group: string, entityId: string): SQSRecord =>
 function fakeRuntime() {
   const delays: Array<{ id: string; seconds: number }> = [];
   const settled: string[] = [];
+  const requeued: Array<{ id: string; firstFailedAt: number }> = [];
   const settler = {
     settle: async (r: SQSRecord, error: IntegrationError): Promise<Settlement> => {
       settled.push(r.messageId);
-      return { kind: 'retryLater', failure: error, delaySeconds: 7 };
+      return { kind: 'retryLater', failure: error, delaySeconds: 7, firstFailedAt: 1_000 };
     },
     delay: async (r: SQSRecord, seconds: number) => void delays.push({ id: r.messageId, seconds }),
   };
+  const requeuer = { toBackOfGroup: async (r: SQSRecord, firstFailedAt: number) => void requeued.push({ id: r.messageId, firstFailedAt }) };
   const runtime = {
     telemetry: createTelemetry('test'),
     idempotency: { config: { registerLambdaContext: () => undefined } },
     tenants: async () => tenants,
     deadline: () => Date.now() + 10_000,
     settler,
+    requeuer,
   } as unknown as QueueWorkerRuntime;
-  return { runtime, delays, settled };
+  return { runtime, delays, settled, requeued };
 }
 
 const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
@@ -58,6 +61,44 @@ describe('FIFO record batches', () => {
     // Only the head failed on its own (and started a retry budget); the held-back records come back with it.
     expect(settled).toEqual(['a1']);
     expect(delays).toEqual([{ id: 'a2', seconds: 7 }, { id: 'a3', seconds: 7 }]);
+  });
+
+  it('moves a record waiting on its customer to the back of its group, so the customer behind it goes first', async () => {
+    const { runtime, requeued, delays } = fakeRuntime();
+    const applied: string[] = [];
+    const handler = fifoBatchHandler(runtime, {
+      accepts: ['bank.account.opened.v1'],
+      logKeys: () => ({}),
+      apply: async (_event, { record: r }) => {
+        if (r.messageId === 'a1') throw new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
+        applied.push(r.messageId);
+        return { outcome: 'succeeded' };
+      },
+    });
+    const response = await handler({ Records: [record('a1', 'ACME_BANK:A', 'A'), record('a2', 'ACME_BANK:A', 'A')] }, context);
+    expect(requeued).toEqual([{ id: 'a1', firstFailedAt: 1_000 }]);
+    expect(applied).toEqual(['a2']);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(delays).toEqual([]);
+  });
+
+  it('does not move a record alone in its group again right after a move: it waits out its delay', async () => {
+    const { runtime, requeued } = fakeRuntime();
+    const handler = fifoBatchHandler(runtime, {
+      accepts: ['bank.account.opened.v1'],
+      logKeys: () => ({}),
+      apply: async () => {
+        throw new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
+      },
+    });
+    const justMoved = record('a1', 'ACME_BANK:A', 'A');
+    justMoved.messageAttributes = { 'retry.movedAt': { dataType: 'Number', stringValue: String(Date.now()) } } as SQSRecord['messageAttributes'];
+    const response = await handler({ Records: [justMoved] }, context);
+    expect(requeued).toEqual([]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a1' }]);
+    // A record never moved is moved once, so a customer still in the queue behind it can go first.
+    await handler({ Records: [record('a2', 'ACME_BANK:B', 'B')] }, context);
+    expect(requeued.map((r) => r.id)).toEqual(['a2']);
   });
 
   it('runs message groups of one batch at once', async () => {
