@@ -94,9 +94,9 @@ async function copyBack(target: OpsTarget, queues: Queues, options: RedriveOptio
   const { sqs } = target;
   const kept: Message[] = [];
   const messageIds: string[] = [];
-  // Ids of the copies sent: with the workers running, a copy can fail again and be back in the DLQ
-  // before this loop ends. It is left there (its original.messageId is one of these), not moved round again.
-  const copies = new Set<string>();
+  // The producers' message ids of the records moved: with the workers running, a copy can fail again and
+  // be back in the DLQ before this loop ends, under the same original.messageId. It is left there, not moved round again.
+  const moved = new Set<string>();
   try {
     while (options.max === undefined || messageIds.length < options.max) {
       const { Messages = [] } = await sqs.send(
@@ -113,7 +113,8 @@ async function copyBack(target: OpsTarget, queues: Queues, options: RedriveOptio
       for (const message of Messages) {
         const deadLetter = asDeadLetter(message);
         const full = options.max !== undefined && messageIds.length >= options.max;
-        if (full || copies.has(failureOf(deadLetter).originalMessageId) || !matches(deadLetter, options.filters)) {
+        const original = failureOf(deadLetter).originalMessageId;
+        if (full || moved.has(original) || !matches(deadLetter, options.filters)) {
           kept.push(message);
           continue;
         }
@@ -127,7 +128,9 @@ async function copyBack(target: OpsTarget, queues: Queues, options: RedriveOptio
             ...(queues.fifo && { MessageGroupId: message.Attributes?.MessageGroupId ?? 'redrive', MessageDeduplicationId: `redrive-${message.MessageId}` }),
           }),
         );
-        if (copy.MessageId) copies.add(copy.MessageId);
+        moved.add(original);
+        // A copy dead-lettered again before it carried the original's id (SQS's own move) points at the copy.
+        if (copy.MessageId) moved.add(copy.MessageId);
         // Deleted only once the copy is on the source queue: a crash in between leaves a duplicate, never a loss.
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queues.dlqUrl, ReceiptHandle: message.ReceiptHandle! }));
         messageIds.push(message.MessageId!);
