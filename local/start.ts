@@ -12,6 +12,7 @@ import { DEMO_FAULTS, describeFaults } from './demo/faults.js';
 import { Accounting } from './stack/report/accounting.js';
 import type { LocalStack } from './stack/boot/boot.js';
 import { bootTasks } from './stack/boot/boot-tasks.js';
+import { LOCAL_INSTANCES_PER_WORKER } from './stack/boot/event-source-settings.js';
 import { CallLog } from './stack/report/call-log.js';
 import { FedCourierScans } from './stack/feed/courier-scans.js';
 import { Feeder } from './stack/feed/feeder.js';
@@ -37,6 +38,7 @@ interface Flags {
   demoSeed?: number;
   demoValidOnly?: boolean;
   timeout: number;
+  instances: number;
 }
 
 /** Commander argument parser for `--dcms-faults`: JSON validated like the sandbox's POST /__admin/faults. */
@@ -76,6 +78,7 @@ const program = new Command('npm start --')
   .option('--demo-seed <n>', 'seed of the demo dataset\'s shapes', wholeNumber)
   .option('--demo-valid-only', 'leave out the demo events meant to fail: any dead letter is then a valid event dead-lettered')
   .option('--timeout <seconds>', 'give up when the queues have not drained after this long', positiveInteger, 600)
+  .option('--instances <n>', 'instances of each queue worker, each with its own poller (the deployed maxConcurrency: infra/README.md)', positiveInteger, LOCAL_INSTANCES_PER_WORKER)
   .addHelpText('after', ENVIRONMENT_HELP)
   .showHelpAfterError('(npm start -- --help lists every option)');
 
@@ -163,6 +166,7 @@ async function main(): Promise<number> {
     env,
     ...(flags.stateDir !== undefined && { stateDir: flags.stateDir }),
     verbose: flags.verbose === true,
+    instancesPerWorker: flags.instances,
     tenants,
     couriers,
     shutdown,

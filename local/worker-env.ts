@@ -1,5 +1,6 @@
 import { SANDBOX_ORG_ID } from '../sandbox/card91/seed-data.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
+import type { Lane } from '../shared/resilience/fleet-rate-limiter.js';
 import type { LocalResources } from './emulators.js';
 
 /** What every local queue worker shares: its queue, DLQ, idempotency table, tenants, fast retries. */
@@ -44,6 +45,8 @@ const FAST_PLATFORM_TIMEOUT_MS = '2000';
 
 export interface LocalWorkerEnvOptions extends QueueWorkerEnvOptions {
   dcmsBaseUrl: string;
+  /** The lane of each tenant's DCMS budget it draws from; default realtime. */
+  lane?: Lane;
 }
 
 /**
@@ -55,6 +58,7 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
     ...localQueueWorkerEnv(options),
     STATE_TABLE: options.resources.tables.integrationState,
     DCMS_BASE_URL: options.dcmsBaseUrl,
+    DCMS_LANE: options.lane ?? 'realtime',
     // The sandbox's slow commits land 17 s after the request: a write whose answer was lost waits that out locally.
     ...(options.fast && { DCMS_TIMEOUT_MS: FAST_PLATFORM_TIMEOUT_MS, SETTLE_WINDOW_SECONDS: '20' }),
   };

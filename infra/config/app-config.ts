@@ -85,8 +85,13 @@ export const stageSettings = z
     alarms: z.object({ email: z.email() }),
     dcms: z.object({
       baseUrl: z.url({ protocol: /^https$/ }),
-      /** Fastest DCMS answer we plan for; it bounds the calls per second of one instance (see dcms-concurrency.ts). */
-      minLatencyMs: z.number().int().positive(),
+      /** A DCMS answer's usual time: the calls in flight that fill a tenant's budget (see dcms-concurrency.ts). */
+      typicalLatencyMs: z.number().int().positive(),
+      /**
+       * Share of each tenant's DCMS budget the bulk lane (core-banking-bulk) may take; the rest is kept for
+       * real-time events (shared/resilience/fleet-rate-limiter.ts). Below 1: a migration never starves real time.
+       */
+      bulkShare: z.number().gt(0).lt(1),
     }),
     card91: z.object({
       /** Base URL Card91 handed out for this environment (PROD SANDBOX or PRODUCTION). */

@@ -5,36 +5,45 @@ export const EVENT_SOURCE_CONCURRENCY = { min: 2, max: 1_000 } as const;
 
 /** How one DCMS worker loads DCMS. */
 export interface DcmsLoad {
-  /** Share of each tenant's DCMS rate limit this worker may use; the DCMS workers' shares sum to at most 1. */
+  /** Share of each tenant's DCMS rate limit this worker is sized to fill (its lane's part of the fleet-wide budget). */
   share: number;
-  /** DCMS calls one instance can have in flight at once. */
+  /** DCMS calls one instance has in flight at once: the records it runs side by side, as a record's own calls are sequential. */
   callsInFlight: number;
 }
 
 /**
- * The event source's maxConcurrency for a DCMS worker:
+ * The event source's maxConcurrency for a DCMS worker: enough instances to FILL its share of the
+ * largest tenant's budget at typical DCMS latency.
  *
- *   maxConcurrency = clamp( ⌊ min_t(perSecond_t) × share × minLatencyMs / (1000 × callsInFlight) ⌋, 2, 1000 )
+ *   maxConcurrency = clamp( ⌈ max_t(perSecond_t) × share × typicalLatencyMs / (1000 × callsInFlight) ⌉, 2, 1000 )
  *
- * - An instance with `callsInFlight` calls open, each taking at least `minLatencyMs`, makes at most
- *   callsInFlight × 1000 / minLatencyMs calls per second.
- * - One queue carries every tenant, so at a given moment the whole fleet may be working for a single
- *   tenant: the ceiling must hold for the tenant with the smallest sustained limit (`perSecond`,
- *   DCMS tiers: 100/s standard, 500/s high volume). The burst allowance is headroom, not budget.
- * - Workers calling DCMS share each tenant's limit, hence `share`.
- * Lambda's floor of 2 can exceed a tiny budget; each instance's token bucket and the client's 429
- * handling (Retry-After, backoff) absorb that overshoot.
+ * - Little's law: holding `rate` calls per second that each take `latency` needs rate × latency calls
+ *   in flight; 100 req/s × 0.25 s = 25 calls in flight for a whole standard-tier budget.
+ * - A record's DCMS calls run one after the other (a card is two: register, then issue), so the calls
+ *   per event set how many events per second the budget buys, not how many calls are in flight: each
+ *   running record is one call in flight. An instance runs up to GROUP_CONCURRENCY records at once
+ *   (one per message group of its FIFO batch), hence `callsInFlight` per instance.
+ * - The ceiling is sized for the largest tenant: one queue carries every tenant, and a migration of the
+ *   biggest one must not be held back by a ceiling sized for the smallest. What keeps every tenant
+ *   under its limit is the fleet-wide budget (shared/resilience/fleet-rate-limiter.ts): instances beyond
+ *   what a smaller tenant's budget needs wait for its tokens, they do not send more.
+ * - Rounded up, so the fleet reaches the budget at typical latency rather than stopping just short.
+ * Lambda needs at least 2 for an SQS source; a tiny budget's surplus instances wait on the budget too.
  */
-export function dcmsMaxConcurrency(tenants: readonly Pick<TenantSettings, 'rateLimit'>[], load: DcmsLoad, minLatencyMs: number): number {
+export function dcmsMaxConcurrency(tenants: readonly Pick<TenantSettings, 'rateLimit'>[], load: DcmsLoad, typicalLatencyMs: number): number {
   if (tenants.length === 0) throw new Error('no tenants: cannot size a DCMS worker');
   if (!(load.share > 0 && load.share <= 1)) throw new Error(`DCMS share must be in (0, 1], got ${load.share}`);
-  const slowestTenant = Math.min(...tenants.map((t) => t.rateLimit.perSecond));
-  const callsPerInstance = (load.callsInFlight * 1_000) / minLatencyMs;
-  const instances = Math.floor((slowestTenant * load.share) / callsPerInstance);
+  if (!(load.callsInFlight >= 1)) throw new Error(`a DCMS worker instance has at least one call in flight, got ${load.callsInFlight}`);
+  const largestTenant = Math.max(...tenants.map((t) => t.rateLimit.perSecond));
+  const callsInFlightNeeded = (largestTenant * load.share * typicalLatencyMs) / 1_000;
+  const instances = Math.ceil(callsInFlightNeeded / load.callsInFlight);
   return Math.min(EVENT_SOURCE_CONCURRENCY.max, Math.max(EVENT_SOURCE_CONCURRENCY.min, instances));
 }
 
-/** The DCMS workers' shares together must not promise more than each tenant's limit. */
+/**
+ * The real-time DCMS workers' shares together fill each tenant's limit and no more: sized beyond it,
+ * the extra instances would only wait on the fleet-wide budget while holding their records.
+ */
 export function assertDcmsBudget(loads: readonly DcmsLoad[]): void {
   const total = loads.reduce((sum, load) => sum + load.share, 0);
   if (total > 1 + Number.EPSILON) throw new Error(`the DCMS workers' shares sum to ${total}; at most 1 is available`);

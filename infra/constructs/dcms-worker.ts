@@ -2,6 +2,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TenantSettings } from '../../shared/config/tenants.js';
+import type { Lane } from '../../shared/resilience/fleet-rate-limiter.js';
 import type { dcmsWorkerEnv } from '../../shared/config/worker-env.js';
 import { dcmsMaxConcurrency, type DcmsLoad } from '../config/dcms-concurrency.js';
 import type { FunctionSettings } from './integration-function.js';
@@ -11,7 +12,10 @@ import type { WorkerQueue } from './worker-queue.js';
 /** What every DCMS worker of a stage shares: where DCMS is, its tenants, their credentials, the kit ledger. */
 export interface DcmsAccess {
   baseUrl: string;
-  minLatencyMs: number;
+  /** A DCMS answer's usual time: sizes each worker's maxConcurrency (dcms-concurrency.ts). */
+  typicalLatencyMs: number;
+  /** Share of each tenant's budget the bulk lane may take (DCMS_BULK_SHARE). */
+  bulkShare: number;
   tenants: readonly TenantSettings[];
   credentials: ISecret;
   stateTable: ITable;
@@ -19,6 +23,10 @@ export interface DcmsAccess {
 
 export interface DcmsWorkerProps {
   service: string;
+  /** Folder under functions/ when it is not `service`: the bulk lane runs the core-banking code. */
+  functionDir?: string;
+  /** Which lane of each tenant's fleet-wide DCMS budget it draws from (shared/resilience/fleet-rate-limiter.ts). */
+  lane: Lane;
   functions: FunctionSettings;
   queue: WorkerQueue;
   common: WorkerCommon;
@@ -40,14 +48,18 @@ export class DcmsWorker extends Construct {
       STATE_TABLE: dcms.stateTable.tableName,
       DCMS_BASE_URL: dcms.baseUrl,
       DCMS_CREDENTIALS_SECRET: dcms.credentials.secretArn,
+      DCMS_LANE: props.lane,
+      // Only the bulk lane reads it: how far it may take the bucket down.
+      ...(props.lane === 'bulk' && { DCMS_BULK_SHARE: String(dcms.bulkShare) }),
     } satisfies VariablesOf<typeof dcmsWorkerEnv>;
 
     this.worker = new QueueWorker(this, 'Worker', {
       service: props.service,
+      ...(props.functionDir !== undefined && { functionDir: props.functionDir }),
       functions: props.functions,
       queue: props.queue,
       common: props.common,
-      maxConcurrency: dcmsMaxConcurrency(dcms.tenants, props.load, dcms.minLatencyMs),
+      maxConcurrency: dcmsMaxConcurrency(dcms.tenants, props.load, dcms.typicalLatencyMs),
       environment,
     });
     this.worker.handler.allow(props.stateTableActions, [dcms.stateTable.tableArn]);

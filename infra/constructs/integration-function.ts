@@ -47,8 +47,10 @@ export interface FunctionSettings {
 }
 
 export interface IntegrationFunctionProps {
-  /** Folder under functions/ holding handler.ts; also the Powertools service name (the `service` dimension). */
+  /** The Powertools service name (the `service` dimension) and the function's name; also its folder unless `functionDir` says otherwise. */
   service: string;
+  /** Folder under functions/ holding handler.ts, when two functions run the same code (a queue's bulk lane). Default: `service`. */
+  functionDir?: string;
   settings: FunctionSettings;
   timeout: Duration;
   /** The function's own variables: names and URLs of its resources, never a secret value. */
@@ -61,7 +63,7 @@ export interface IntegrationFunctionProps {
 export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 
 /**
- * One Lambda function of this project: Node.js 24 on arm64, bundled from functions/<service>/handler.ts,
+ * One Lambda function of this project: Node.js 24 on arm64, bundled from functions/<functionDir>/handler.ts,
  * Powertools configured, X-Ray active, logs in its own encrypted group. Its role starts empty (no
  * managed policy): every permission is added by `allow`, on named resources; the X-Ray actions,
  * which have none, sit in a separate policy.
@@ -69,12 +71,15 @@ export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'
 export class IntegrationFunction extends Construct {
   readonly function: NodejsFunction;
   readonly service: string;
+  /** The handler file it is bundled from (functions/<functionDir>/handler.ts). */
+  readonly entry: string;
   private readonly key: IKey;
 
   constructor(scope: Construct, id: string, props: IntegrationFunctionProps) {
     super(scope, id);
     const { service, settings } = props;
     this.service = service;
+    this.entry = `${REPO_ROOT}functions/${props.functionDir ?? service}/handler.ts`;
     this.key = settings.key;
     const functionName = `${settings.prefix}-${service}`;
 
@@ -84,7 +89,7 @@ export class IntegrationFunction extends Construct {
 
     this.function = new NodejsFunction(this, 'Function', {
       functionName,
-      entry: `${REPO_ROOT}functions/${service}/handler.ts`,
+      entry: this.entry,
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,

@@ -125,8 +125,12 @@ export class Monitoring extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${props.prefix}-flows`, defaultInterval: Duration.hours(3) });
   }
 
-  /** A queue worker: its DLQ, backlog, function health, the platform it calls and its error rate. */
-  watchWorker(worker: QueueWorker, calls: Platform): void {
+  /**
+   * A queue worker: its DLQ, backlog, function health, the platform it calls and its error rate.
+   * `oldestMessageSeconds` replaces the queue's usual backlog threshold where a backlog is the queue's
+   * normal state (a bulk lane during a migration).
+   */
+  watchWorker(worker: QueueWorker, calls: Platform, options: { oldestMessageSeconds?: number } = {}): void {
     const { service } = worker.handler;
     const { queue, deadLetterQueue, description } = worker.queue;
 
@@ -143,7 +147,7 @@ export class Monitoring extends Construct {
 
     // Records wait out an unhealthy platform for up to their retry budget (a day): nothing is lost meanwhile,
     // but an hour of waiting means an outage or a fleet that is behind, and someone should look.
-    const waitSeconds = oldestMessageAlarmSeconds(description);
+    const waitSeconds = options.oldestMessageSeconds ?? oldestMessageAlarmSeconds(description);
     const oldest = queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' });
     this.alarm(`${service}-oldest-message`, oldest, waitSeconds, `${service}: a message has waited ${waitSeconds} s; it is dead-lettered after ${description.retry.budgetSeconds} s of failures.`);
 

@@ -18,8 +18,10 @@ export interface WorkerCommon {
 }
 
 export interface QueueWorkerProps {
-  /** Folder under functions/ holding handler.ts; also the Powertools service name. */
+  /** The Powertools service name and the function's name; also its folder under functions/ unless `functionDir` says otherwise. */
   service: string;
+  /** Folder under functions/ holding handler.ts, when it is not `service` (the same code on a second queue). */
+  functionDir?: string;
   functions: FunctionSettings;
   queue: WorkerQueue;
   common: WorkerCommon;
@@ -60,6 +62,7 @@ export class QueueWorker extends Construct {
     } satisfies VariablesOf<typeof queueWorkerEnv>;
     this.handler = new IntegrationFunction(this, 'Handler', {
       service: props.service,
+      ...(props.functionDir !== undefined && { functionDir: props.functionDir }),
       settings: props.functions,
       timeout: queue.functionTimeout,
       environment: { ...props.environment, ...variables },

@@ -5,8 +5,9 @@ import { Secret, type SecretStringGenerator } from 'aws-cdk-lib/aws-secretsmanag
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { webhookEnv } from '../../functions/courier-webhook/config.js';
-import { QUEUES, TABLES } from '../../shared/config/resources.js';
+import { QUEUES, TABLES, type QueueDescription } from '../../shared/config/resources.js';
 import { deliveryStatus } from '../../shared/contracts/courier-kit-status.js';
+import { GROUP_CONCURRENCY } from '../../shared/worker/record-batch.js';
 import type { StageSettings } from '../config/app-config.js';
 import { assertDcmsBudget, type DcmsLoad } from '../config/dcms-concurrency.js';
 import { Card91Worker } from '../constructs/card91-worker.js';
@@ -30,15 +31,28 @@ export interface IntegrationStackProps extends StackProps {
 }
 
 /**
- * How the two DCMS workers split each tenant's DCMS limit (dcms-concurrency.ts). Core banking gets
- * most of it: one call per event, where a courier call carries up to a whole batch of kits.
+ * Records of one core-banking FIFO batch that run side by side: one per message group, up to
+ * GROUP_CONCURRENCY. A customer's group holds its customer.created and then its account.opened, one
+ * after the other, so a full batch of 10 is about 5 groups: 5 DCMS calls in flight per instance.
+ */
+const CORE_BANKING_CALLS_IN_FLIGHT = Math.min(QUEUES.coreBanking.batchSize, GROUP_CONCURRENCY) / 2;
+
+/**
+ * What each real-time DCMS worker is sized to fill of each tenant's DCMS limit (dcms-concurrency.ts);
+ * the fleet-wide budget, not these ceilings, keeps the tenant under it. Core banking gets most of it:
+ * one or two calls per event, where a courier call carries up to a whole batch of kits.
  */
 const DCMS_LOAD = {
-  // The FIFO batch processor takes records one at a time, and a record's calls are sequential.
-  coreBanking: { share: 0.75, callsInFlight: 1 },
+  coreBanking: { share: 0.75, callsInFlight: CORE_BANKING_CALLS_IN_FLIGHT },
   // One deliveryStatus call per (tenant, status) group of a batch, the groups in parallel.
   courier: { share: 0.25, callsInFlight: deliveryStatus.options.length },
 } as const satisfies Record<string, DcmsLoad>;
+
+/** The bulk lane: the core-banking code on its own queue, sized to fill the share of the budget its lane may take. */
+const bulkLoad = (bulkShare: number): DcmsLoad => ({ share: bulkShare, callsInFlight: CORE_BANKING_CALLS_IN_FLIGHT });
+
+/** The bulk lane's oldest-message threshold: half its retry budget. */
+export const bulkBacklogAlarmSeconds = (queue: QueueDescription): number => queue.retry.budgetSeconds / 2;
 
 /** Resource types that hold data or audit trails: kept in production, removed with a dev stack. */
 const STATEFUL_TYPES = ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'];
@@ -66,6 +80,7 @@ export class IntegrationStack extends Stack {
     const queue = (id: string, description: (typeof QUEUES)[keyof typeof QUEUES]) => new WorkerQueue(this, id, { description, prefix, key });
     const queues = {
       coreBanking: queue('CoreBankingQueue', QUEUES.coreBanking),
+      coreBankingBulk: queue('CoreBankingBulkQueue', QUEUES.coreBankingBulk),
       courier: queue('CourierQueue', QUEUES.courier),
       cardControls: queue('CardControlsQueue', QUEUES.cardControls),
     };
@@ -123,22 +138,39 @@ export class IntegrationStack extends Stack {
     const common: WorkerCommon = { idempotencyTable: tables.idempotency, tenantsParameter };
     const dcms: DcmsAccess = {
       baseUrl: settings.dcms.baseUrl,
-      minLatencyMs: settings.dcms.minLatencyMs,
+      typicalLatencyMs: settings.dcms.typicalLatencyMs,
+      bulkShare: settings.dcms.bulkShare,
       tenants: settings.tenants,
       credentials: secrets.dcmsCredentials,
       stateTable: tables.integrationState,
     };
+    const coreBankingStateActions = ['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']; // KitLedger.recordIssued, PendingSends
     const coreBanking = new DcmsWorker(this, 'CoreBankingEvents', {
       service: 'core-banking-events',
+      lane: 'realtime',
       functions,
       queue: queues.coreBanking,
       common,
       dcms,
       load: DCMS_LOAD.coreBanking,
-      stateTableActions: ['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], // KitLedger.recordIssued, PendingSends
+      stateTableActions: coreBankingStateActions,
+    });
+    // The bulk lane (a bank's existing book, loaded by `ops import`): the same code and rights on its own queue,
+    // drawing from the bulk lane of each tenant's budget so that real-time events keep theirs.
+    const coreBankingBulk = new DcmsWorker(this, 'CoreBankingBulk', {
+      service: 'core-banking-bulk',
+      functionDir: 'core-banking-events',
+      lane: 'bulk',
+      functions,
+      queue: queues.coreBankingBulk,
+      common,
+      dcms,
+      load: bulkLoad(settings.dcms.bulkShare),
+      stateTableActions: coreBankingStateActions,
     });
     const courier = new DcmsWorker(this, 'CourierEvents', {
       service: 'courier-events',
+      lane: 'realtime',
       functions,
       queue: queues.courier,
       common,
@@ -147,6 +179,9 @@ export class IntegrationStack extends Stack {
       stateTableActions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], // KitLedger.claimNewest, releaseKit, appendHistory
     });
     monitoring.watchWorker(coreBanking.worker, 'dcms');
+    // A migration is a backlog by design (a million events take about 3.5 h at 80 req/s): its oldest message pages
+    // at half the retry budget, when the load is stuck or far behind, not an hour into every import.
+    monitoring.watchWorker(coreBankingBulk.worker, 'dcms', { oldestMessageSeconds: bulkBacklogAlarmSeconds(QUEUES.coreBankingBulk) });
     monitoring.watchWorker(courier.worker, 'dcms');
 
     // Queue workers calling Card91: one declaration each.

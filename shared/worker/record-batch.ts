@@ -84,7 +84,7 @@ export interface RecordFlow<T extends EventType> {
 }
 
 /** Message groups of one batch handled at once; each group's records stay in order. */
-const GROUP_CONCURRENCY = 10;
+export const GROUP_CONCURRENCY = 10;
 
 const groupOf = (record: SQSRecord): string => record.attributes.MessageGroupId ?? record.messageId;
 

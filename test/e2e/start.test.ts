@@ -45,13 +45,15 @@ describe('npm start --once --feed', () => {
     };
     let output = '';
     const exitCode = await new Promise<number | null>((resolve, reject) => {
-      child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--once', '--feed', FIXTURE, '--report', report, '--timeout', '90'], { cwd: ROOT, env });
+      child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--once', '--feed', FIXTURE, '--report', report, '--timeout', '90', '--instances', '3'], { cwd: ROOT, env });
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.once('error', reject);
       child.once('exit', resolve);
     });
     expect(exitCode, output).toBe(0);
+    // Every queue worker at the instances asked for, the bulk lane among them (its queue drained with the rest).
+    expect(output).toContain('Functions (3 instances each): core-banking-events, core-banking-bulk, courier-events, card-controls;');
 
     const summary = JSON.parse(await readFile(report, 'utf8')) as RunSummary;
     expect(summary.ok).toBe(true);

@@ -19,7 +19,7 @@ describe('CloudWatch accepts every alarm as synthesized', () => {
 
   it('the platform error-rate alarms mix one Metrics Insights query with ordinary metrics, and return one math expression', () => {
     const rates = alarmsOf('dev').filter((a) => /-(dcms|card91)-error-rate$/.test(a.AlarmName));
-    expect(rates.map((a) => a.AlarmName).sort()).toEqual(['card-issuance-dev-card-controls-card91-error-rate', 'card-issuance-dev-core-banking-events-dcms-error-rate', 'card-issuance-dev-courier-events-dcms-error-rate']);
+    expect(rates.map((a) => a.AlarmName).sort()).toEqual(['card-issuance-dev-card-controls-card91-error-rate', 'card-issuance-dev-core-banking-bulk-dcms-error-rate', 'card-issuance-dev-core-banking-events-dcms-error-rate', 'card-issuance-dev-courier-events-dcms-error-rate']);
     for (const alarm of rates) {
       const metrics = alarm.Metrics!;
       expect(metrics.filter(isInsightsQuery)).toEqual([expect.objectContaining({ Id: 'errors', Period: 300, ReturnData: false })]);

@@ -69,10 +69,18 @@ describe('app settings', () => {
 });
 
 describe('DCMS maxConcurrency', () => {
-  it('keeps the fleet under the slowest tenant: ⌊min perSecond × share × minLatency / (1000 × callsInFlight)⌋', () => {
-    // 50/s × 0.75 of it, one call in flight taking ≥ 200 ms (5 calls/s per instance) → 7 instances.
-    expect(dcmsMaxConcurrency([tenant(100), tenant(50)], { share: 0.75, callsInFlight: 1 }, 200)).toBe(7);
-    expect(dcmsMaxConcurrency([tenant(500)], { share: 1, callsInFlight: 1 }, 100)).toBe(50);
+  it('fills the largest tenant’s budget at typical latency: ⌈max perSecond × share × latency / (1000 × callsInFlight)⌉', () => {
+    // 100/s × 0.75 × 0.25 s ≈ 19 calls in flight, 5 per instance → 4 instances (3.75 rounded up, so the budget is reached).
+    expect(dcmsMaxConcurrency([tenant(100), tenant(50)], { share: 0.75, callsInFlight: 5 }, 250)).toBe(4);
+    // The whole budget, one call per instance: 100/s × 0.25 s = 25 instances.
+    expect(dcmsMaxConcurrency([tenant(100)], { share: 1, callsInFlight: 1 }, 250)).toBe(25);
+    // A high-volume tenant sizes the fleet for everyone: 500/s × 0.8 × 0.25 s = 100 calls, 5 per instance → 20.
+    expect(dcmsMaxConcurrency([tenant(50), tenant(500)], { share: 0.8, callsInFlight: 5 }, 250)).toBe(20);
+  });
+
+  it('grows with latency: slower answers need more calls in flight for the same rate', () => {
+    const at = (latencyMs: number) => dcmsMaxConcurrency([tenant(100)], { share: 1, callsInFlight: 5 }, latencyMs);
+    expect([at(150), at(250), at(500)]).toEqual([3, 5, 10]);
   });
 
   it('stays within what Lambda accepts (2 to 1000)', () => {
@@ -80,9 +88,18 @@ describe('DCMS maxConcurrency', () => {
     expect(dcmsMaxConcurrency([tenant(100_000)], { share: 1, callsInFlight: 1 }, 1_000)).toBe(1_000);
   });
 
-  it('refuses shares that promise more than a tenant’s limit', () => {
+  it('refuses shares that promise more than a tenant’s limit, and instances with no call in flight', () => {
     expect(() => dcmsMaxConcurrency([tenant(50)], { share: 1.5, callsInFlight: 1 }, 200)).toThrow(/share/);
+    expect(() => dcmsMaxConcurrency([tenant(50)], { share: 0.5, callsInFlight: 0 }, 200)).toThrow(/call in flight/);
     expect(() => assertDcmsBudget([{ share: 0.75, callsInFlight: 1 }, { share: 0.5, callsInFlight: 4 }])).toThrow(/sum to 1.25/);
     expect(() => assertDcmsBudget([{ share: 0.75, callsInFlight: 1 }, { share: 0.25, callsInFlight: 4 }])).not.toThrow();
+  });
+
+  it('the bulk lane keeps a reserve for real time: its share is below 1', () => {
+    const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { prod: { dcms: Record<string, unknown> } } };
+    context.stages.prod.dcms.bulkShare = 1;
+    expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.prod\.dcms\.bulkShare/);
+    const settings = loadAppSettings(testApp());
+    for (const stage of [settings.stages.dev, settings.stages.prod]) expect(stage.dcms).toMatchObject({ typicalLatencyMs: 250, bulkShare: 0.8 });
   });
 });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { dcmsMaxConcurrency } from '../../infra/config/dcms-concurrency.js';
+import { IntegrationFunction } from '../../infra/constructs/integration-function.js';
 import { ALARM_POLICY, API_METRICS_NAMESPACE, dlqExpiryAlarmSeconds } from '../../infra/constructs/monitoring.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -73,9 +74,11 @@ describe('queues, from the shared description', () => {
 });
 
 describe('workers', () => {
+  // A core-banking instance runs about 5 records at once: 10 per batch, a customer's two events one after the other in its group.
   const workers = [
-    { service: 'core-banking-events', queue: 'coreBanking', load: { share: 0.75, callsInFlight: 1 } },
-    { service: 'courier-events', queue: 'courier', load: { share: 0.25, callsInFlight: deliveryStatus.options.length } },
+    { service: 'core-banking-events', queue: 'coreBanking', lane: 'realtime', load: { share: 0.75, callsInFlight: 5 } },
+    { service: 'core-banking-bulk', queue: 'coreBankingBulk', lane: 'bulk', load: { share: settings.dcms.bulkShare, callsInFlight: 5 } },
+    { service: 'courier-events', queue: 'courier', lane: 'realtime', load: { share: 0.25, callsInFlight: deliveryStatus.options.length } },
   ] as const;
 
   it.each(workers)('$service: batch settings from the description, partial batch responses, maxConcurrency from the DCMS limits', ({ service, queue, load }) => {
@@ -86,7 +89,7 @@ describe('workers', () => {
       BatchSize: description.batchSize,
       MaximumBatchingWindowInSeconds: description.fifo ? Match.absent() : description.batchingWindowSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: dcmsMaxConcurrency(settings.tenants, load, settings.dcms.minLatencyMs) },
+      ScalingConfig: { MaximumConcurrency: dcmsMaxConcurrency(settings.tenants, load, settings.dcms.typicalLatencyMs) },
     });
   });
 
@@ -126,11 +129,31 @@ describe('workers', () => {
     for (const description of Object.values(QUEUES)) expect(description.maxReceiveCount).toBe(882);
   });
 
-  it('the FIFO worker has no batching window (Lambda refuses one)', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: getAtt(queueId('coreBanking')), MaximumBatchingWindowInSeconds: Match.absent() });
+  it('the FIFO workers have no batching window (Lambda refuses one)', () => {
+    for (const queue of ['coreBanking', 'coreBankingBulk'] as const) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: getAtt(queueId(queue)), MaximumBatchingWindowInSeconds: Match.absent() });
+    }
   });
 
-  it.each(workers)('$service: Node.js 24 on arm64, timeout and environment from the description, names not values', ({ service, queue }) => {
+  it('maxConcurrency fills the largest tenant’s budget at typical latency: 4 real-time and 4 bulk core-banking instances, 2 courier', () => {
+    const ceiling = (service: string) => {
+      const fnId = logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionName', fnName(service));
+      const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find((m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify(ref(fnId)));
+      return mapping!.Properties.ScalingConfig.MaximumConcurrency as number;
+    };
+    // 100 req/s × 0.75 × 0.25 s ≈ 19 calls in flight, 5 per instance → 4 (the bulk lane: × 0.8 → 20 → 4); courier 100 × 0.25 × 0.25 / 4 → 2.
+    expect([ceiling('core-banking-events'), ceiling('core-banking-bulk'), ceiling('courier-events')]).toEqual([4, 4, 2]);
+    // Together they hold the budget's worth of calls in flight at 250 ms: real time and bulk can each fill their part.
+    expect(settings.dcms.typicalLatencyMs).toBe(250);
+  });
+
+  it('the bulk lane runs the core-banking code, bundled from the same entry', () => {
+    const entry = (service: string) => dev.stack.node.findAll().find((c): c is IntegrationFunction => c instanceof IntegrationFunction && c.service === service)!.entry;
+    expect(entry('core-banking-bulk')).toMatch(/\/functions\/core-banking-events\/handler\.ts$/);
+    expect(entry('core-banking-bulk')).toBe(entry('core-banking-events'));
+  });
+
+  it.each(workers)('$service: Node.js 24 on arm64, timeout and environment from the description, names not values', ({ service, queue, lane }) => {
     const description = QUEUES[queue];
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: fnName(service),
@@ -158,6 +181,9 @@ describe('workers', () => {
           TENANTS_PARAMETER: Match.anyValue(),
           DCMS_BASE_URL: settings.dcms.baseUrl,
           DCMS_CREDENTIALS_SECRET: ref(secretId('dcms-credentials')),
+          DCMS_LANE: lane,
+          // The bulk lane's part of each tenant's budget, from the stage settings; the real-time lane has no cap.
+          ...(lane === 'bulk' && { DCMS_BULK_SHARE: String(settings.dcms.bulkShare) }),
         },
       },
     });
@@ -177,7 +203,7 @@ describe('workers', () => {
         }),
       );
     expect(reserved(prod)).toEqual({ ...ceilings(prod), 'card91-auth-webhook': undefined, 'courier-webhook': undefined });
-    expect(Object.keys(ceilings(prod)).sort()).toEqual(['card-controls', 'core-banking-events', 'courier-events']);
+    expect(Object.keys(ceilings(prod)).sort()).toEqual(['card-controls', 'core-banking-bulk', 'core-banking-events', 'courier-events']);
     expect(Object.values(reserved(dev)).every((value) => value === undefined)).toBe(true);
   });
 
@@ -213,10 +239,14 @@ describe('least privilege', () => {
     );
   }
 
-  it('core-banking-events: its queue, its DLQ, idempotency, the kit ledger (update), pending sends, tenants, DCMS credentials', () => {
-    expectExactly('core-banking-events', {
-      ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId('coreBanking'))]])),
-      'sqs:SendMessage': [getAtt(queueId('coreBanking', true)), getAtt(queueId('coreBanking'))],
+  it.each([
+    ['core-banking-events', 'coreBanking'],
+    ['core-banking-bulk', 'coreBankingBulk'],
+  ] as const)('%s: its queue, its DLQ, idempotency, the kit ledger (update), pending sends, tenants, DCMS credentials', (service, queue) => {
+    expectExactly(service, {
+      ...Object.fromEntries(consume.map((a) => [a, [getAtt(queueId(queue))]])),
+      // Its DLQ, and its own queue: a record waiting on its customer moves to the back of its group.
+      'sqs:SendMessage': [getAtt(queueId(queue, true)), getAtt(queueId(queue))],
       // Idempotency, the retry clock and, in the state table, the kit ledger and the write-ahead pending sends.
       ...Object.fromEntries(idempotency.map((a) => [a, [getAtt(tableId('idempotency')), getAtt(tableId('integrationState'))]])),
       'ssm:GetParameter': tenants,
@@ -418,19 +448,24 @@ describe('monitoring', () => {
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] });
   });
 
-  it.each(['core-banking-events', 'courier-events'])('%s: any DLQ message, oldest message past the retry ladder, errors, throttles, DCMS error rate', (service) => {
-    const queue = service === 'core-banking-events' ? QUEUES.coreBanking : QUEUES.courier;
+  it.each([
+    ['core-banking-events', 'coreBanking', oldestMessageAlarmSeconds(QUEUES.coreBanking)],
+    // A migration is a backlog by design: its lane pages after half a day, not an hour into every import.
+    ['core-banking-bulk', 'coreBankingBulk', 43_200],
+    ['courier-events', 'courier', oldestMessageAlarmSeconds(QUEUES.courier)],
+  ] as const)('%s: any DLQ message, oldest message past the retry ladder, errors, throttles, DCMS error rate', (service, key, oldestMessageSeconds) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: `${prefix}-${service}-dlq-not-empty`,
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId(service === 'core-banking-events' ? 'coreBanking' : 'courier', true), 'QueueName') }],
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId(key, true), 'QueueName') }],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: `${prefix}-${service}-oldest-message`,
       MetricName: 'ApproximateAgeOfOldestMessage',
-      Threshold: oldestMessageAlarmSeconds(queue),
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId(key), 'QueueName') }],
+      Threshold: oldestMessageSeconds,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-errors`, MetricName: 'Errors', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-${service}-throttles`, MetricName: 'Throttles', Threshold: 1 });
@@ -466,7 +501,7 @@ describe('monitoring', () => {
     expect(dev.settings.alarms.email).not.toBe(prod.settings.alarms.email);
   });
 
-  it.each(Object.entries({ 'core-banking-events': 'coreBanking', 'courier-events': 'courier', 'card-controls': 'cardControls' }) as [string, keyof typeof QUEUES][])(
+  it.each(Object.entries({ 'core-banking-events': 'coreBanking', 'core-banking-bulk': 'coreBankingBulk', 'courier-events': 'courier', 'card-controls': 'cardControls' }) as [string, keyof typeof QUEUES][])(
     '%s: its DLQ rings again before a dead letter can expire',
     (service, key) => {
       const description = QUEUES[key];

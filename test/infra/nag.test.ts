@@ -52,6 +52,7 @@ describe('cdk-nag AwsSolutions', () => {
         'Card91AuthWebhook/Tracing AwsSolutions-IAM5[Resource::*]',
         'CourierWebhook/Tracing AwsSolutions-IAM5[Resource::*]',
         'CoreBankingEvents/Worker/Handler/Tracing AwsSolutions-IAM5[Resource::*]',
+        'CoreBankingBulk/Worker/Handler/Tracing AwsSolutions-IAM5[Resource::*]',
         'CourierEvents/Worker/Handler/Tracing AwsSolutions-IAM5[Resource::*]',
         'CardControls/Worker/Handler/Tracing AwsSolutions-IAM5[Resource::*]',
         'DcmsCredentials AwsSolutions-SMG4',
@@ -73,7 +74,7 @@ describe('the X-Ray acknowledgement covers the X-Ray actions and nothing else', 
   it('the acknowledged policy holds exactly the two X-Ray actions', () => {
     const { template } = synthStage('dev');
     const tracing = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.includes('Tracing'));
-    expect(tracing).toHaveLength(5);
+    expect(tracing).toHaveLength(6);
     for (const [, policy] of tracing) expect(policy.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: [...XRAY_ACTIONS].sort(), Resource: '*' }]);
   });
 

@@ -13,6 +13,8 @@ export interface BootContext {
   env: StackEnvironment;
   stateDir?: string;
   verbose: boolean;
+  /** Instances of every queue worker (`--instances`). */
+  instancesPerWorker: number;
   tenants: LocalTenants;
   couriers: LocalCouriers;
   shutdown: Shutdown;
@@ -83,6 +85,7 @@ export function bootTasks(stack: LocalStack, context: BootContext): ListrTask[] 
           couriers: context.couriers,
           logFile: stack.logFile,
           verbose: context.verbose,
+          instancesPerWorker: context.instancesPerWorker,
           accounting: stack.accounting,
           dcmsCalls: stack.dcmsCalls,
           card91Calls: stack.card91Calls,
@@ -107,7 +110,7 @@ export function bootTasks(stack: LocalStack, context: BootContext): ListrTask[] 
       });
       shutdown.add('stack file', () => removeStackFile(env.STACK_FILE));
       context.onBooted();
-      task.title = `Functions: ${stack.host.workers.map((w) => w.serviceName).join(', ')}; webhooks at ${stack.host.webhooks.url} (logs: ${stack.logFile})`;
+      task.title = `Functions (${context.instancesPerWorker} instances each): ${stack.host.workers.map((w) => w.serviceName).join(', ')}; webhooks at ${stack.host.webhooks.url} (logs: ${stack.logFile})`;
     }),
   ];
 }

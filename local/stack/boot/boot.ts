@@ -89,6 +89,8 @@ export interface FunctionsOptions {
   logFile: string;
   /** Functions log at INFO instead of WARN. */
   verbose: boolean;
+  /** Instances of every queue worker. */
+  instancesPerWorker: number;
   accounting: Accounting;
   dcmsCalls: CallLog;
   card91Calls: CallLog;
@@ -106,6 +108,7 @@ export async function bootFunctions(options: FunctionsOptions, shutdown: Shutdow
       tenantsJson: options.tenantsJson,
       dcmsBaseUrl: options.dcmsUrl,
       card91BaseUrl: options.card91Url,
+      instancesPerWorker: options.instancesPerWorker,
       ...(options.env.CARD91_ORG_ID && { card91OrgId: options.env.CARD91_ORG_ID }),
       webhooks: { port: options.env.WEBHOOK_PORT, couriersJson: options.couriers.couriersJson, courierSecretsJson: options.couriers.courierSecretsJson },
     },

@@ -26,8 +26,10 @@ export const LOCAL_VISIBILITY_SECONDS = LOCAL_FUNCTION_TIMEOUT_SECONDS + 1;
 export const localBatchingWindowSeconds = (queue: QueueDescription): number => Math.min(queue.batchingWindowSeconds, 0.25);
 
 /**
- * Instances per worker: each its own runtime (clients, breaker, limiter), as Lambda runs separate
- * execution environments, each with a poller. Two is the least maxConcurrency Lambda allows an
- * SQS event source; FIFO order holds across them, as SQS hands a group to one consumer at a time.
+ * Instances per worker unless `npm start -- --instances N` says otherwise: each its own runtime
+ * (clients, breaker, limiter), as Lambda runs separate execution environments, each with a poller.
+ * Two is the least maxConcurrency Lambda allows an SQS event source; a run at the deployed
+ * maxConcurrency (infra/README.md) shows the fleet's behaviour. FIFO order holds across instances,
+ * as SQS hands a group to one consumer at a time.
  */
 export const LOCAL_INSTANCES_PER_WORKER = 2;

@@ -9,7 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { QUEUES, type QueueKey } from '../../../shared/config/resources.js';
 import { SqsPoller } from '../../event-source/sqs-poller.js';
 import type { HostConfiguration, HostMessage, ParentMessage } from './host-protocol.js';
-import { LOCAL_FUNCTION_TIMEOUT_SECONDS, LOCAL_INSTANCES_PER_WORKER, localBatchingWindowSeconds } from './event-source-settings.js';
+import { LOCAL_FUNCTION_TIMEOUT_SECONDS, localBatchingWindowSeconds } from './event-source-settings.js';
 import { OperationCounter } from '../report/operation-counter.js';
 import { startWebhooks } from './webhooks.js';
 import { WORKERS } from './workers.js';
@@ -30,7 +30,7 @@ async function start(configuration: HostConfiguration): Promise<void> {
     const { queue, serviceName } = definition;
     const description = QUEUES[queue];
     const resources = configuration.resources.queues[queue];
-    for (let instance = 0; instance < LOCAL_INSTANCES_PER_WORKER; instance += 1) {
+    for (let instance = 0; instance < configuration.instancesPerWorker; instance += 1) {
       const worker = definition.build(configuration, {
         observer: (outcome) => report({ type: 'outcome', queue, report: outcome }),
         onDcmsCall: (call) => report({ type: 'dcmsCall', call }),

@@ -16,6 +16,8 @@ export interface HostConfiguration {
   tenantsJson: string;
   dcmsBaseUrl: string;
   card91BaseUrl: string;
+  /** Instances (each with its own poller and runtime) of every queue worker. */
+  instancesPerWorker: number;
   /** Default: the Card91 sandbox's org id. */
   card91OrgId?: string;
   webhooks: {

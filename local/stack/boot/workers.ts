@@ -6,6 +6,7 @@ import type { Card91CallInfo } from '../../../shared/card91/index.js';
 import type { QueueKey } from '../../../shared/config/resources.js';
 import type { DcmsCallInfo } from '../../../shared/dcms/client.js';
 import type { OutcomeObserver } from '../../../shared/observability/telemetry.js';
+import type { Lane } from '../../../shared/resilience/fleet-rate-limiter.js';
 import { createCard91WorkerRuntime } from '../../../shared/worker/card91-runtime.js';
 import { createDcmsWorkerRuntime, type DcmsWorkerRuntime } from '../../../shared/worker/dcms-runtime.js';
 import type { SqsHandler } from '../../event-source/sqs-poller.js';
@@ -32,12 +33,12 @@ export interface WorkerDefinition {
 }
 
 /** A worker on the DCMS runtime: the environment the CDK stack gives it, pointed at local resources. */
-const dcmsWorker = (queue: QueueKey, serviceName: string, createHandler: (runtime: DcmsWorkerRuntime) => SqsHandler): WorkerDefinition => ({
+const dcmsWorker = (queue: QueueKey, serviceName: string, lane: Lane, createHandler: (runtime: DcmsWorkerRuntime) => SqsHandler): WorkerDefinition => ({
   queue,
   serviceName,
   build(configuration, hooks) {
     const { resources, tenantsJson, dcmsBaseUrl } = configuration;
-    const runtime = createDcmsWorkerRuntime(localWorkerEnv({ resources, tenantsJson, dcmsBaseUrl, queue, serviceName, fast: true }), hooks);
+    const runtime = createDcmsWorkerRuntime(localWorkerEnv({ resources, tenantsJson, dcmsBaseUrl, queue, serviceName, lane, fast: true }), hooks);
     return { handler: createHandler(runtime), dynamo: runtime.dynamo };
   },
 });
@@ -56,7 +57,9 @@ const cardControls: WorkerDefinition = {
 
 /** Every queue worker the local stack runs; the feed routes an event type to its queue when the queue's worker is listed here. */
 export const WORKERS: readonly WorkerDefinition[] = [
-  dcmsWorker('coreBanking', 'core-banking-events', createCoreBankingHandler),
-  dcmsWorker('courier', 'courier-events', createCourierHandler),
+  dcmsWorker('coreBanking', 'core-banking-events', 'realtime', createCoreBankingHandler),
+  // The bulk lane: the same code on the bulk queue, which only `ops import` fills (feeds go to the real-time queue).
+  dcmsWorker('coreBankingBulk', 'core-banking-bulk', 'bulk', createCoreBankingHandler),
+  dcmsWorker('courier', 'courier-events', 'realtime', createCourierHandler),
   cardControls,
 ];
