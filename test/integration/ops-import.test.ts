@@ -2,7 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runImport } from '../../ops/import/command.js';
+import { resolveTarget } from '../../ops/target.js';
 import { queueDepth } from '../../ops/import/backlog.js';
 import { CheckpointStore } from '../../ops/import/checkpoint.js';
 import { importEvents, type ImportOptions } from '../../ops/import/run.js';
@@ -107,5 +109,26 @@ describe('ops import into the bulk queue (fauxqs)', () => {
     expect(result.checkpoint.imported).toBe(20);
     // 20 messages at 20/s: the last batch leaves no earlier than one second after the start.
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('as the ops command: summary of imported, rejected and dead-lettered, failing when a line was rejected', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'import-'));
+    const path = join(dir, 'command.jsonl');
+    await writeFile(path, [JSON.stringify(customerCreated('Q1')), 'not json', JSON.stringify(accountOpened('Q1'))].join('\n'));
+    const resolved = await resolveTarget({ stackFile: join(dir, 'none.json'), endpointSqs: inject('sqsEndpoint'), endpointDynamodb: inject('dynamoEndpoint'), prefix: aws.prefix, max: 10 });
+    // The tenants document lives in SSM in AWS; here it is the suite's one tenant.
+    const target = { ...resolved, tenants: async () => ['ACME_BANK'] };
+    try {
+      const { data, text, failed } = await runImport(target, true, path, { rate: 1_000, stateDir: join(dir, 'state') });
+      expect(failed).toBe(true);
+      expect(data).toMatchObject({ lines: 3, imported: 2, rejected: 1, rejections: [{ line: 2, reason: 'BAD_JSON: body is not valid JSON' }], completed: true, deadLetters: { new: 0 } });
+      expect(data.queue).toBe('core-banking-bulk');
+      expect(text).toContain('line 2: BAD_JSON');
+      const again = await runImport(target, true, path, { rate: 1_000, stateDir: join(dir, 'state') });
+      expect(again.data).toMatchObject({ imported: 2, sentThisRun: 0, resumedAfterLine: 3 });
+    } finally {
+      target.sqs.destroy();
+      target.dynamo.destroy();
+    }
   });
 });
