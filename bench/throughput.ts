@@ -12,7 +12,7 @@
  * calls answered 429 (goal < 1%), and p95 end-to-end latency of B's events (goal < 5 s). The second
  * run puts both tenants on a 50 req/s tier (a smaller bank), which must stay under its limit too.
  *
- *   npm run bench -- throughput [--events 2000] [--bulk 4] [--realtime 2] [--trickle 2] [--skip-slow]
+ *   npm run bench -- throughput [--events 2000] [--bulk 4] [--realtime 2] [--trickle 2] [--bulk-share 0.8] [--skip-slow]
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     bulk: { type: 'string', default: '4' },
     realtime: { type: 'string', default: '2' },
     trickle: { type: 'string', default: '2' },
+    /** DCMS_BULK_SHARE of the bulk instances; unset: the workers' default. */
+    'bulk-share': { type: 'string' },
     'skip-slow': { type: 'boolean', default: false },
   },
 });
@@ -42,6 +44,7 @@ const EVENTS = Number(args.events);
 const BULK_INSTANCES = Number(args.bulk);
 const REALTIME_INSTANCES = Number(args.realtime);
 const TRICKLE_PER_SECOND = Number(args.trickle);
+const BULK_SHARE = args['bulk-share'];
 const TENANT_A = 'ACME_BANK';
 const TENANT_B = 'GLOBEX_BANK';
 const LATENCY = { latencyMs: 150, latencyJitterMs: 150 };
@@ -106,7 +109,11 @@ async function run(label: string, prefix: string, limit: RateLimit, events: numb
 
   const pollers = (queue: 'coreBanking' | 'coreBankingBulk', lane: 'realtime' | 'bulk', instances: number) =>
     Array.from({ length: instances }, () => {
-      const env = { ...localWorkerEnv({ resources, queue, serviceName: 'core-banking-events', dcmsBaseUrl: dcms.url, tenantsJson, fast: true }), DCMS_LANE: lane };
+      const env = {
+        ...localWorkerEnv({ resources, queue, serviceName: 'core-banking-events', dcmsBaseUrl: dcms.url, tenantsJson, fast: true }),
+        DCMS_LANE: lane,
+        ...(BULK_SHARE !== undefined && { DCMS_BULK_SHARE: BULK_SHARE }),
+      };
       const runtime = createDcmsWorkerRuntime(env, {
         onDcmsCall: (call) => calls.push({ tenant: call.tenant, at: performance.now(), outcome: call.outcome, durationMs: call.durationMs }),
         observer: (report) => {
@@ -178,7 +185,7 @@ async function run(label: string, prefix: string, limit: RateLimit, events: numb
 try {
   console.log(
     `throughput: ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}), Node ${process.version}; ` +
-      `DCMS ${LATENCY.latencyMs}–${LATENCY.latencyMs + LATENCY.latencyJitterMs} ms; ${BULK_INSTANCES} bulk + ${REALTIME_INSTANCES} real-time instances; B trickle ${TRICKLE_PER_SECOND}/s\n`,
+      `DCMS ${LATENCY.latencyMs}–${LATENCY.latencyMs + LATENCY.latencyJitterMs} ms; ${BULK_INSTANCES} bulk + ${REALTIME_INSTANCES} real-time instances; B trickle ${TRICKLE_PER_SECOND}/s; bulk share ${BULK_SHARE ?? 'default'}\n`,
   );
   const results = [await run('100 req/s tier', 'tp100', { perSecond: 100, burst: 200 }, EVENTS)];
   if (!args['skip-slow']) results.push(await run('50 req/s tier', 'tp50', { perSecond: 50, burst: 100 }, Math.ceil(EVENTS / 2)));
