@@ -15,6 +15,7 @@ import { lookupKit, renderKits } from './kit.js';
 import { inline, printable, printableJson } from './printable.js';
 import { redrive, type RedriveResult } from './redrive.js';
 import { sendFile } from './send.js';
+import { DEFAULT_IMPORT_RATE, DEFAULT_IMPORT_STATE_DIR, runImport } from './import/command.js';
 import { signCommand } from './sign.js';
 import { TargetError, parseQueue, resolveTarget, type OpsTarget } from './target.js';
 
@@ -50,6 +51,8 @@ Examples:
   npm run ops -- dlq redrive --filter code=CUS001 --dry-run
   npm run ops -- kit K0000000042 --tenant ACME_BANK
   npm run ops -- send events.jsonl
+  npm run ops -- import book.jsonl --rate 200
+  npm run ops -- --region eu-west-1 --prefix prod import s3://migrations/acme-book.jsonl
   npm run ops -- --region eu-west-1 --profile prod --prefix prod dlq list --json`,
   );
 
@@ -144,6 +147,20 @@ program
       for (const s of sent) table.push([s.line, s.queue, s.eventType ?? '(not an event)', s.eventId ?? '', s.messageId ?? `REFUSED: ${s.refused}`].map(inline));
       const text = `${table.toString()}\n${sent.length - refused.length} sent, ${refused.length} refused, to ${target.label}`;
       return { data: { target: target.label, sent }, text, failed: refused.length > 0 };
+    }),
+  );
+
+program
+  .command('import')
+  .description('bulk import: stream a JSONL file of customer.created / account.opened events into the bulk queue at a controlled rate, resumable')
+  .argument('<source>', 'a JSONL file, or s3://bucket/key with --region and --prefix')
+  .option('--rate <n>', 'messages per second, at most', positiveInteger, DEFAULT_IMPORT_RATE)
+  .option('--state-dir <dir>', 'where checkpoints are kept (one per file content and queue)', DEFAULT_IMPORT_STATE_DIR)
+  .option('--wait', 'after sending, wait for the bulk workers to empty the queue, then count what was dead-lettered')
+  .action(
+    action(async (target, json, source: string, options: { rate: number; stateDir: string; wait?: boolean }, command: Command) => {
+      const { region, profile } = command.optsWithGlobals<GlobalOptions>();
+      return runImport(target, json, source, { ...options, ...(region !== undefined && { region }), ...(profile !== undefined && { profile }) });
     }),
   );
 

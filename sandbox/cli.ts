@@ -17,6 +17,7 @@ interface Flags {
   throttleRate?: number;
   commitThenFailRate?: number;
   latencyMs?: number;
+  latencyJitterMs?: number;
   seed?: number;
   dcmsFaults?: FaultSettings;
 }
@@ -55,6 +56,7 @@ const program = new Command('npm run sandbox --')
   .addOption(new Option('--throttle-rate <rate>', 'share of calls answered 429 with Retry-After').argParser(rate))
   .addOption(new Option('--commit-then-fail-rate <rate>', 'share of calls applied, then answered with a 5xx').argParser(rate))
   .addOption(new Option('--latency-ms <ms>', 'delay added to every call').argParser(whole))
+  .addOption(new Option('--latency-jitter-ms <ms>', 'up to this much more delay, drawn per call (150 with --latency-ms 150: 150–300 ms)').argParser(whole))
   .addOption(new Option('--seed <n>', 'seed for the fault draws, for a repeatable run').argParser(whole))
   .addOption(
     new Option('--dcms-faults <json>', 'DCMS sandbox only: fault settings as JSON (slow commits, an outage, errorStatus…), over the flags above').argParser(faultSettings),
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     ...(flags.throttleRate !== undefined && { throttleRate: flags.throttleRate }),
     ...(flags.commitThenFailRate !== undefined && { commitThenFailRate: flags.commitThenFailRate }),
     ...(flags.latencyMs !== undefined && { latencyMs: flags.latencyMs }),
+    ...(flags.latencyJitterMs !== undefined && { latencyJitterMs: flags.latencyJitterMs }),
     ...(flags.seed !== undefined && { seed: flags.seed }),
   };
 

@@ -33,6 +33,11 @@ export const faultSettingsSchema = z
   .strictObject({
     /** Delay added before every in-scope call is handled. */
     latencyMs: z.number().int().min(0).max(120_000).optional(),
+    /**
+     * Up to this much more delay, drawn uniformly per call (from the seeded generator when `seed` is
+     * set): `latencyMs: 150, latencyJitterMs: 150` answers in 150–300 ms, as a loaded DCMS does.
+     */
+    latencyJitterMs: z.number().int().min(0).max(120_000).optional(),
     errorRate: rate.optional(),
     /** HTTP status of `error` faults, scripted or drawn: 500 by default, 503 for an outage drill. */
     errorStatus: errorStatus.optional(),
@@ -109,7 +114,7 @@ export class FaultInjector {
   decide(endpoint: DcmsEndpoint): FaultDecision {
     const s = this.settings;
     const inScope = s.endpoints === undefined || s.endpoints.includes(endpoint);
-    const latencyMs = inScope ? (s.latencyMs ?? 0) : 0;
+    const latencyMs = inScope ? (s.latencyMs ?? 0) + this.jitter() : 0;
     const scripted = this.nextScripted(endpoint);
     if (scripted !== null) return this.decision(latencyMs, scripted);
     if (!inScope) return { latencyMs, fault: null };
@@ -121,6 +126,11 @@ export class FaultInjector {
     if (fault === 'error') return { latencyMs, fault, status: this.settings.errorStatus ?? DEFAULT_ERROR_STATUS };
     if (fault === 'slowCommit') return { latencyMs, fault, commitAfterMs: this.settings.slowCommitMs ?? DEFAULT_SLOW_COMMIT_MS };
     return { latencyMs, fault };
+  }
+
+  private jitter(): number {
+    const spread = this.settings.latencyJitterMs ?? 0;
+    return spread > 0 ? Math.round(this.random() * spread) : 0;
   }
 
   private inOutage(): boolean {

@@ -180,6 +180,32 @@ describe('npm run ops against a running npm start', () => {
     }
   });
 
+  it('imports a book into the bulk queue, rejecting bad lines unsent, and a second run sends nothing', async () => {
+    const book = join(workDir, 'book.jsonl');
+    const event = (id: string, type: string, data: object) => JSON.stringify({ specversion: '1.0', id, source: 'urn:acme-bank:cbs', type, time: '2026-11-25T10:00:00Z', tenant: 'ACME_BANK', data });
+    await writeFile(
+      book,
+      [
+        event('e2e-import-1', 'bank.account.opened.v1', { entityId: 'E2E-IMPORT-1', accountNo: '8642135', cardType: 'PHYSICAL', deliveryAddress: 'PERMANENT' }),
+        '{"not": "a CloudEvent"',
+        event('e2e-import-2', 'courier.kit.status.v1', { kitNo: 'K1', status: 'DELIVERED', occurredAt: '2026-11-25T10:00:00Z' }),
+        event('e2e-import-3', 'bank.account.opened.v1', { entityId: 'E2E-IMPORT-3', accountNo: '8642135', cardType: 'PHYSICAL', deliveryAddress: 'PERMANENT' }),
+      ].join('\n'),
+    );
+    const state = join(workDir, 'imports');
+    const first = await ops('import', book, '--rate', '50', '--state-dir', state, '--json');
+    // A rejected line makes the run fail, after sending every valid one.
+    expect(first.code, first.err).toBe(1);
+    const summary = JSON.parse(first.out) as { queue: string; lines: number; imported: number; rejections: Array<{ line: number; reason: string }>; completed: boolean; sentThisRun: number };
+    expect(summary).toMatchObject({ queue: 'core-banking-bulk', lines: 4, imported: 2, completed: true, sentThisRun: 2 });
+    expect(summary.rejections.map((r) => [r.line, r.reason.split(':')[0]])).toEqual([
+      [2, 'BAD_JSON'],
+      [3, 'UNEXPECTED_TYPE'],
+    ]);
+    const second = JSON.parse((await ops('import', book, '--state-dir', state, '--json')).out) as { sentThisRun: number; imported: number };
+    expect(second).toMatchObject({ sentThisRun: 0, imported: 2 });
+  });
+
   it('explains a bad target, and stops the whole stack on SIGTERM', async () => {
     const noPrefix = await ops('--region', 'eu-west-1', 'dlq', 'list');
     expect(noPrefix.code).toBe(2);

@@ -87,6 +87,19 @@ describe('DCMS sandbox fault injector', () => {
     expect(injector.decide('/viewCustomer').latencyMs).toBe(0);
   });
 
+  it('spreads latency over latencyMs … latencyMs + latencyJitterMs, repeatably for a seed', () => {
+    const settings = { latencyMs: 150, latencyJitterMs: 150, seed: 11 };
+    const latencies = (injector: FaultInjector) => Array.from({ length: 2000 }, () => injector.decide('/register').latencyMs);
+    const drawn = latencies(new FaultInjector(settings));
+    expect(latencies(new FaultInjector(settings))).toEqual(drawn);
+    expect(Math.min(...drawn)).toBeGreaterThanOrEqual(150);
+    expect(Math.max(...drawn)).toBeLessThanOrEqual(300);
+    // Spread across the range, not a constant: both ends of it are reached.
+    expect(drawn.filter((ms) => ms < 165).length).toBeGreaterThan(100);
+    expect(drawn.filter((ms) => ms > 285).length).toBeGreaterThan(100);
+    expect(new FaultInjector({ latencyJitterMs: 150, endpoints: ['/register'] }).decide('/viewCustomer').latencyMs).toBe(0);
+  });
+
   it('restarts the script when settings are replaced', () => {
     const injector = new FaultInjector();
     const settings = { script: [{ endpoint: '/registerCard' as const, fault: 'error' as const, times: 1 }] };
