@@ -57,36 +57,27 @@ export function safetyNetReceiveCount(policy: RetryPolicy): number {
   return Math.min(SQS_MAX_RECEIVE_COUNT, 3 * (ladder + Math.ceil(policy.budgetSeconds / steadyIntervalSeconds)));
 }
 
+/** Both core-banking lanes: FIFO by customer, so one customer's events apply in order. */
+const CORE_BANKING_LANE = {
+  fifo: true,
+  messageGroupField: 'entityId',
+  highThroughputFifo: true,
+  retry: DEFAULT_RETRY_POLICY,
+  maxReceiveCount: safetyNetReceiveCount(DEFAULT_RETRY_POLICY),
+  functionTimeoutSeconds: 60,
+  batchSize: 10,
+  batchingWindowSeconds: 0,
+  dlqRetentionDays: 14,
+} as const;
+
 export const QUEUES = {
-  coreBanking: {
-    name: 'core-banking-events',
-    fifo: true,
-    messageGroupField: 'entityId',
-    highThroughputFifo: true,
-    retry: DEFAULT_RETRY_POLICY,
-    maxReceiveCount: safetyNetReceiveCount(DEFAULT_RETRY_POLICY),
-    functionTimeoutSeconds: 60,
-    batchSize: 10,
-    batchingWindowSeconds: 0,
-    dlqRetentionDays: 14,
-  },
+  coreBanking: { name: 'core-banking-events', ...CORE_BANKING_LANE },
   /**
    * The bulk lane of the core-banking worker: a bank's existing book loaded by `ops import`, the
    * same events and the same code, drawing on a smaller share of each tenant's DCMS budget so that
    * real-time events (the queue above) keep flowing while a tenant migrates.
    */
-  coreBankingBulk: {
-    name: 'core-banking-bulk',
-    fifo: true,
-    messageGroupField: 'entityId',
-    highThroughputFifo: true,
-    retry: DEFAULT_RETRY_POLICY,
-    maxReceiveCount: safetyNetReceiveCount(DEFAULT_RETRY_POLICY),
-    functionTimeoutSeconds: 60,
-    batchSize: 10,
-    batchingWindowSeconds: 0,
-    dlqRetentionDays: 14,
-  },
+  coreBankingBulk: { name: 'core-banking-bulk', ...CORE_BANKING_LANE },
   courier: {
     name: 'courier-events',
     fifo: false,
