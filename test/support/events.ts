@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ASHA } from './card91-fixtures.js';
 
 /** Valid events of each type, with overridable data, for tests and the demo feed. */
 export function customerCreated(entityId: string, data: Record<string, unknown> = {}, tenant = 'ACME_BANK') {
@@ -47,5 +48,19 @@ export function kitStatus(kitNo: string, status: string, occurredAt: string, ten
     time: new Date().toISOString(),
     tenant,
     data: { kitNo, status, occurredAt, awb: '32592631260', courier: 'BLUEDART', location: 'CHENNAI' },
+  };
+}
+
+/** A card control from the bank's channels; the card and mobile are the Card91 sandbox's first customer's unless `data` says otherwise. */
+export function cardControl(data: Record<string, unknown>, tenant = 'ACME_BANK') {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'urn:acme-bank:channels',
+    type: 'bank.card.control.requested.v1',
+    time: new Date().toISOString(),
+    tenant,
+    datacontenttype: 'application/json',
+    data: { mobile: ASHA.mobile, cardId: ASHA.activeCard, ...data },
   };
 }
