@@ -8,21 +8,10 @@ import { FailureCategory } from '../../shared/resilience/errors.js';
 import { CIRCUIT_OPEN } from '../../shared/resilience/breaker.js';
 import { mintSdkAuthToken } from '../../shared/card91/index.js';
 import type { CardLimitInput } from '../../shared/card91/index.js';
-import { ASHA, ROHAN } from '../support/card91-fixtures.js';
+import { AED_LIMIT_LINE, ASHA, ROHAN } from '../support/card91-fixtures.js';
 import { newSecret, startCard91Stack, type Card91Stack } from './card91-harness.js';
 
-const aedLimits = (overrides: Partial<CardLimitInput> = {}): CardLimitInput => ({
-  currency: 'AED',
-  isContactLessAllowed: false,
-  isAtmLimitEnabled: true,
-  isOnlineLimitEnabled: false,
-  isPosLimitEnabled: true,
-  perAtmTxnLimit: 80,
-  perOnlineTxnLimit: 0,
-  perPosTxnLimit: 50000,
-  perContactlessTxnLimit: 0,
-  ...overrides,
-});
+const aedLimits = (overrides: Partial<CardLimitInput> = {}): CardLimitInput => ({ ...AED_LIMIT_LINE, ...overrides });
 
 let stack: Card91Stack;
 

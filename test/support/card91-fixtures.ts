@@ -14,3 +14,16 @@ export const ROHAN = {
   accountId: '813020763672',
   card: 'CID240801101500111ID12345678',
 } as const;
+
+/** A complete AED limits line, every field set, as a card-settings write carries it. */
+export const AED_LIMIT_LINE = {
+  currency: 'AED',
+  isContactLessAllowed: false,
+  isAtmLimitEnabled: true,
+  isOnlineLimitEnabled: false,
+  isPosLimitEnabled: true,
+  perAtmTxnLimit: 80,
+  perOnlineTxnLimit: 0,
+  perPosTxnLimit: 50000,
+  perContactlessTxnLimit: 0,
+};
