@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,24 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SIGNING_KEY, localToken } from '../../local/http/courier-webhook.js';
 import { courierEventsUrl, signCourierRequest } from '../../ops/sign.js';
 import { customerCreated } from '../support/events.js';
-import { freePort } from '../support/ports.js';
+import { startRunningStack, type StackPorts } from '../support/running-stack.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/couriers/', import.meta.url));
 
 /** The customers whose kits the couriers carry, one physical card each; `@kit:<name>` in a fixture becomes that kit's number. */
 const KITS = ['bluedart-1', 'bluedart-2', 'delhivery', 'shiprocket', 'generic'] as const;
 type KitName = (typeof KITS)[number];
 const entityOf = (name: KitName) => `E2E-COURIER-${name.toUpperCase()}`;
-
-/** Waits for `condition` (expect.poll is for tests, not hooks). */
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /**
  * Each courier's published push shape (test/e2e/fixtures/couriers), authenticated its own way,
@@ -35,14 +25,12 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
  */
 describe('courier pushes through npm start to DCMS', () => {
   let stack: ChildProcess;
-  let output = '';
   let workDir: string;
-  let ports: Record<'dcms' | 'webhook', number>;
+  let ports: StackPorts;
   const kits = new Map<KitName, string>();
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'couriers-e2e-'));
-    ports = { dcms: await freePort(), webhook: await freePort() };
     const feed = join(workDir, 'customers.jsonl');
     const customers = KITS.map((name, i) =>
       customerCreated(entityOf(name), {
@@ -51,22 +39,7 @@ describe('courier pushes through npm start to DCMS', () => {
       }),
     );
     await writeFile(feed, customers.map((event) => JSON.stringify(event)).join('\n') + '\n');
-    const env = {
-      ...process.env,
-      DYNAMODB_PORT: String(await freePort()),
-      SQS_PORT: String(await freePort()),
-      DCMS_PORT: String(ports.dcms),
-      CARD91_PORT: String(await freePort()),
-      WEBHOOK_PORT: String(ports.webhook),
-      STACK_FILE: join(workDir, 'stack.json'),
-      DCMS_BASE_URL: '',
-      CARD91_BASE_URL: '',
-    };
-    stack = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--feed', feed], { cwd: ROOT, env });
-    stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    stack.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await until(() => output.includes('The stack keeps running') || stack.exitCode !== null, 90_000, `the stack to issue the kits:\n${output}`);
-    if (stack.exitCode !== null) throw new Error(`npm start ended early (exit code ${stack.exitCode}):\n${output}`);
+    ({ child: stack, ports } = await startRunningStack({ workDir, feed }));
     for (const name of KITS) {
       const view = await fetch(`http://127.0.0.1:${ports.dcms}/viewCustomer`, {
         method: 'POST',
@@ -78,7 +51,7 @@ describe('courier pushes through npm start to DCMS', () => {
   }, 100_000);
 
   afterAll(async () => {
-    if (stack.exitCode === null) {
+    if (stack?.exitCode === null) {
       const exited = new Promise((resolve) => stack.once('exit', resolve));
       stack.kill('SIGTERM');
       await exited;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports.js';
+import { startRunningStack, type StackPorts } from '../support/running-stack.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/pipeline.jsonl', import.meta.url));
@@ -29,15 +29,6 @@ function run(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run
   });
 }
 
-/** Waits for `condition` (expect.poll is for tests, not hooks). */
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 const listening = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -53,10 +44,9 @@ const listening = (port: number): Promise<boolean> =>
  */
 describe('npm run ops against a running npm start', () => {
   let stack: ChildProcess;
-  let stackOutput = '';
   let workDir: string;
   let env: NodeJS.ProcessEnv;
-  let ports: Record<'dynamodb' | 'dcms', number>;
+  let ports: StackPorts;
   const ops = (...args: string[]) => run('ops/cli.ts', args, env);
   const json = async <T>(...args: string[]): Promise<T> => {
     const result = await ops(...args, '--json');
@@ -68,27 +58,11 @@ describe('npm run ops against a running npm start', () => {
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'ops-e2e-'));
-    ports = { dynamodb: await freePort(), dcms: await freePort() };
-    env = {
-      ...process.env,
-      DYNAMODB_PORT: String(ports.dynamodb),
-      SQS_PORT: String(await freePort()),
-      DCMS_PORT: String(ports.dcms),
-      CARD91_PORT: String(await freePort()),
-      WEBHOOK_PORT: String(await freePort()),
-      STACK_FILE: join(workDir, 'stack.json'),
-      DCMS_BASE_URL: '',
-      CARD91_BASE_URL: '',
-    };
-    stack = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--feed', FIXTURE], { cwd: ROOT, env });
-    stack.stdout?.on('data', (chunk: Buffer) => (stackOutput += chunk.toString()));
-    stack.stderr?.on('data', (chunk: Buffer) => (stackOutput += chunk.toString()));
-    await until(() => stackOutput.includes('The stack keeps running') || stack.exitCode !== null, 90_000, `the stack to drain the fixture:\n${stackOutput}`);
-    if (stack.exitCode !== null) throw new Error(`npm start ended early (exit code ${stack.exitCode}):\n${stackOutput}`);
+    ({ child: stack, env, ports } = await startRunningStack({ workDir, feed: FIXTURE }));
   }, 100_000);
 
   afterAll(async () => {
-    if (stack.exitCode === null) stack.kill('SIGTERM');
+    if (stack?.exitCode === null) stack.kill('SIGTERM');
     await rm(workDir, { recursive: true, force: true });
   });
 

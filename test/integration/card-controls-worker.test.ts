@@ -3,125 +3,53 @@
  * Lambda event source does, DynamoDB Local for idempotency, the Card91 sandbox over real HTTP and
  * our auth-URL webhook answering its login checks.
  */
-import { randomUUID } from 'node:crypto';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message } from '@aws-sdk/client-sqs';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { Message } from '@aws-sdk/client-sqs';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createCardControlsHandler } from '../../functions/card-controls/app.js';
-import { SqsPoller } from '../../local/event-source/sqs-poller.js';
-import { routeLine } from '../../ops/routing.js';
 import { localCard91WorkerEnv } from '../../local/worker-env.js';
 import type { ScriptedFault } from '../../sandbox/card91/index.js';
-import { QUEUES } from '../../shared/config/resources.js';
 import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
 import type { OutcomeReport } from '../../shared/observability/telemetry.js';
 import { createCard91WorkerRuntime } from '../../shared/worker/card91-runtime.js';
-import { localAws } from '../support/local-aws.js';
-import { TEST_TENANTS } from '../support/worker-harness.js';
-import { ASHA, ORG_ID, ROHAN, startCard91Stack, type Card91Stack } from './card91-harness.js';
+import { cardControl } from '../support/events.js';
+import { startQueueHarness, TEST_TENANTS, type QueueHarness } from '../support/worker-harness.js';
+import { ASHA, ORG_ID, ROHAN } from '../support/card91-fixtures.js';
+import { startCard91Stack, type Card91Stack } from './card91-harness.js';
 
-function cardControl(data: Record<string, unknown>, tenant = 'ACME_BANK') {
-  return {
-    specversion: '1.0',
-    id: randomUUID(),
-    source: 'urn:acme-bank:channels',
-    type: 'bank.card.control.requested.v1',
-    time: new Date().toISOString(),
-    tenant,
-    datacontenttype: 'application/json',
-    data: { mobile: ASHA.mobile, cardId: ASHA.activeCard, ...data },
-  };
-}
-
-interface Harness {
+interface Harness extends QueueHarness {
   card91: Card91Stack;
   outcomes: OutcomeReport[];
-  send(bodies: Array<string | object>): Promise<void>;
-  drain(timeoutMs?: number): Promise<void>;
-  deadLetters(): Promise<Message[]>;
   /** Calls the sandbox answered per outcome for one client method (`setCardLock`, `blockCard`, …). */
   calls(method: string): Record<string, number>;
-  close(): Promise<void>;
 }
 
 async function startHarness(): Promise<Harness> {
-  process.env.AWS_ENDPOINT_URL_SQS = inject('sqsEndpoint');
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = inject('dynamoEndpoint');
-  const aws = await localAws({ visibilityTimeoutSeconds: 1 });
   const card91 = await startCard91Stack();
   const outcomes: OutcomeReport[] = [];
   const serviceName = 'card-controls';
-  const env = localCard91WorkerEnv({
-    resources: aws.resources,
+  const queue = await startQueueHarness({
+    queue: 'cardControls',
     serviceName,
-    card91BaseUrl: card91.sandbox.url,
-    card91OrgId: ORG_ID,
-    sdkAuthSecretsJson: JSON.stringify([card91.signing.secret]),
-    tenantsJson: TEST_TENANTS,
-    fast: true,
+    handlers: (aws) => {
+      const env = localCard91WorkerEnv({
+        resources: aws.resources,
+        serviceName,
+        card91BaseUrl: card91.sandbox.url,
+        card91OrgId: ORG_ID,
+        sdkAuthSecretsJson: JSON.stringify([card91.signing.secret]),
+        tenantsJson: TEST_TENANTS,
+        fast: true,
+      });
+      return [createCardControlsHandler(createCard91WorkerRuntime(env, { observer: (report) => outcomes.push(report) }))];
+    },
   });
-  const runtime = createCard91WorkerRuntime(env, { observer: (report) => outcomes.push(report) });
-  const { url: queueUrl, arn: queueArn, dlqUrl } = aws.resources.queues.cardControls;
-  const poller = new SqsPoller({
-    sqs: aws.sqs,
-    queueUrl,
-    queueArn,
-    handler: createCardControlsHandler(runtime),
-    functionName: serviceName,
-    functionTimeoutSeconds: 20,
-    batchSize: QUEUES.cardControls.batchSize,
-    batchingWindowSeconds: 0.2,
-  });
-  const remaining = async () => {
-    const { Attributes = {} } = await aws.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
-    );
-    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
-  };
-
   return {
+    ...queue,
     card91,
     outcomes,
-    async send(bodies) {
-      // The bank's producer: FIFO, grouped by card, one deduplication id per command (routing.ts does the same locally).
-      const routed = bodies.map((body) => routeLine(typeof body === 'string' ? body : JSON.stringify(body), new Set(['cardControls'] as const)));
-      const answer = await aws.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: routed.map((message, index) => ({
-            Id: String(index),
-            MessageBody: message.body,
-            MessageGroupId: message.groupId,
-            MessageDeduplicationId: `${index}-${randomUUID()}`,
-          })),
-        }),
-      );
-      if (answer.Failed?.length) throw new Error(`not queued: ${JSON.stringify(answer.Failed)}`);
-    },
-    async drain(timeoutMs = 20_000) {
-      poller.start();
-      const until = Date.now() + timeoutMs;
-      let quietSince: number | undefined;
-      while (Date.now() < until) {
-        const idle = (await remaining()) === 0 && !poller.busy;
-        quietSince = idle ? (quietSince ?? Date.now()) : undefined;
-        if (quietSince !== undefined && Date.now() - quietSince > 300) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`queue not drained within ${timeoutMs} ms`);
-    },
-    async deadLetters() {
-      const all: Message[] = [];
-      for (;;) {
-        const { Messages } = await aws.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30, MessageAttributeNames: ['All'] }),
-        );
-        if (!Messages?.length) return all;
-        all.push(...Messages);
-      }
-    },
     calls: (method) => card91.sandbox.stats().calls[method] ?? {},
     async close() {
-      await poller.stop();
+      await queue.close();
       await card91.close();
     },
   };

@@ -4,35 +4,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DependencyBreaker } from '../../shared/resilience/breaker.js';
-import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
+import { FailureCategory } from '../../shared/resilience/errors.js';
 import { CIRCUIT_OPEN } from '../../shared/resilience/breaker.js';
 import { mintSdkAuthToken } from '../../shared/card91/index.js';
 import type { CardLimitInput } from '../../shared/card91/index.js';
-import { ASHA, newSecret, ROHAN, startCard91Stack } from './card91-harness.js';
-import type { Card91Stack } from './card91-harness.js';
+import { AED_LIMIT_LINE, ASHA, ROHAN } from '../support/card91-fixtures.js';
+import { newSecret, startCard91Stack, type Card91Stack } from './card91-harness.js';
 
-async function failureOf(promise: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(IntegrationError);
-    return error as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const aedLimits = (overrides: Partial<CardLimitInput> = {}): CardLimitInput => ({
-  currency: 'AED',
-  isContactLessAllowed: false,
-  isAtmLimitEnabled: true,
-  isOnlineLimitEnabled: false,
-  isPosLimitEnabled: true,
-  perAtmTxnLimit: 80,
-  perOnlineTxnLimit: 0,
-  perPosTxnLimit: 50000,
-  perContactlessTxnLimit: 0,
-  ...overrides,
-});
+const aedLimits = (overrides: Partial<CardLimitInput> = {}): CardLimitInput => ({ ...AED_LIMIT_LINE, ...overrides });
 
 let stack: Card91Stack;
 
@@ -80,10 +59,8 @@ describe('M1 login through our auth-URL webhook', () => {
   ] as const)('refuses a %s token: the webhook answers 401, Card91 refuses the login', async (reason, mint) => {
     const client = stack.client({ sdkAuthTokenProvider: async () => mint() });
 
-    const error = await failureOf(client.loginWithToken(ASHA.mobile));
+    await expect(client.loginWithToken(ASHA.mobile)).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Permanent, code: 'C91_401' });
 
-    expect(error.category).toBe(FailureCategory.Permanent);
-    expect(error.code).toBe('C91_401');
     expect(stack.outcomes).toEqual([{ outcome: 'rejected', reason }]);
     expect(callsTo('loginWithToken')).toEqual({ '401': 1 }); // a refused login is not retried
   });
@@ -97,8 +74,8 @@ describe('M1 login through our auth-URL webhook', () => {
     await expect(stack.client({ sdkAuthTokenProvider: async (mobile) => mintSdkAuthToken({ mobile, secret: next }) }).loginWithToken(ASHA.mobile)).resolves.toBeDefined();
 
     stack.webhookSecrets = [next];
-    const error = await failureOf(stack.client({ sdkAuthTokenProvider: async (mobile) => mintSdkAuthToken({ mobile, secret: previous }) }).loginWithToken(ASHA.mobile));
-    expect(error.code).toBe('C91_401');
+    const withPrevious = stack.client({ sdkAuthTokenProvider: async (mobile) => mintSdkAuthToken({ mobile, secret: previous }) });
+    await expect(withPrevious.loginWithToken(ASHA.mobile)).rejects.toMatchObject({ name: 'IntegrationError', code: 'C91_401' });
     expect(stack.outcomes.map((outcome) => outcome.outcome)).toEqual(['accepted', 'accepted', 'rejected']);
   });
 
@@ -120,19 +97,16 @@ describe('M1 login through our auth-URL webhook', () => {
       retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
     });
 
-    const error = await failureOf(client.getCustomerDetail(ASHA.mobile));
+    await expect(client.getCustomerDetail(ASHA.mobile)).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Transient, code: 'C91_SDK_AUTH_TOKEN_UNAVAILABLE' });
 
-    expect(error.category).toBe(FailureCategory.Transient);
-    expect(error.code).toBe('C91_SDK_AUTH_TOKEN_UNAVAILABLE');
     expect(stack.sandbox.stats().calls).toEqual({});
   });
 
   it('answers 502 (transient, retried) when the webhook cannot be reached', async () => {
     const unreachable = await startCard91Stack({ sandbox: { authWebhookUrl: 'http://127.0.0.1:9/unreachable', webhookTimeoutMs: 500 } });
     try {
-      const error = await failureOf(unreachable.client({ retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }).loginWithToken(ASHA.mobile));
-      expect(error.category).toBe(FailureCategory.Transient);
-      expect(error.code).toBe('C91_502');
+      const client = unreachable.client({ retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      await expect(client.loginWithToken(ASHA.mobile)).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Transient, code: 'C91_502' });
       expect(unreachable.sandbox.stats().calls.loginWithToken).toEqual({ '502': 2 });
     } finally {
       await unreachable.close();
@@ -176,9 +150,7 @@ describe('session: the customer token', () => {
   it('gives up with Permanent C91_401 when the fresh token is refused too (exactly one re-login)', async () => {
     const expiring = await startCard91Stack({ sandbox: { tokenTtlSeconds: 0 } });
     try {
-      const error = await failureOf(expiring.client().getCardSettings(ASHA.mobile, ASHA.activeCard));
-      expect(error.category).toBe(FailureCategory.Permanent);
-      expect(error.code).toBe('C91_401');
+      await expect(expiring.client().getCardSettings(ASHA.mobile, ASHA.activeCard)).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Permanent, code: 'C91_401' });
       expect(expiring.sandbox.stats().calls).toMatchObject({ loginWithToken: { '200': 2 }, getCardSettings: { '401': 2 } });
     } finally {
       await expiring.close();
@@ -188,18 +160,18 @@ describe('session: the customer token', () => {
   it('scopes the token to its customer: another customer’s card or account is 403', async () => {
     const client = stack.client();
 
-    expect((await failureOf(client.getCardSettings(ASHA.mobile, ROHAN.card))).code).toBe('C91_403');
-    expect((await failureOf(client.blockCard(ASHA.mobile, ROHAN.card, 'STOLEN'))).code).toBe('C91_403');
-    expect((await failureOf(client.getTransactions(ASHA.mobile, { accountId: ROHAN.accountId }))).code).toBe('C91_403');
-    expect((await failureOf(client.getTrips(ASHA.mobile, { customerId: ROHAN.customerId }))).code).toBe('C91_403');
+    const forbidden = { name: 'IntegrationError', code: 'C91_403' };
+    await expect(client.getCardSettings(ASHA.mobile, ROHAN.card)).rejects.toMatchObject(forbidden);
+    await expect(client.blockCard(ASHA.mobile, ROHAN.card, 'STOLEN')).rejects.toMatchObject(forbidden);
+    await expect(client.getTransactions(ASHA.mobile, { accountId: ROHAN.accountId })).rejects.toMatchObject(forbidden);
+    await expect(client.getTrips(ASHA.mobile, { customerId: ROHAN.customerId })).rejects.toMatchObject(forbidden);
     expect(stack.sandbox.card(ROHAN.card)?.state).toBe('ACTIVE');
   });
 
   it('reports an unknown card or account as Permanent C91_404', async () => {
     const client = stack.client();
-    const unknownCard = await failureOf(client.getCardSettings(ASHA.mobile, 'CID000000000000000ID00000000'));
-    expect([unknownCard.category, unknownCard.code]).toEqual([FailureCategory.Permanent, 'C91_404']);
-    expect((await failureOf(client.getCurrencyBalances(ASHA.mobile, '111111111111'))).code).toBe('C91_404');
+    await expect(client.getCardSettings(ASHA.mobile, 'CID000000000000000ID00000000')).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Permanent, code: 'C91_404' });
+    await expect(client.getCurrencyBalances(ASHA.mobile, '111111111111')).rejects.toMatchObject({ name: 'IntegrationError', code: 'C91_404' });
   });
 });
 
@@ -318,9 +290,12 @@ describe('M5-M8: card controls', () => {
 
   it('M6 refuses a limit above its maxPer* ceiling (400) and changes nothing', async () => {
     const client = stack.client();
-    const error = await failureOf(client.setCardSettings(ASHA.mobile, ASHA.activeCard, [aedLimits({ perAtmTxnLimit: '90.01' })]));
+    await expect(client.setCardSettings(ASHA.mobile, ASHA.activeCard, [aedLimits({ perAtmTxnLimit: '90.01' })])).rejects.toMatchObject({
+      name: 'IntegrationError',
+      category: FailureCategory.Permanent,
+      code: 'C91_400',
+    });
 
-    expect([error.category, error.code]).toEqual([FailureCategory.Permanent, 'C91_400']);
     expect(callsTo('setCardSettings')).toEqual({ '400': 1 }); // not retried
     expect(stack.sandbox.card(ASHA.activeCard)?.limits[0]?.perAtmTxnLimit).toBe('0');
   });
@@ -349,8 +324,7 @@ describe('M5-M8: card controls', () => {
       client.blockCard(ASHA.mobile, ASHA.activeCard, 'STOLEN'),
       client.setCardSettings(ASHA.mobile, ASHA.activeCard, [aedLimits()]),
     ]) {
-      const error = await failureOf(change);
-      expect([error.category, error.code]).toEqual([FailureCategory.Permanent, 'C91_400']);
+      await expect(change).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Permanent, code: 'C91_400' });
     }
     expect(stack.sandbox.card(ASHA.activeCard)).toMatchObject({ state: 'BLOCKED', blockedReason: 'LOST' });
   });
@@ -367,9 +341,8 @@ describe('retries (transient only) and unknown outcomes on writes', () => {
 
   it('gives up after maxRetries with a Transient error', async () => {
     stack.sandbox.setFaults({ script: [{ path: 'getCardSettings', fault: 'error', times: 10, status: 502 }] });
-    const error = await failureOf(stack.client().getCardSettings(ASHA.mobile, ASHA.activeCard));
+    await expect(stack.client().getCardSettings(ASHA.mobile, ASHA.activeCard)).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Transient, code: 'C91_502', status: 502 });
 
-    expect([error.category, error.code, error.status]).toEqual([FailureCategory.Transient, 'C91_502', 502]);
     expect(callsTo('getCardSettings')).toEqual({ 'fault:error': 4 });
   });
 
@@ -428,9 +401,8 @@ describe('retries (transient only) and unknown outcomes on writes', () => {
     stack.sandbox.setFaults({ script: [{ path: 'setCardSettings', times: 1, ...fault }] });
     const client = stack.client();
 
-    const error = await failureOf(client.setCardSettings(ASHA.mobile, ASHA.activeCard, [aedLimits()]));
+    await expect(client.setCardSettings(ASHA.mobile, ASHA.activeCard, [aedLimits()])).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.UnknownOutcome, code });
 
-    expect([error.category, error.code]).toEqual([FailureCategory.UnknownOutcome, code]);
     expect(callsTo('setCardSettings')).toEqual({ [outcome]: 1 });
     const aed = (await client.getCardSettings(ASHA.mobile, ASHA.activeCard)).limits.find((line) => line.currency === 'AED');
     expect(aed).toMatchObject({ perAtmTxnLimit: '80', isAtmLimitEnabled: true });
@@ -438,18 +410,20 @@ describe('retries (transient only) and unknown outcomes on writes', () => {
 
   it('does not retry a write that timed out: UnknownOutcome C91_TIMEOUT', async () => {
     stack.sandbox.setFaults({ script: [{ path: 'setCardLock', fault: 'hang', times: 1 }] });
-    const error = await failureOf(stack.client({ timeoutMs: 300 }).setCardLock(ASHA.mobile, ASHA.activeCard, 'LOCKED'));
+    await expect(stack.client({ timeoutMs: 300 }).setCardLock(ASHA.mobile, ASHA.activeCard, 'LOCKED')).rejects.toMatchObject({
+      name: 'IntegrationError',
+      category: FailureCategory.UnknownOutcome,
+      code: 'C91_TIMEOUT',
+    });
 
-    expect([error.category, error.code]).toEqual([FailureCategory.UnknownOutcome, 'C91_TIMEOUT']);
     expect(callsTo('setCardLock')).toEqual({ 'fault:hang': 1 });
     expect(stack.calls.filter((call) => call.method === 'setCardLock').map((call) => call.status)).toEqual(['timeout']);
   });
 
   it('does not retry a write answered 500 before anything was applied either: the client cannot tell', async () => {
     stack.sandbox.setFaults({ script: [{ path: 'blockCard', fault: 'error', times: 1, status: 500 }] });
-    const error = await failureOf(stack.client().blockCard(ASHA.mobile, ASHA.activeCard, 'STOLEN'));
+    await expect(stack.client().blockCard(ASHA.mobile, ASHA.activeCard, 'STOLEN')).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.UnknownOutcome, code: 'C91_500' });
 
-    expect([error.category, error.code]).toEqual([FailureCategory.UnknownOutcome, 'C91_500']);
     expect(stack.sandbox.card(ASHA.activeCard)?.state).toBe('ACTIVE');
   });
 
@@ -458,9 +432,8 @@ describe('retries (transient only) and unknown outcomes on writes', () => {
     const breaker = new DependencyBreaker('card91', { failureRatio: 0.5, windowMs: 10_000, minimumCalls: 2, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 });
     const client = stack.client({ breaker });
 
-    const error = await failureOf(client.getCardSettings(ASHA.mobile, ASHA.activeCard));
+    await expect(client.getCardSettings(ASHA.mobile, ASHA.activeCard)).rejects.toMatchObject({ name: 'IntegrationError', code: CIRCUIT_OPEN });
 
-    expect(error.code).toBe(CIRCUIT_OPEN);
     expect(breaker.isOpen).toBe(true);
     expect(callsTo('getCardSettings')).toEqual({ 'fault:error': 2 });
   });
@@ -469,29 +442,28 @@ describe('retries (transient only) and unknown outcomes on writes', () => {
 describe('input validation and PII', () => {
   it('refuses invalid input before any HTTP call, as an InvalidEvent naming fields only', async () => {
     const client = stack.client();
-    const badMobile = await failureOf(client.getCardSettings('9876543210', ASHA.activeCard));
-    const badCard = await failureOf(client.blockCard(ASHA.mobile, '../admin', 'LOST'));
-    const negative = await failureOf(client.setCardSettings(ASHA.mobile, ASHA.activeCard, [aedLimits({ perAtmTxnLimit: '-1' })]));
-
-    for (const error of [badMobile, badCard, negative]) {
-      expect([error.category, error.code]).toEqual([FailureCategory.InvalidEvent, 'C91_INVALID_REQUEST']);
-    }
-    expect(negative.message).toContain('limits.0.perAtmTxnLimit');
-    expect(badMobile.message).not.toContain('9876543210');
+    const invalid = { name: 'IntegrationError', category: FailureCategory.InvalidEvent, code: 'C91_INVALID_REQUEST' };
+    await expect(client.getCardSettings('9876543210', ASHA.activeCard)).rejects.toMatchObject({ ...invalid, message: expect.not.stringContaining('9876543210') });
+    await expect(client.blockCard(ASHA.mobile, '../admin', 'LOST')).rejects.toMatchObject(invalid);
+    await expect(client.setCardSettings(ASHA.mobile, ASHA.activeCard, [aedLimits({ perAtmTxnLimit: '-1' })])).rejects.toMatchObject({
+      ...invalid,
+      message: expect.stringContaining('limits.0.perAtmTxnLimit'),
+    });
     expect(stack.calls).toEqual([]);
   });
 
   it('keeps the mobile, tokens and bodies out of every error message', async () => {
     stack.sandbox.setFaults({ script: [{ path: 'getCustomerDetail', fault: 'error', times: 10 }] });
     const client = stack.client();
-    const errors = [
-      await failureOf(client.getCustomerDetail(ASHA.mobile)),
-      await failureOf(client.getCardSettings(ASHA.mobile, ROHAN.card)),
-      await failureOf(client.setCardLock(ASHA.mobile, ASHA.blockedCard, 'UNLOCKED')),
+    const calls = [
+      () => client.getCustomerDetail(ASHA.mobile),
+      () => client.getCardSettings(ASHA.mobile, ROHAN.card),
+      () => client.setCardLock(ASHA.mobile, ASHA.blockedCard, 'UNLOCKED'),
     ];
-    for (const error of errors) {
-      expect(error.message).toMatch(/^Card91 \w+ failed: HTTP \d{3} \(C91_\d{3}\)$/);
-      expect(error.message).not.toContain(ASHA.mobile);
+    for (const call of calls) {
+      const failure = call();
+      await expect(failure).rejects.toMatchObject({ name: 'IntegrationError', message: expect.stringMatching(/^Card91 \w+ failed: HTTP \d{3} \(C91_\d{3}\)$/) });
+      await expect(failure).rejects.toMatchObject({ message: expect.not.stringContaining(ASHA.mobile) });
     }
   });
 });

@@ -13,22 +13,7 @@ import { startCard91Sandbox } from '../../sandbox/card91/index.js';
 import type { Card91SandboxOptions, RunningCard91Sandbox } from '../../sandbox/card91/index.js';
 import { Card91Client, mintSdkAuthToken } from '../../shared/card91/index.js';
 import type { Card91CallInfo, Card91ClientOptions, SdkAuthSecret } from '../../shared/card91/index.js';
-
-export const ORG_ID = 'OID240605060125057ID16561311';
-export const ASHA = {
-  mobile: '919876543210',
-  customerId: 'CUST240715044503610ID15656664',
-  accountId: '767396723544',
-  activeCard: 'CID240715054310293ID17085600',
-  inactiveVirtualCard: 'CID240716181359139ID11104872',
-  blockedCard: 'CID240913110443475ID16827540',
-} as const;
-export const ROHAN = {
-  mobile: '919812345678',
-  customerId: 'CUST240801093015220ID10293847',
-  accountId: '813020763672',
-  card: 'CID240801101500111ID12345678',
-} as const;
+import { ORG_ID } from '../support/card91-fixtures.js';
 
 export const newSecret = (kid: string): SdkAuthSecret => ({ kid, secret: randomBytes(32).toString('base64url') });
 

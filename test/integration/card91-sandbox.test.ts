@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCard91Sandbox, startCard91Sandbox } from '../../sandbox/card91/index.js';
 import { mintSdkAuthToken } from '../../shared/card91/index.js';
-import { ASHA, ORG_ID, ROHAN, startCard91Stack } from './card91-harness.js';
-import type { Card91Stack } from './card91-harness.js';
+import { ASHA, ORG_ID, ROHAN } from '../support/card91-fixtures.js';
+import { startCard91Stack, type Card91Stack } from './card91-harness.js';
 
 let stack: Card91Stack;
 let url: string;
@@ -237,8 +237,7 @@ describe('admin API and fault injection', () => {
       () => 'answered',
       () => 'dropped',
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sandbox.stats().calls.getCustomerDetail).toEqual({ 'fault:hang': 1 });
+    await expect.poll(() => sandbox.stats().calls.getCustomerDetail).toEqual({ 'fault:hang': 1 });
 
     const started = Date.now();
     await sandbox.close();

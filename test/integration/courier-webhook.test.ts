@@ -15,6 +15,7 @@ import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js'
 import { createTelemetry } from '../../shared/observability/telemetry.js';
 import { localAws, type LocalAws } from '../support/local-aws.js';
 import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
+import { issueKits } from '../support/dcms-fixtures.js';
 
 const CURRENT = 'current-courier-signing-key-000000000001';
 const PREVIOUS = 'previous-courier-signing-key-00000000002';
@@ -653,7 +654,7 @@ describe('courier webhook end to end', () => {
 
   it('delivers accepted scans through the courier queue and worker to DCMS', async () => {
     harness = await startWorkerHarness('courier');
-    const kitNo = await issuePhysicalKit(harness.dcms.url, 'E2E-C1');
+    const [kitNo] = await issueKits(harness.dcms.url, 1, 'E2E-C');
     webhook = await startWebhook({ aws: harness.aws, queueUrl: harness.queueUrl });
 
     const answer = await webhook.post(
@@ -663,38 +664,10 @@ describe('courier webhook end to end', () => {
     expect(answer.status).toBe(202);
     await harness.drain();
 
-    const kit = harness.dcms.kit('ACME_BANK', kitNo);
+    const kit = harness.dcms.kit('ACME_BANK', kitNo!);
     expect(kit?.deliveryStatus).toBe('DELIVERED');
     // The older in-transit scan of the same batch is stale: only the newest status was sent.
     expect(kit?.deliveryHistory.map((change) => change.status)).toEqual(['DELIVERED']);
     expect(await harness.deadLetters()).toHaveLength(0);
   });
 });
-
-/** A customer with an insta-card (PHYSICAL), registered straight on the DCMS sandbox; returns the kit. */
-async function issuePhysicalKit(dcmsUrl: string, entityId: string): Promise<string> {
-  const response = await fetch(`${dcmsUrl}/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', tenant: 'ACME_BANK' },
-    body: JSON.stringify({
-      entityId,
-      entityType: 'CUSTOMER',
-      businessType: 'ACME_BANK',
-      business: 'ACME_BANK',
-      businessId: '687',
-      firstName: 'Aadhu',
-      lastName: 'Chandran',
-      gender: 'FEMALE',
-      dob: '1978-06-01',
-      deliveryAddress: 'PERMANENT',
-      addressInfo: [{ address1: 'Olympia Quest', addressCategory: 'PERMANENT', city: 'CHENNAI', state: 'TAMILNADU', country: 'INDIA', pincode: '600032' }],
-      communicationInfo: [{ contactNo: '9876543210', notification: true }],
-      kycInfo: [{ documentType: 'PAN', documentNo: 'ABCDE1234F' }],
-      accountInfo: [{ accountNo: '8642135', accountStatus: 'ACTIVE', accountType: 'SAVING', accountsCurrency: 'INR', isPrimary: true, schemeCode: '2003' }],
-      kitInfo: [{ accountNo: '8642135', cardType: 'PHYSICAL' }],
-    }),
-  });
-  const body = (await response.json()) as { result: { kitInfo: Array<{ kitNo: string }> } };
-  expect(response.status).toBe(200);
-  return body.result.kitInfo[0]!.kitNo;
-}

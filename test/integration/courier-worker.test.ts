@@ -108,8 +108,8 @@ describe('courier worker, concurrent instances', () => {
     harness.dcms.setFaults({ latencyMs: 1_500, endpoints: ['/inventory/update/deliveryStatus'] });
     await harness.send([kitStatus(kit!, 'IN_TRANSIT', at(20))]);
     const draining = harness.drain(30_000);
-    await new Promise((resolve) => setTimeout(resolve, 700));
     // The older scan's send is in flight on one instance: the kit is locked to it.
+    await expect.poll(() => harness.dcms.stats().pendingCalls, { timeout: 10_000, interval: 20 }).toBe(1);
     expect(await harness.runtime.ledger.claimNewest({ tenant: 'ACME_BANK', kitNo: kit!, status: 'DELIVERED', occurredAt: '2026-11-20T10:40:00.000Z' }, { owner: 'probe', until: Date.now() + 60_000 })).toMatchObject({ claim: 'busy' });
     await harness.send([kitStatus(kit!, 'DELIVERED', at(40))]);
     await draining;

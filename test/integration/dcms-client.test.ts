@@ -3,22 +3,11 @@ import { startDcmsSandbox, type RunningDcmsSandbox } from '../../sandbox/dcms/se
 import { customerCreatedData } from '../../shared/contracts/index.js';
 import { DcmsClient, type DcmsCallInfo } from '../../shared/dcms/client.js';
 import { toRegisterCard, toRegisterCustomer } from '../../shared/dcms/mapping.js';
-import { IntegrationError } from '../../shared/resilience/errors.js';
 import { customerCreated } from '../support/events.js';
 
 const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } };
 const FAST = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20, minAttemptMs: 0 };
 const customer = (entityId: string, extra: Record<string, unknown> = {}) => toRegisterCustomer(customerCreatedData.parse({ ...customerCreated(entityId).data, ...extra }), ACME);
-
-const rejection = async (promise: Promise<unknown>): Promise<IntegrationError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof IntegrationError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-};
 
 describe('DcmsClient against the DCMS sandbox', () => {
   let sandbox: RunningDcmsSandbox;
@@ -65,13 +54,15 @@ describe('DcmsClient against the DCMS sandbox', () => {
   });
 
   it('maps both error-code styles onto the taxonomy', async () => {
-    const cus001 = await rejection(client.registerCard('ACME_BANK', toRegisterCard({ entityId: 'ghost', accountNo: '1', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' })));
-    expect(cus001).toMatchObject({ category: 'DependencyNotReady', code: 'CUS001', status: 400 });
+    await expect(client.registerCard('ACME_BANK', toRegisterCard({ entityId: 'ghost', accountNo: '1', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' }))).rejects.toMatchObject({
+      name: 'IntegrationError',
+      category: 'DependencyNotReady',
+      code: 'CUS001',
+      status: 400,
+    });
     await client.register('ACME_BANK', customer('C1'));
-    const duplicate = await rejection(client.register('ACME_BANK', customer('C1')));
-    expect(duplicate).toMatchObject({ category: 'Permanent', code: 'entity.already.exists' });
-    const invalid = await rejection(client.register('ACME_BANK', { ...customer('C2'), accountInfo: [] }));
-    expect(invalid).toMatchObject({ category: 'Permanent', code: 'invalid.input.request' });
+    await expect(client.register('ACME_BANK', customer('C1'))).rejects.toMatchObject({ name: 'IntegrationError', category: 'Permanent', code: 'entity.already.exists' });
+    await expect(client.register('ACME_BANK', { ...customer('C2'), accountInfo: [] })).rejects.toMatchObject({ name: 'IntegrationError', category: 'Permanent', code: 'invalid.input.request' });
   });
 
   it('retries a 429 honouring Retry-After, and 5xx on reads, within 3 retries', async () => {
@@ -81,8 +72,7 @@ describe('DcmsClient against the DCMS sandbox', () => {
     expect(await client.viewCustomer('ACME_BANK', 'C3')).not.toBeNull();
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     sandbox.setFaults({ script: [{ endpoint: '/viewCustomer', fault: 'error', times: 4 }] });
-    const exhausted = await rejection(client.viewCustomer('ACME_BANK', 'C3'));
-    expect(exhausted).toMatchObject({ category: 'Transient', status: 500 });
+    await expect(client.viewCustomer('ACME_BANK', 'C3')).rejects.toMatchObject({ name: 'IntegrationError', category: 'Transient', status: 500 });
     expect(calls.filter((c) => c.operation === 'viewCustomer' && c.outcome.startsWith('500'))).toHaveLength(4);
   });
 
@@ -91,8 +81,10 @@ describe('DcmsClient against the DCMS sandbox', () => {
     for (const fault of ['commitThenFail', 'commitThenDrop', 'hang'] as const) {
       sandbox.setFaults({ script: [{ endpoint: '/registerCard', fault, times: 1 }] });
       const before = calls.length;
-      const lost = await rejection(client.registerCard('ACME_BANK', toRegisterCard({ entityId: 'C4', accountNo: '8642135', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' })));
-      expect(lost.category).toBe('UnknownOutcome');
+      await expect(client.registerCard('ACME_BANK', toRegisterCard({ entityId: 'C4', accountNo: '8642135', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' }))).rejects.toMatchObject({
+        name: 'IntegrationError',
+        category: 'UnknownOutcome',
+      });
       expect(calls.slice(before).filter((c) => c.operation === 'registerCard')).toHaveLength(1);
     }
     expect(calls.filter((c) => c.outcome === 'TIMEOUT')).toHaveLength(1);
@@ -114,6 +106,6 @@ describe('DcmsClient against the DCMS sandbox', () => {
     expect(await tampered.viewCustomer('ACME_BANK', 'C5')).not.toBeNull();
     expect(calls.filter((c) => c.operation === 'authenticate')).toHaveLength(2);
     corruptNext = 2;
-    expect(await rejection(tampered.viewCustomer('ACME_BANK', 'C5'))).toMatchObject({ category: 'Permanent', status: 401 });
+    await expect(tampered.viewCustomer('ACME_BANK', 'C5')).rejects.toMatchObject({ name: 'IntegrationError', category: 'Permanent', status: 401 });
   });
 });

@@ -874,7 +874,9 @@ describe('DCMS sandbox lifecycle', () => {
     const hung = settled(call(sandbox.url, '/viewCustomer', { entityId: 'x' }));
     const slowSandbox = await startDcmsSandbox({ port: 0, faults: { latencyMs: 60_000 } });
     const slow = settled(call(slowSandbox.url, '/viewCustomer', { entityId: 'x' }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Both requests are in: the hung one counted, the slow one waiting out its latency.
+    await expect.poll(() => sandbox.stats().calls['/viewCustomer']).toEqual({ 'fault:hang': 1 });
+    await expect.poll(() => slowSandbox.stats().pendingCalls).toBe(1);
     const started = Date.now();
     await Promise.all([sandbox.close(), slowSandbox.close()]);
     expect(Date.now() - started).toBeLessThan(1000);

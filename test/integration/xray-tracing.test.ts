@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { LOCAL_AWS } from '../../local/emulators.js';
 import { XRayTracer } from '../../shared/observability/xray.js';
 import { localAws } from '../support/local-aws.js';
@@ -74,8 +74,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** The documents the daemon received, once there are `count` of them. */
 async function settle(count: number): Promise<Document[]> {
-  for (let i = 0; i < 100 && received.length < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(count), { timeout: 1_000, interval: 10 });
   return received;
 }
 

@@ -2,10 +2,10 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchComma
 import { inject } from 'vitest';
 import { createCoreBankingHandler } from '../../functions/core-banking-events/app.js';
 import { createCourierHandler } from '../../functions/courier-events/app.js';
-import { SqsPoller } from '../../local/event-source/sqs-poller.js';
+import { SqsPoller, type SqsHandler } from '../../local/event-source/sqs-poller.js';
 import { localWorkerEnv } from '../../local/worker-env.js';
 import { startDcmsSandbox, type DcmsSandboxOptions, type RunningDcmsSandbox } from '../../sandbox/dcms/server.js';
-import { QUEUES } from '../../shared/config/resources.js';
+import { QUEUES, type QueueKey } from '../../shared/config/resources.js';
 import { createDcmsWorkerRuntime, type DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
 import { localAws, type LocalAws } from './local-aws.js';
 
@@ -14,50 +14,50 @@ export const TEST_TENANTS = JSON.stringify([
   { tenant: 'GLOBEX_BANK', business: 'GLOBEX_BANK', businessId: '912', businessType: 'GLOBEX_BANK' },
 ]);
 
-type WorkerQueue = 'coreBanking' | 'courier';
-
-export interface WorkerHarness {
+/** A worker's queue on the suite's emulators, fed to its handlers the way the Lambda event source does. */
+export interface QueueHarness {
   aws: LocalAws;
-  dcms: RunningDcmsSandbox;
-  runtime: DcmsWorkerRuntime;
   queueUrl: string;
   dlqUrl: string;
-  /** Sends raw bodies (strings) or events (objects) to the worker's queue. */
+  /** Sends raw bodies (strings) or events (objects) to the queue; a FIFO queue groups them as the producer does unless told otherwise. */
   send(bodies: Array<string | object>, fifoGroup?: (body: string, index: number) => string): Promise<void>;
-  /** Runs the poller until the queue is empty and nothing is in flight. */
+  /** Runs the pollers until the queue is empty and nothing is in flight. */
   drain(timeoutMs?: number): Promise<void>;
   /** Everything in the DLQ (received and left there: the visibility timeout hides it briefly). */
   deadLetters(): Promise<Message[]>;
+  /** Stops the pollers. */
   close(): Promise<void>;
 }
 
-export interface WorkerHarnessOptions {
-  sandbox?: DcmsSandboxOptions;
+export interface QueueHarnessOptions {
+  queue: QueueKey;
+  serviceName: string;
+  /** The worker's environment, on the queues and tables `aws` holds. */
+  handlers: (aws: LocalAws) => SqsHandler[];
   batchSize?: number;
-  /** Worker settings over the local defaults (e.g. a short RETRY_BUDGET_SECONDS). */
-  env?: NodeJS.ProcessEnv;
-  /** Worker instances on the queue, each with its own runtime (breaker, clients), as Lambda runs them. Default 1. */
-  instances?: number;
 }
 
-export async function startWorkerHarness(queue: WorkerQueue, options: WorkerHarnessOptions = {}): Promise<WorkerHarness> {
+/** Points the AWS SDK at the suite's emulators and makes a fresh set of queues and tables. */
+async function suiteAws(): Promise<LocalAws> {
   process.env.AWS_ENDPOINT_URL_SQS = inject('sqsEndpoint');
   process.env.AWS_ENDPOINT_URL_DYNAMODB = inject('dynamoEndpoint');
-  const aws = await localAws({ visibilityTimeoutSeconds: 1 });
-  const dcms = await startDcmsSandbox({ port: 0, ...options.sandbox });
-  const serviceName = queue === 'coreBanking' ? 'core-banking-events' : 'courier-events';
-  const env = { ...localWorkerEnv({ resources: aws.resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson: TEST_TENANTS, fast: true }), ...options.env };
+  return localAws({ visibilityTimeoutSeconds: 1 });
+}
+
+/** The queue under one worker, with one poller per handler (each one a Lambda instance). */
+export async function startQueueHarness(options: QueueHarnessOptions): Promise<QueueHarness> {
+  const { queue } = options;
+  const aws = await suiteAws();
   const { url: queueUrl, arn: queueArn, dlqUrl } = aws.resources.queues[queue];
   const description = QUEUES[queue];
-  const runtimes = Array.from({ length: options.instances ?? 1 }, () => createDcmsWorkerRuntime(env));
-  const pollers = runtimes.map(
-    (runtime) =>
+  const pollers = options.handlers(aws).map(
+    (handler) =>
       new SqsPoller({
         sqs: aws.sqs,
         queueUrl,
         queueArn,
-        handler: queue === 'coreBanking' ? createCoreBankingHandler(runtime) : createCourierHandler(runtime),
-        functionName: serviceName,
+        handler,
+        functionName: options.serviceName,
         functionTimeoutSeconds: 20,
         batchSize: options.batchSize ?? description.batchSize,
         batchingWindowSeconds: description.fifo ? 0 : 0.2,
@@ -73,26 +73,26 @@ export async function startWorkerHarness(queue: WorkerQueue, options: WorkerHarn
 
   return {
     aws,
-    dcms,
-    runtime: runtimes[0]!,
     queueUrl,
     dlqUrl,
     async send(bodies, fifoGroup) {
       for (let i = 0; i < bodies.length; i += 10) {
         const chunk = bodies.slice(i, i + 10).map((b) => (typeof b === 'string' ? b : JSON.stringify(b)));
-        await aws.sqs.send(
+        const answer = await aws.sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: chunk.map((body, index) => ({
               Id: String(index),
               MessageBody: body,
+              // One deduplication id per send: a test may deliver the same event twice.
               ...(description.fifo && {
-                MessageGroupId: fifoGroup?.(body, i + index) ?? groupOf(body),
+                MessageGroupId: fifoGroup?.(body, i + index) ?? groupOf(body, description.messageGroupField),
                 MessageDeduplicationId: `${i + index}-${Math.random().toString(36).slice(2)}`,
               }),
             })),
           }),
         );
+        if (answer.Failed?.length) throw new Error(`not queued: ${JSON.stringify(answer.Failed)}`);
       }
     },
     async drain(timeoutMs = 20_000) {
@@ -119,17 +119,59 @@ export async function startWorkerHarness(queue: WorkerQueue, options: WorkerHarn
     },
     async close() {
       await Promise.all(pollers.map((poller) => poller.stop()));
-      await dcms.close();
     },
   };
 }
 
-/** The FIFO group the core-banking producer uses: `tenant:entityId`. */
-function groupOf(body: string): string {
+/** The FIFO group the bank's producer uses: `tenant:<the queue's group field>` (`entityId`, `cardId`). */
+function groupOf(body: string, field: string | undefined): string {
   try {
-    const event = JSON.parse(body) as { tenant?: string; data?: { entityId?: string } };
-    return `${event.tenant ?? 'unknown'}:${event.data?.entityId ?? 'unknown'}`;
+    const event = JSON.parse(body) as { tenant?: string; data?: Record<string, unknown> };
+    const member = field === undefined ? undefined : event.data?.[field];
+    return `${event.tenant ?? 'unknown'}:${typeof member === 'string' ? member : 'unknown'}`;
   } catch {
     return 'malformed';
   }
+}
+
+type DcmsWorkerQueue = 'coreBanking' | 'courier';
+
+export interface WorkerHarness extends QueueHarness {
+  dcms: RunningDcmsSandbox;
+  runtime: DcmsWorkerRuntime;
+}
+
+export interface WorkerHarnessOptions {
+  sandbox?: DcmsSandboxOptions;
+  batchSize?: number;
+  /** Worker settings over the local defaults (e.g. a short RETRY_BUDGET_SECONDS). */
+  env?: NodeJS.ProcessEnv;
+  /** Worker instances on the queue, each with its own runtime (breaker, clients), as Lambda runs them. Default 1. */
+  instances?: number;
+}
+
+/** A DCMS worker (core-banking or courier events) on its queue, calling the DCMS sandbox. */
+export async function startWorkerHarness(queue: DcmsWorkerQueue, options: WorkerHarnessOptions = {}): Promise<WorkerHarness> {
+  const dcms = await startDcmsSandbox({ port: 0, ...options.sandbox });
+  const serviceName = queue === 'coreBanking' ? 'core-banking-events' : 'courier-events';
+  const runtimes: DcmsWorkerRuntime[] = [];
+  const harness = await startQueueHarness({
+    queue,
+    serviceName,
+    batchSize: options.batchSize,
+    handlers: (aws) => {
+      const env = { ...localWorkerEnv({ resources: aws.resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson: TEST_TENANTS, fast: true }), ...options.env };
+      runtimes.push(...Array.from({ length: options.instances ?? 1 }, () => createDcmsWorkerRuntime(env)));
+      return runtimes.map((runtime) => (queue === 'coreBanking' ? createCoreBankingHandler(runtime) : createCourierHandler(runtime)));
+    },
+  });
+  return {
+    ...harness,
+    dcms,
+    runtime: runtimes[0]!,
+    async close() {
+      await harness.close();
+      await dcms.close();
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * headers, redirects): driven through an injected fetch.
  */
 import { describe, expect, it } from 'vitest';
-import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
+import { FailureCategory } from '../../shared/resilience/errors.js';
 import { Card91Client } from '../../shared/card91/client.js';
 import type { Card91ClientOptions } from '../../shared/card91/client.js';
 
@@ -38,16 +38,6 @@ function clientAnswering(answer: (exchange: Exchange) => Response, options: Part
 }
 
 const loginOk = (token = 'C91IP_opaque') => new Response(JSON.stringify(CUSTOMER), { status: 200, headers: { Jwt_token: token } });
-
-async function failureOf(promise: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(IntegrationError);
-    return error as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Card91Client wire details', () => {
   it('keeps the base URL’s path prefix, sends the M1 body and then the bearer token with exact paths', async () => {
@@ -95,32 +85,28 @@ describe('Card91Client wire details', () => {
 
   it('reports the seed’s M1 sample body (extra closing brace) as a Permanent C91_RESPONSE_SCHEMA', async () => {
     const { client } = clientAnswering(() => new Response(`${JSON.stringify(CUSTOMER)}}`, { status: 200, headers: { Jwt_token: 't' } }));
-    const error = await failureOf(client.loginWithToken(MOBILE));
-    expect([error.category, error.code]).toEqual([FailureCategory.Permanent, 'C91_RESPONSE_SCHEMA']);
+    await expect(client.loginWithToken(MOBILE)).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Permanent, code: 'C91_RESPONSE_SCHEMA' });
   });
 
   it('names the offending fields, never their values, when a body breaks the schema', async () => {
     const { client } = clientAnswering(({ url }) =>
       url.endsWith('/login/token') ? loginOk() : new Response('{"limits":[{"currency":"AED","perAtmTxnLimit":"lots"}]}'),
     );
-    const error = await failureOf(client.getCardSettings(MOBILE, 'CID1'));
-    expect(error.code).toBe('C91_RESPONSE_SCHEMA');
-    expect(error.message).toContain('limits.0.perAtmTxnLimit');
-    expect(error.message).not.toContain('lots');
+    const failure = client.getCardSettings(MOBILE, 'CID1');
+    await expect(failure).rejects.toMatchObject({ name: 'IntegrationError', code: 'C91_RESPONSE_SCHEMA', message: expect.stringContaining('limits.0.perAtmTxnLimit') });
+    await expect(failure).rejects.toMatchObject({ message: expect.not.stringContaining('lots') });
   });
 
   it('refuses a login answered without the Jwt_token header', async () => {
     const { client } = clientAnswering(() => new Response(JSON.stringify(CUSTOMER), { status: 200 }));
-    const error = await failureOf(client.loginWithToken(MOBILE));
-    expect([error.category, error.code]).toEqual([FailureCategory.Permanent, 'C91_LOGIN_TOKEN_MISSING']);
+    await expect(client.loginWithToken(MOBILE)).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Permanent, code: 'C91_LOGIN_TOKEN_MISSING' });
   });
 
   it('treats a redirect as a Permanent answer instead of following it with the bearer token', async () => {
     const { client, exchanges } = clientAnswering(({ url }) =>
       url.endsWith('/login/token') ? loginOk() : new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/' } }),
     );
-    const error = await failureOf(client.getCustomerDetail(MOBILE));
-    expect(error.code).toBe('C91_302');
+    await expect(client.getCustomerDetail(MOBILE)).rejects.toMatchObject({ name: 'IntegrationError', code: 'C91_302' });
     expect(exchanges[1]!.init.redirect).toBe('manual');
   });
 

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cardStatusBody, loginBody, parseRequestJson, setLimitsBody } from '../../sandbox/card91/schemas.js';
+import { AED_LIMIT_LINE } from '../support/card91-fixtures.js';
 
-const line = {
-  currency: 'AED',
-  isContactLessAllowed: false,
-  isAtmLimitEnabled: true,
-  isOnlineLimitEnabled: false,
-  isPosLimitEnabled: true,
-  perAtmTxnLimit: 80,
-  perOnlineTxnLimit: 0,
-  perPosTxnLimit: 50000,
-  perContactlessTxnLimit: 0,
-};
+const line = AED_LIMIT_LINE;
 /** As the sandbox reads a body: the wire text, numbers kept as written. */
 const read = (body: unknown) => parseRequestJson(JSON.stringify(body));
 

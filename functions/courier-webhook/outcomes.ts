@@ -1,0 +1,33 @@
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { WebhookResponse } from './responses.js';
+
+/** How each request ended, as counted in `WebhookRequests` by the `outcome` dimension. */
+export type Outcome =
+  | 'accepted'
+  | 'replayed'
+  | 'inProgress'
+  | 'unknownCourier'
+  | 'tooLarge'
+  | 'unsupportedMediaType'
+  | 'unauthorized'
+  | 'rateLimited'
+  | 'malformedJson'
+  | 'invalid'
+  | 'unknownStatusCode'
+  | 'unknownAwb'
+  | 'unqueueable'
+  | 'enqueueFailed'
+  | 'error';
+
+export type RecordOutcome = (outcome: Outcome, courier: string, response: WebhookResponse, eventsAccepted?: number) => WebhookResponse;
+
+/** Counts the request under its outcome and courier (and the events it queued), then hands its answer back. */
+export function outcomeRecorder(metrics: Metrics): RecordOutcome {
+  return (outcome, courier, response, eventsAccepted = 0) => {
+    const single = metrics.singleMetric();
+    single.addDimensions({ outcome, courier });
+    single.addMetric('WebhookRequests', MetricUnit.Count, 1);
+    if (eventsAccepted > 0) single.addMetric('CourierEventsAccepted', MetricUnit.Count, eventsAccepted);
+    return response;
+  };
+}
