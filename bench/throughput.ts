@@ -60,7 +60,7 @@ const dynamo = new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values: readonly number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? 0;
-const groupOf = (event: { tenant: string; data: { entityId: string } }) => `${event.tenant}:${event.data.entityId}`;
+const groupOf = (event: { tenant: string; data: Record<string, unknown> }) => `${event.tenant}:${String(event.data.entityId)}`;
 type BankEvent = ReturnType<typeof customerCreated> | ReturnType<typeof accountOpened>;
 
 /** A customer and its account, in that order, per entity: the book a bank loads. */
