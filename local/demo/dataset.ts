@@ -125,8 +125,8 @@ export function courierPhase(options: DemoOptions, kits: readonly IssuedKit[]): 
     json(event(COURIER_KIT_STATUS, tenant, courierSource, { kitNo: 'NOKIT1', status: 'DELIVERED', occurredAt: 'yesterday' })),
   );
 
-  // Accounts before their customer, in the customer's FIFO group: retried (CUS001) while they hold the
-  // group, dead-lettered when SQS gives up; the customer follows. The operator redrives the account.
+  // Accounts before their customer, in the customer's FIFO group: CUS001 moves each account behind its
+  // customer, which goes first; the account then goes through.
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   for (let i = 0; i < 2; i += 1) {
     const person = personFor(`${entityPrefix(options.runId)}LATE${i}`, i, pick, random);
