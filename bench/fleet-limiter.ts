@@ -17,7 +17,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { LOCAL_AWS, createResources, startEmulators } from '../local/emulators.js';
 import { FleetRateLimiter, type Lane } from '../shared/resilience/fleet-rate-limiter.js';
 import type { RateLimit } from '../shared/resilience/rate-limiter.js';
-import { freePort } from '../test/support/ports.js';
+import { freePort } from '../local/free-port.js';
 
 const seconds = Number(process.argv[2] ?? 8);
 const workers = Number(process.argv[3] ?? 30);

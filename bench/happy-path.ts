@@ -16,7 +16,7 @@ import { DcmsClient } from '../shared/dcms/client.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
 import { createDcmsWorkerRuntime, type DcmsWorkerRuntime } from '../shared/worker/dcms-runtime.js';
 import { accountOpened, customerCreated, kitStatus } from '../test/support/events.js';
-import { freePort } from '../test/support/ports.js';
+import { freePort } from '../local/free-port.js';
 
 const count = Number(process.argv[2] ?? 200);
 /** Concurrent instances of the core-banking worker (FIFO groups spread across them). */

@@ -27,7 +27,7 @@ import { QUEUES } from '../shared/config/resources.js';
 import type { RateLimit } from '../shared/resilience/rate-limiter.js';
 import { createDcmsWorkerRuntime } from '../shared/worker/dcms-runtime.js';
 import { accountOpened, customerCreated } from '../test/support/events.js';
-import { freePort } from '../test/support/ports.js';
+import { freePort } from '../local/free-port.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -18,7 +18,7 @@ import { LOCAL_AWS, createResources, startEmulators } from '../local/emulators.j
 import { startApiGatewayServer } from '../local/http/api-gateway-server.js';
 import { COURIER_EVENTS_ROUTE, LOCAL_COURIERS, LOCAL_SIGNING_KEY, localCourierWebhookEnv } from '../local/http/courier-webhook.js';
 import { courierEventsUrl, signCourierRequest } from '../ops/sign.js';
-import { freePort } from '../test/support/ports.js';
+import { freePort } from '../local/free-port.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const concurrency = Number(process.argv[3] ?? 16);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../local/stack/report/summary.js';
-import { freePort } from '../support/ports.js';
+import { freePort } from '../../local/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/pipeline.jsonl', import.meta.url));

@@ -1,7 +1,7 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startEmulators } from '../../local/emulators.js';
-import { freePort } from './ports.js';
+import { freePort } from '../../local/free-port.js';
 
 /**
  * One DynamoDB Local and one fauxqs for the whole suite; every test file creates its own queues

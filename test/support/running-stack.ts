@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
-import { freePort } from './ports.js';
+import { freePort } from '../../local/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
