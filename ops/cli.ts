@@ -17,15 +17,10 @@ import { redrive, type RedriveResult } from './redrive.js';
 import { sendFile } from './send.js';
 import { DEFAULT_IMPORT_RATE, DEFAULT_IMPORT_STATE_DIR, runImport } from './import/command.js';
 import { signCommand } from './sign.js';
-import { TargetError, parseQueue, resolveTarget, type OpsTarget } from './target.js';
+import { TargetError, parseQueue, resolveTarget, type OpsTarget, type TargetOptions } from './target.js';
 
-interface GlobalOptions {
-  stackFile: string;
-  region?: string;
-  profile?: string;
-  endpointSqs?: string;
-  endpointDynamodb?: string;
-  prefix?: string;
+/** Where to act (the options resolveTarget reads) and how to print. */
+interface GlobalOptions extends Omit<TargetOptions, 'max'> {
   json?: boolean;
 }
 
