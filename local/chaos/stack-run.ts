@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../free-port.js';
+import { isolatedStackEnv } from '../isolated-stack-env.js';
 import type { RunSummary } from '../stack/report/summary.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,17 +36,7 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
   await mkdir(options.workDir, { recursive: true });
   const reportFile = join(options.workDir, 'report.json');
   const outputFile = join(options.workDir, 'output.log');
-  const env = {
-    ...process.env,
-    DYNAMODB_PORT: String(await freePort()),
-    SQS_PORT: String(await freePort()),
-    DCMS_PORT: String(await freePort()),
-    CARD91_PORT: String(await freePort()),
-    WEBHOOK_PORT: String(await freePort()),
-    STACK_FILE: join(options.workDir, 'stack.json'),
-    DCMS_BASE_URL: '',
-    CARD91_BASE_URL: '',
-  };
+  const { env } = await isolatedStackEnv(options.workDir);
   const started = Date.now();
   const log = createWriteStream(outputFile);
   let output = '';

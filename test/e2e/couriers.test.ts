@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SIGNING_KEY, localToken } from '../../local/http/courier-webhook.js';
 import { courierEventsUrl, signCourierRequest } from '../../ops/sign.js';
 import { customerCreated } from '../support/events.js';
-import { startRunningStack, type StackPorts } from '../support/running-stack.js';
+import type { StackPorts } from '../../local/isolated-stack-env.js';
+import { startRunningStack } from '../support/running-stack.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/couriers/', import.meta.url));
 

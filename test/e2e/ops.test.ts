@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRunningStack, type StackPorts } from '../support/running-stack.js';
+import type { StackPorts } from '../../local/isolated-stack-env.js';
+import { startRunningStack } from '../support/running-stack.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/pipeline.jsonl', import.meta.url));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../local/stack/report/summary.js';
-import { freePort } from '../../local/free-port.js';
+import { isolatedStackEnv } from '../../local/isolated-stack-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/pipeline.jsonl', import.meta.url));
@@ -31,18 +31,7 @@ describe('npm start --once --feed', () => {
   it('accounts for every event in exactly one outcome and names each dead letter', async () => {
     workDir = await mkdtemp(join(tmpdir(), 'start-e2e-'));
     const report = join(workDir, 'report.json');
-    const env = {
-      ...process.env,
-      DYNAMODB_PORT: String(await freePort()),
-      SQS_PORT: String(await freePort()),
-      DCMS_PORT: String(await freePort()),
-      CARD91_PORT: String(await freePort()),
-      WEBHOOK_PORT: String(await freePort()),
-      // Never the developer's own .local/stack.json: a running `npm start` must not be disturbed.
-      STACK_FILE: join(workDir, 'stack.json'),
-      DCMS_BASE_URL: '',
-      CARD91_BASE_URL: '',
-    };
+    const { env } = await isolatedStackEnv(workDir);
     let output = '';
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--once', '--feed', FIXTURE, '--report', report, '--timeout', '90', '--instances', '3'], { cwd: ROOT, env });

@@ -1,18 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
-import { freePort } from '../../local/free-port.js';
+import { isolatedStackEnv, type StackPorts } from '../../local/isolated-stack-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export interface StackPorts {
-  dynamodb: number;
-  sqs: number;
-  dcms: number;
-  card91: number;
-  webhook: number;
-}
 
 export interface RunningStack {
   child: ChildProcess;
@@ -26,18 +17,7 @@ export interface RunningStack {
  * keeps running. Its stack file is in `workDir`: a developer's running stack is never disturbed.
  */
 export async function startRunningStack(options: { workDir: string; feed: string }): Promise<RunningStack> {
-  const ports: StackPorts = { dynamodb: await freePort(), sqs: await freePort(), dcms: await freePort(), card91: await freePort(), webhook: await freePort() };
-  const env = {
-    ...process.env,
-    DYNAMODB_PORT: String(ports.dynamodb),
-    SQS_PORT: String(ports.sqs),
-    DCMS_PORT: String(ports.dcms),
-    CARD91_PORT: String(ports.card91),
-    WEBHOOK_PORT: String(ports.webhook),
-    STACK_FILE: join(options.workDir, 'stack.json'),
-    DCMS_BASE_URL: '',
-    CARD91_BASE_URL: '',
-  };
+  const { env, ports } = await isolatedStackEnv(options.workDir);
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--feed', options.feed], { cwd: ROOT, env });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
