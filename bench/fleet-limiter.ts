@@ -7,7 +7,10 @@
  *   - the worst excess over `rate × t + burst` across every window (≤ 0: DCMS would answer no 429),
  *   - DynamoDB calls per token, and fairness (smallest ÷ largest instance share),
  * then the lanes: bulk instances saturating one tenant while a real-time trickle of the same tenant
- * takes tokens from another instance (its waits p50/p95/max).
+ * takes tokens from another instance (its waits p50/p95/max); then Lambda-like demand: each instance
+ * runs batches of 5 groups of 3 sequential calls and asks for nothing between its slowest group's
+ * end and the next batch, so leases lapse with tokens unspent (spent ÷ net leased: what was handed
+ * back counts as not leased).
  *
  *   npm run bench -- fleet-limiter [seconds=8] [workers per instance=30]
  */
@@ -40,6 +43,7 @@ interface Instance {
   limiter: FleetRateLimiter;
   dynamo: DynamoDBClient;
   calls: { count: number };
+  leased: { tokens: number };
   grants: number[];
   waits: number[];
 }
@@ -48,7 +52,10 @@ function instance(limit: RateLimit): Instance {
   const dynamo = new DynamoDBClient({ endpoint, region: LOCAL_AWS.region, credentials: LOCAL_AWS });
   const calls = { count: 0 };
   dynamo.middlewareStack.add((next) => async (args) => ((calls.count += 1), next(args)), { step: 'initialize', name: 'benchCounter' });
-  return { limiter: new FleetRateLimiter({ dynamo, tableName: table, limitOf: () => limit }), dynamo, calls, grants: [], waits: [] };
+  // Net tokens leased: what was handed back unspent does not count.
+  const leased = { tokens: 0 };
+  const limiter = new FleetRateLimiter({ dynamo, tableName: table, limitOf: () => limit, onLease: (lease) => (leased.tokens += lease.granted), onGiveBack: (back) => (leased.tokens -= back.accepted ? back.tokens : 0) });
+  return { limiter, dynamo, calls, leased, grants: [], waits: [] };
 }
 
 async function warmUp(): Promise<void> {
@@ -125,6 +132,33 @@ async function lanesRun(bulkInstances: number, limit: RateLimit, tenant: string)
   };
 }
 
+/** Lambda-like demand: batches of `groups` groups, each `callsPerGroup` sequential calls; the next batch after the slowest group. */
+async function batchRun(size: number, limit: RateLimit, tenant: string, groups = 5, callsPerGroup = 3) {
+  const fleet = Array.from({ length: size }, () => instance(limit));
+  const started = Date.now();
+  const until = started + seconds * 1_000;
+  const group = async (member: Instance) => {
+    for (let call = 0; call < callsPerGroup; call += 1) {
+      await member.limiter.acquire(tenant, { lane: 'bulk' });
+      member.grants.push(Date.now());
+      await sleep(dcmsLatency());
+    }
+  };
+  await Promise.all(
+    fleet.map(async (member) => {
+      while (Date.now() < until) {
+        await Promise.all(Array.from({ length: groups }, () => group(member)));
+        await sleep(50);
+      }
+    }),
+  );
+  const grants = fleet.flatMap((member) => member.grants);
+  const leased = fleet.reduce((sum, member) => sum + member.leased.tokens, 0);
+  const sustained = grants.filter((at) => at >= started + 2_000 && at < until).length / (seconds - 2);
+  fleet.forEach((member) => member.dynamo.destroy());
+  return { instances: size, limit: `${limit.perSecond}/s`, 'tokens/s': sustained.toFixed(1), '÷ limit': (sustained / limit.perSecond).toFixed(3), 'spent ÷ net leased': (grants.length / leased).toFixed(3), 'worst excess': worstExcess(grants, limit).toFixed(1) };
+}
+
 try {
   console.log(`fleet limiter, ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}), DynamoDB Local, ${seconds} s per run, ${workers} workers per instance\n`);
   const fleets = [];
@@ -132,6 +166,7 @@ try {
   fleets.push(await fleetRun(3, SLOW, 'SLOW_3'));
   console.table(fleets);
   console.table([await lanesRun(3, STANDARD, 'LANES')]);
+  console.table([await batchRun(4, SLOW, 'BATCH_4_SLOW'), await batchRun(6, SLOW, 'BATCH_6_SLOW'), await batchRun(6, STANDARD, 'BATCH_6'), await batchRun(10, STANDARD, 'BATCH_10')]);
 } finally {
   admin.destroy();
   sqs.destroy();

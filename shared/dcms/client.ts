@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import type { DependencyBreaker } from '../resilience/breaker.js';
 import { FailureCategory, IntegrationError } from '../resilience/errors.js';
-import type { TenantRateLimiter } from '../resilience/fleet-rate-limiter.js';
+import type { TenantRateLimiter } from '../resilience/tenant-rate-limiter.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from '../resilience/retry.js';
 import { DcmsTokenCache, type DcmsCredentials } from './auth.js';
 import { fromException, fromStatus, fromTransport, isCustomerNotFound, parseRetryAfter, unreadableAnswer, type DcmsOperation } from './classify.js';

@@ -1,6 +1,6 @@
 import { GetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_AWS } from '../../local/emulators.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 import { FleetRateLimiter, RATE_LIMIT_DEADLINE, rateBucketPk, type FleetRateLimiterOptions, type Lane } from '../../shared/resilience/fleet-rate-limiter.js';
@@ -133,6 +133,22 @@ describe('FleetRateLimiter (DynamoDB Local)', () => {
 
     await expect(limiter.acquire('SLOW_BANK', { deadline: Date.now() - 1 })).rejects.toMatchObject({ code: RATE_LIMIT_DEADLINE });
     await expect(limiter.acquire('SLOW_BANK', { deadline: Date.now() + 3_000 })).resolves.toBeUndefined();
+    dynamo.destroy();
+  });
+
+  it('hands tokens still in hand back to the bucket when their lease lapses: the bucket is charged for tokens spent', async () => {
+    // 20/s: leases of up to 5 tokens, and a busy period of about a second, so every lapse falls inside it.
+    const limit = { perSecond: 20, burst: 100 };
+    const givenBack: Array<{ tokens: number; accepted: boolean }> = [];
+    const { limiter, dynamo } = instance(limit, { onGiveBack: ({ tokens, accepted }) => givenBack.push({ tokens, accepted }) });
+    // 22 callers at once: leases of 1, then 5, 5, 5, 5 (demand is high), then 5 for the last waiter, 4 of them unspent.
+    await Promise.all(Array.from({ length: 22 }, () => limiter.acquire('LAPSE_BANK')));
+
+    await vi.waitFor(() => expect(givenBack.length).toBeGreaterThan(0), { timeout: 5_000 });
+    expect(givenBack.every((back) => back.accepted)).toBe(true);
+    const item = await dynamo.send(new GetItemCommand({ TableName: table, Key: { pk: { S: rateBucketPk('LAPSE_BANK') }, sk: { S: 'BUCKET' } }, ConsistentRead: true }));
+    // GCRA: a busy period's tat is its start plus 1/rate per token; 22 tokens spent, whatever was leased.
+    expect(Number(item.Item?.tat?.N) - Number(item.Item?.since?.N)).toBe(22 * (1_000 / limit.perSecond));
     dynamo.destroy();
   });
 
