@@ -30,7 +30,7 @@ describe('CloudWatch accepts every alarm as synthesized', () => {
   });
 });
 
-describe('the rules are not vacuous: each refuses what CloudWatch refuses', () => {
+describe('the rules are not vacuous: each refuses what CloudWatch refuses of the entries', () => {
   it('a Metrics Insights query without its own Period', () => {
     const alarm = errorRate();
     delete entry(alarm, isInsightsQuery).Period;
@@ -52,6 +52,9 @@ describe('the rules are not vacuous: each refuses what CloudWatch refuses', () =
     expect(alarmProblems(alarm)).toEqual(expect.arrayContaining([expect.stringMatching(/Id Errors must start with a lower-case letter/), expect.stringMatching(/refers to errors, which no entry defines/)]));
   });
 
+});
+
+describe('the rules are not vacuous: each refuses what CloudWatch refuses of the metrics and periods', () => {
   it('more than 10 metrics, mixed periods, a second Insights query, a returned GROUP BY', () => {
     const many = errorRate();
     const stat = entry(many, (q) => q.MetricStat !== undefined);

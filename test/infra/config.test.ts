@@ -5,7 +5,10 @@ import { cdkJson, testApp } from './support.js';
 
 const tenant = (perSecond: number) => ({ rateLimit: { perSecond, burst: perSecond * 2 } });
 
-describe('app settings', () => {
+/** A copy of the project's settings in cdk.json, typed as far as a test changes them. */
+const projectContext = <T>() => structuredClone(cdkJson.context['card-issuance']) as T;
+
+describe('app settings from cdk.json', () => {
   it('cdk.json holds valid settings for dev and prod', () => {
     const settings = loadAppSettings(testApp());
     expect(Object.keys(settings.stages)).toEqual(['dev', 'prod']);
@@ -24,13 +27,16 @@ describe('app settings', () => {
     expect(new Set([stages.dev.account, stages.prod.account, pipeline.account]).size).toBe(3);
   });
 
+});
+
+describe('app settings: what the loader refuses', () => {
   it('refuses a stage without its account, and prod sharing dev’s account', () => {
-    const context = () => structuredClone(cdkJson.context['card-issuance']) as { stages: Record<'dev' | 'prod', Record<string, unknown>> };
-    const unpinned = context();
+    type Stages = { stages: Record<'dev' | 'prod', Record<string, unknown>> };
+    const unpinned = projectContext<Stages>();
     delete unpinned.stages.prod.account;
     delete unpinned.stages.dev.region;
     expect(() => loadAppSettings(testApp({ 'card-issuance': unpinned }))).toThrow(/stages\.dev\.region: .*; stages\.prod\.account: /);
-    const shared = context();
+    const shared = projectContext<Stages>();
     shared.stages.prod.account = shared.stages.dev.account;
     expect(() => loadAppSettings(testApp({ 'card-issuance': shared }))).toThrow(/stages\.prod\.account: prod must have an account of its own/);
   });
@@ -38,7 +44,7 @@ describe('app settings', () => {
   it('every declared webhook route has its throttle, and prod sits behind CloudFront and WAF', () => {
     const { stages } = loadAppSettings(testApp());
     expect(stages.prod.webhooks.floodDefence.mode).toBe('cloudfront-waf');
-    const missing = structuredClone(cdkJson.context['card-issuance']) as { stages: { dev: { webhooks: { routes: Record<string, unknown> } } } };
+    const missing = projectContext<{ stages: { dev: { webhooks: { routes: Record<string, unknown> } } } }>();
     delete missing.stages.dev.webhooks.routes.card91Auth;
     expect(() => loadAppSettings(testApp({ 'card-issuance': missing }))).toThrow(/stages\.dev\.webhooks\.routes\.card91Auth: /);
   });
@@ -46,13 +52,13 @@ describe('app settings', () => {
   it('prod reserves its workers’ concurrency; the smoke test names a courier and tenant of its stage', () => {
     const { stages } = loadAppSettings(testApp());
     expect(stages.prod.reserveWorkerConcurrency).toBe(true);
-    const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { dev: { smokeTest: Record<string, unknown> } } };
+    const context = projectContext<{ stages: { dev: { smokeTest: Record<string, unknown> } } }>();
     context.stages.dev.smokeTest.courier = 'nobody';
     expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.dev\.smokeTest\.courier: must be one of the stage couriers/);
   });
 
   it('names every problem of a bad context at once', () => {
-    const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { prod: Record<string, unknown> } };
+    const context = projectContext<{ stages: { prod: Record<string, unknown> } }>();
     context.stages.prod.logLevel = 'LOUD';
     context.stages.prod.tenants = [];
     expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.prod\.logLevel: .*; stages\.prod\.tenants: /);
@@ -61,7 +67,7 @@ describe('app settings', () => {
   it('every courier integration weaker than HMAC says why, and names addresses or blocks only', () => {
     const settings = loadAppSettings(testApp());
     for (const courier of settings.stages.prod.couriers) if (courier.auth.mode === 'token') expect(courier.auth.reason.length, courier.courier).toBeGreaterThanOrEqual(20);
-    const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { prod: { couriers: Array<Record<string, unknown>> } } };
+    const context = projectContext<{ stages: { prod: { couriers: Array<Record<string, unknown>> } } }>();
     context.stages.prod.couriers[0]!.auth = { mode: 'token', header: 'x-api-key' };
     context.stages.prod.couriers[1]!.auth = { mode: 'hmac', sourceIps: ['203.0.113.0/33'] };
     expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.prod\.couriers\.0\.auth\.reason: .*stages\.prod\.couriers\.1\.auth\.sourceIps\.0: /);
@@ -96,7 +102,7 @@ describe('DCMS maxConcurrency', () => {
   });
 
   it('the bulk lane keeps a reserve for real time: its share is below 1', () => {
-    const context = structuredClone(cdkJson.context['card-issuance']) as { stages: { prod: { dcms: Record<string, unknown> } } };
+    const context = projectContext<{ stages: { prod: { dcms: Record<string, unknown> } } }>();
     context.stages.prod.dcms.bulkShare = 1;
     expect(() => loadAppSettings(testApp({ 'card-issuance': context }))).toThrow(/stages\.prod\.dcms\.bulkShare/);
     const settings = loadAppSettings(testApp());

@@ -16,6 +16,8 @@ const stages = pipeline.Properties.Stages as { Name: string; Actions: Action[] }
 const actionsOf = (stage: string) => stages.find((s) => s.Name === stage)!.Actions;
 const projects = template.findResources('AWS::CodeBuild::Project');
 const buildSpecs = Object.values(projects).map((p) => String(p.Properties.Source.BuildSpec));
+/** The CDK CLI version the project pins. */
+const pinned: string = createRequire(import.meta.url)('aws-cdk/package.json').version;
 const smokeProjectId = Object.keys(projects).find((id) => String(projects[id]!.Properties.Source.BuildSpec).includes('infra/smoke/run.ts'))!;
 
 describe('deploy pipeline', () => {
@@ -39,7 +41,6 @@ describe('deploy pipeline', () => {
   });
 
   it('updates itself with the CDK CLI the project pins', () => {
-    const pinned: string = createRequire(import.meta.url)('aws-cdk/package.json').version;
     expect(buildSpecs.some((spec) => spec.includes(`aws-cdk@${pinned}`))).toBe(true);
   });
 
@@ -51,6 +52,12 @@ describe('deploy pipeline', () => {
     expect(roleAccount('Prod', 'CardIssuance')).toBe(settings.stages.prod.account);
   });
 
+  it('encrypts artifacts with a rotating key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('deploy pipeline: prod', () => {
   it('prod: every stack’s change set is created, then approved by a person, then executed', () => {
     const prod = actionsOf('Prod');
     for (const stackName of ['CardIssuanceEdge', 'CardIssuance']) {
@@ -83,11 +90,12 @@ describe('deploy pipeline', () => {
     const checkSpec = JSON.stringify(Object.values(projects).find((p) => JSON.stringify(p.Properties.Source.BuildSpec).includes('--security-only'))!.Properties.Source.BuildSpec);
     expect(checkSpec).toContain('cdk diff -a . --security-only --fail');
     // With the CLI the project pins, never whatever npm calls latest.
-    const pinned: string = createRequire(import.meta.url)('aws-cdk/package.json').version;
     expect(checkSpec).toContain(`npm install -g aws-cdk@${pinned}\\"`);
     expect(checkSpec).not.toMatch(/npm install -g aws-cdk\\"/);
   });
+});
 
+describe('deploy pipeline: dev', () => {
   it('dev: the smoke test runs after the deployment, against the deployed webhook URL', () => {
     const dev = actionsOf('Dev');
     const deploy = dev.find((a) => a.Name === 'CardIssuance.Deploy')!;
@@ -111,9 +119,5 @@ describe('deploy pipeline', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
       .filter((st) => [st.Action].flat().includes('sts:AssumeRole'));
     expect(assumable).toEqual([expect.objectContaining({ Action: 'sts:AssumeRole', Resource: devRole })]);
-  });
-
-  it('encrypts artifacts with a rotating key', () => {
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 });

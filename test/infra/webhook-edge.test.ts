@@ -43,6 +43,15 @@ describe('flood defence: prod behind CloudFront with WAF (a stage setting)', () 
     prod.edge!.template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
   });
 
+  it('dev (api-throttles) has no edge: partners call the API, throttled per route', () => {
+    expect(dev.settings.webhooks.floodDefence.mode).toBe('api-throttles');
+    dev.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    const url = dev.template.toJSON().Outputs.WebhooksUrl.Value;
+    expect(JSON.stringify(url)).toContain('execute-api');
+  });
+});
+
+describe('flood defence: the web ACL', () => {
   it('rules: IP reputation, undeclared routes, per-IP rate, per-courier rate, in that order', () => {
     expect(rules().map((r) => [r.Priority, r.Name])).toEqual([
       [0, 'ip-reputation'],
@@ -80,12 +89,5 @@ describe('flood defence: prod behind CloudFront with WAF (a stage setting)', () 
       LogDestinationConfigs: [`arn:aws:logs:us-east-1:${prod.settings.account}:log-group:aws-waf-logs-${prod.settings.resourcePrefix}`],
       RedactedFields: [{ SingleHeader: { Name: 'x-signature' } }],
     });
-  });
-
-  it('dev (api-throttles) has no edge: partners call the API, throttled per route', () => {
-    expect(dev.settings.webhooks.floodDefence.mode).toBe('api-throttles');
-    dev.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
-    const url = dev.template.toJSON().Outputs.WebhooksUrl.Value;
-    expect(JSON.stringify(url)).toContain('execute-api');
   });
 });

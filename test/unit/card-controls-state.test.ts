@@ -53,31 +53,31 @@ describe('cardRefusal: what the customer profile explains about a refused call',
   });
 });
 
-describe('planLimits: completing, checking and comparing a limits change', () => {
-  // As M5 answers: amounts with four decimals, parsed into canonical decimal strings.
-  const settings = cardSettingsSchema.parse({
-    limits: [
-      {
-        currency: 'AED',
-        perAtmTxnLimit: 0.0,
-        perOnlineTxnLimit: 0.0,
-        perPosTxnLimit: 50000.0,
-        perContactlessTxnLimit: 0.0,
-        maxPerAtmTxnLimit: 90.0,
-        maxPerOnlineTxnLimit: 0,
-        maxPerPosTxnLimit: 50000.0,
-        maxPerContactlessTxnLimit: 0,
-        isContactLessAllowed: false,
-        isAtmLimitEnabled: false,
-        isOnlineLimitEnabled: false,
-        isPosLimitEnabled: true,
-      },
-    ],
-  });
-  const change = (line: Record<string, unknown>) => [cardLimit.parse({ currency: 'AED', ...line })];
+// The card's settings as M5 answers them: amounts with four decimals, parsed into canonical decimal strings.
+const currentSettings = cardSettingsSchema.parse({
+  limits: [
+    {
+      currency: 'AED',
+      perAtmTxnLimit: 0.0,
+      perOnlineTxnLimit: 0.0,
+      perPosTxnLimit: 50000.0,
+      perContactlessTxnLimit: 0.0,
+      maxPerAtmTxnLimit: 90.0,
+      maxPerOnlineTxnLimit: 0,
+      maxPerPosTxnLimit: 50000.0,
+      maxPerContactlessTxnLimit: 0,
+      isContactLessAllowed: false,
+      isAtmLimitEnabled: false,
+      isOnlineLimitEnabled: false,
+      isPosLimitEnabled: true,
+    },
+  ],
+});
+const change = (line: Record<string, unknown>) => [cardLimit.parse({ currency: 'AED', ...line })];
 
+describe('planLimits: completing, checking and comparing a limits change', () => {
   it('completes the requested fields into a whole M6 line from the current settings', () => {
-    expect(planLimits(change({ perAtmTxnLimit: 80, isAtmLimitEnabled: true }), settings)).toEqual({
+    expect(planLimits(change({ perAtmTxnLimit: 80, isAtmLimitEnabled: true }), currentSettings)).toEqual({
       kind: 'pending',
       limits: [
         {
@@ -96,23 +96,23 @@ describe('planLimits: completing, checking and comparing a limits change', () =>
   });
 
   it('is applied when every requested field already has its value, amounts compared as decimals', () => {
-    expect(planLimits(change({ perPosTxnLimit: '50000.00', isPosLimitEnabled: true }), settings)).toEqual({ kind: 'applied' });
+    expect(planLimits(change({ perPosTxnLimit: '50000.00', isPosLimitEnabled: true }), currentSettings)).toEqual({ kind: 'applied' });
   });
 
   it('is pending when a single switch differs', () => {
-    expect(planLimits(change({ perPosTxnLimit: '50000', isPosLimitEnabled: false }), settings).kind).toBe('pending');
+    expect(planLimits(change({ perPosTxnLimit: '50000', isPosLimitEnabled: false }), currentSettings).kind).toBe('pending');
   });
 
   it('refuses an amount above its ceiling with LIMIT_ABOVE_CEILING, naming field, amount and ceiling', () => {
-    expect(planLimits(change({ perAtmTxnLimit: '90.01' }), settings)).toEqual({
+    expect(planLimits(change({ perAtmTxnLimit: '90.01' }), currentSettings)).toEqual({
       kind: 'refused',
       code: RefusalCode.LimitAboveCeiling,
       message: "perAtmTxnLimit 90.01 is above the card's maxPerAtmTxnLimit 90 for AED",
     });
-    expect(planLimits(change({ perAtmTxnLimit: '90' }), settings).kind).toBe('pending');
+    expect(planLimits(change({ perAtmTxnLimit: '90' }), currentSettings).kind).toBe('pending');
   });
 
   it('refuses a currency the card does not carry with CURRENCY_NOT_ENABLED', () => {
-    expect(planLimits([cardLimit.parse({ currency: 'USD', perAtmTxnLimit: '1' })], settings)).toMatchObject({ kind: 'refused', code: RefusalCode.CurrencyNotEnabled });
+    expect(planLimits([cardLimit.parse({ currency: 'USD', perAtmTxnLimit: '1' })], currentSettings)).toMatchObject({ kind: 'refused', code: RefusalCode.CurrencyNotEnabled });
   });
 });

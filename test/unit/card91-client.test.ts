@@ -39,7 +39,7 @@ function clientAnswering(answer: (exchange: Exchange) => Response, options: Part
 
 const loginOk = (token = 'C91IP_opaque') => new Response(JSON.stringify(CUSTOMER), { status: 200, headers: { Jwt_token: token } });
 
-describe('Card91Client wire details', () => {
+describe('Card91Client wire details: requests', () => {
   it('keeps the base URL’s path prefix, sends the M1 body and then the bearer token with exact paths', async () => {
     const { client, exchanges } = clientAnswering(({ url }) =>
       url.endsWith('/login/token') ? loginOk() : new Response('{"limits": []}', { status: 200 }),
@@ -83,6 +83,9 @@ describe('Card91Client wire details', () => {
     expect(exchanges[1]!.url).toBe('https://card91.example/prod/mctc/v1/customer/trip/CUST1/OID240605060125057ID16561311?page=2&perPage=5');
   });
 
+});
+
+describe('Card91Client wire details: answers', () => {
   it('reports the seed’s M1 sample body (extra closing brace) as a Permanent C91_RESPONSE_SCHEMA', async () => {
     const { client } = clientAnswering(() => new Response(`${JSON.stringify(CUSTOMER)}}`, { status: 200, headers: { Jwt_token: 't' } }));
     await expect(client.loginWithToken(MOBILE)).rejects.toMatchObject({ name: 'IntegrationError', category: FailureCategory.Permanent, code: 'C91_RESPONSE_SCHEMA' });
@@ -110,6 +113,9 @@ describe('Card91Client wire details', () => {
     expect(exchanges[1]!.init.redirect).toBe('manual');
   });
 
+});
+
+describe('Card91Client wire details: calls', () => {
   it('shares one login between concurrent calls for the same customer', async () => {
     const { client, exchanges } = clientAnswering(({ url }) => (url.endsWith('/login/token') ? loginOk() : new Response('{"limits": []}')));
     await Promise.all([client.getCardSettings(MOBILE, 'CID1'), client.getCardSettings(MOBILE, 'CID2'), client.getCardSettings(MOBILE, 'CID3')]);

@@ -4,15 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseCard91Json } from '../../shared/card91/json-codec.js';
-import { setCardSettingsRequestSchema } from '../../shared/card91/request-schemas.js';
-import {
-  cardLoadPageSchema,
-  cardSettingsSchema,
-  currencyBalancesSchema,
-  customerDetailSchema,
-  transactionPageSchema,
-  tripListSchema,
-} from '../../shared/card91/response-schemas.js';
+import { cardLoadPageSchema, cardSettingsSchema, currencyBalancesSchema, customerDetailSchema, setCardSettingsRequestSchema, transactionPageSchema, tripListSchema } from '../../shared/card91/index.js';
 
 const SEED_TRANSACTIONS = `{
   "recordsCurrentPage": 1, "currentPage": 1, "totalPages": 1, "totalRecords": 1, "accountId": "767396723544",

@@ -4,45 +4,40 @@ import { CustomerTokenCache } from '../../shared/card91/token-cache.js';
 
 const jwtWithExp = (exp: number) => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.sig`;
 
+const MOBILE = '919876543210';
+
+/** A token cached at `setAt` is served up to just before `until`, and not from `until` on. */
+function expectServedUntil(options: { defaultTtlMs: number; refreshMarginMs: number }, { token, setAt, until }: { token: string; setAt: number; until: number }): void {
+  let now = setAt;
+  const cache = new CustomerTokenCache({ ...options, now: () => now });
+  cache.set(MOBILE, token);
+  now = until - 1;
+  expect(cache.get(MOBILE)).toBe(token);
+  now = until;
+  expect(cache.get(MOBILE)).toBeUndefined();
+}
+
 describe('CustomerTokenCache', () => {
   it('uses the JWT exp when the token is a JWT, minus the refresh margin', () => {
-    let now = 1_000_000;
-    const cache = new CustomerTokenCache({ defaultTtlMs: 60_000, refreshMarginMs: 30_000, now: () => now });
-    cache.set('919876543210', jwtWithExp(1_000 + 600)); // expires at 1_600_000 ms
-
-    now = 1_569_999;
-    expect(cache.get('919876543210')).toBeDefined();
-    now = 1_570_000;
-    expect(cache.get('919876543210')).toBeUndefined();
+    // exp 1_600 s: served until the refresh margin before it, 1_570_000 ms.
+    expectServedUntil({ defaultTtlMs: 60_000, refreshMarginMs: 30_000 }, { token: jwtWithExp(1_000 + 600), setAt: 1_000_000, until: 1_570_000 });
   });
 
   it('uses the default TTL for an opaque token (Card91’s sample is not a JWT)', () => {
-    let now = 0;
-    const cache = new CustomerTokenCache({ defaultTtlMs: 600_000, refreshMarginMs: 30_000, now: () => now });
-    cache.set('919876543210', 'C91IP_NqP44YecjzTTI/TubfPiWGmPzRaf0UJJI=');
-    now = 569_999;
-    expect(cache.get('919876543210')).toBe('C91IP_NqP44YecjzTTI/TubfPiWGmPzRaf0UJJI=');
-    now = 570_000;
-    expect(cache.get('919876543210')).toBeUndefined();
+    expectServedUntil({ defaultTtlMs: 600_000, refreshMarginMs: 30_000 }, { token: 'C91IP_NqP44YecjzTTI/TubfPiWGmPzRaf0UJJI=', setAt: 0, until: 570_000 });
   });
 
   it('never lets the margin eat more than half of a short-lived token', () => {
-    let now = 0;
-    const cache = new CustomerTokenCache({ defaultTtlMs: 10_000, refreshMarginMs: 30_000, now: () => now });
-    cache.set('919876543210', 'opaque');
-    now = 4_999;
-    expect(cache.get('919876543210')).toBe('opaque');
-    now = 5_000;
-    expect(cache.get('919876543210')).toBeUndefined();
+    expectServedUntil({ defaultTtlMs: 10_000, refreshMarginMs: 30_000 }, { token: 'opaque', setAt: 0, until: 5_000 });
   });
 
   it('invalidates only the token that was rejected, so a concurrent fresh login survives', () => {
     const cache = new CustomerTokenCache({ defaultTtlMs: 60_000 });
-    cache.set('919876543210', 'fresh');
-    cache.invalidate('919876543210', 'stale');
-    expect(cache.get('919876543210')).toBe('fresh');
-    cache.invalidate('919876543210', 'fresh');
-    expect(cache.get('919876543210')).toBeUndefined();
+    cache.set(MOBILE, 'fresh');
+    cache.invalidate(MOBILE, 'stale');
+    expect(cache.get(MOBILE)).toBe('fresh');
+    cache.invalidate(MOBILE, 'fresh');
+    expect(cache.get(MOBILE)).toBeUndefined();
   });
 
   it('keeps at most maxEntries customers, dropping the oldest', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FaultInjector, faultSettingsSchema } from '../../sandbox/dcms/faults.js';
 
-describe('DCMS sandbox fault injector', () => {
-  const draw = (injector: FaultInjector, times: number) =>
-    Array.from({ length: times }, () => injector.decide('/registerCard').fault);
+/** The faults of `times` calls to /registerCard. */
+const draw = (injector: FaultInjector, times: number) => Array.from({ length: times }, () => injector.decide('/registerCard').fault);
 
+describe('DCMS sandbox fault injector: which fault a call gets', () => {
   it('injects nothing by default', () => {
     expect(draw(new FaultInjector(), 5)).toEqual([null, null, null, null, null]);
   });
@@ -53,6 +53,9 @@ describe('DCMS sandbox fault injector', () => {
     expect(draw(new FaultInjector(withZeroes), 200)).toEqual(draw(new FaultInjector(settings), 200));
   });
 
+});
+
+describe('DCMS sandbox fault injector: how a fault answers', () => {
   it('answers errors with errorStatus, 500 by default', () => {
     expect(new FaultInjector({ errorRate: 1 }).decide('/register')).toEqual({ latencyMs: 0, fault: 'error', status: 500 });
     expect(new FaultInjector({ errorRate: 1, errorStatus: 503 }).decide('/register')).toEqual({ latencyMs: 0, fault: 'error', status: 503 });
@@ -81,6 +84,9 @@ describe('DCMS sandbox fault injector', () => {
     expect(injector.decide('/register')).toEqual({ latencyMs: 0, fault: 'error', status: 502 });
   });
 
+});
+
+describe('DCMS sandbox fault injector: latency', () => {
   it('applies latency only to endpoints in scope', () => {
     const injector = new FaultInjector({ latencyMs: 25, endpoints: ['/register'] });
     expect(injector.decide('/register').latencyMs).toBe(25);
@@ -100,6 +106,9 @@ describe('DCMS sandbox fault injector', () => {
     expect(new FaultInjector({ latencyJitterMs: 150, endpoints: ['/register'] }).decide('/viewCustomer').latencyMs).toBe(0);
   });
 
+});
+
+describe('DCMS sandbox fault injector: settings', () => {
   it('restarts the script when settings are replaced', () => {
     const injector = new FaultInjector();
     const settings = { script: [{ endpoint: '/registerCard' as const, fault: 'error' as const, times: 1 }] };

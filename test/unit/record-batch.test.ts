@@ -4,7 +4,7 @@ import { TenantDirectory } from '../../shared/config/tenants.js';
 import type { Settlement } from '../../shared/messaging/settle.js';
 import { createTelemetry } from '../../shared/observability/telemetry.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
-import { fifoBatchHandler } from '../../shared/worker/record-batch.js';
+import { fifoBatchHandler, type RecordFlow } from '../../shared/worker/record-batch.js';
 import type { QueueWorkerRuntime } from '../../shared/worker/queue-runtime.js';
 import { accountOpened } from '../support/events.js';
 
@@ -39,18 +39,20 @@ function fakeRuntime() {
 
 const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 
-describe('FIFO record batches', () => {
+/** A worker's batch handler for account-opened events whose flow is `apply`. */
+const accountsHandler = (runtime: QueueWorkerRuntime, apply: RecordFlow<'bank.account.opened.v1'>['apply']) =>
+  fifoBatchHandler(runtime, { accepts: ['bank.account.opened.v1'], logKeys: () => ({}), apply });
+
+const customerNotFound = () => new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
+
+describe('FIFO record batches: a failed record', () => {
   it('holds back the rest of a failed record\'s group until that record is due again, while other groups go on', async () => {
     const { runtime, delays, settled } = fakeRuntime();
     const applied: string[] = [];
-    const handler = fifoBatchHandler(runtime, {
-      accepts: ['bank.account.opened.v1'],
-      logKeys: () => ({}),
-      apply: async (event, { record: r }) => {
-        if (event.data.entityId === 'A' && r.messageId === 'a1') throw new IntegrationError({ category: FailureCategory.Transient, code: 'HTTP_503', message: 'down' });
-        applied.push(r.messageId);
-        return { outcome: 'succeeded' };
-      },
+    const handler = accountsHandler(runtime, async (event, { record: r }) => {
+      if (event.data.entityId === 'A' && r.messageId === 'a1') throw new IntegrationError({ category: FailureCategory.Transient, code: 'HTTP_503', message: 'down' });
+      applied.push(r.messageId);
+      return { outcome: 'succeeded' };
     });
     const batch: SQSEvent = { Records: [record('a1', 'ACME_BANK:A', 'A'), record('b1', 'ACME_BANK:B', 'B'), record('a2', 'ACME_BANK:A', 'A'), record('b2', 'ACME_BANK:B', 'B'), record('a3', 'ACME_BANK:A', 'A')] };
 
@@ -62,18 +64,16 @@ describe('FIFO record batches', () => {
     expect(settled).toEqual(['a1']);
     expect(delays).toEqual([{ id: 'a2', seconds: 7 }, { id: 'a3', seconds: 7 }]);
   });
+});
 
+describe('FIFO record batches: a record waiting on its customer', () => {
   it('moves a record waiting on its customer to the back of its group, so the customer behind it goes first', async () => {
     const { runtime, requeued, delays } = fakeRuntime();
     const applied: string[] = [];
-    const handler = fifoBatchHandler(runtime, {
-      accepts: ['bank.account.opened.v1'],
-      logKeys: () => ({}),
-      apply: async (_event, { record: r }) => {
-        if (r.messageId === 'a1') throw new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
-        applied.push(r.messageId);
-        return { outcome: 'succeeded' };
-      },
+    const handler = accountsHandler(runtime, async (_event, { record: r }) => {
+      if (r.messageId === 'a1') throw customerNotFound();
+      applied.push(r.messageId);
+      return { outcome: 'succeeded' };
     });
     const response = await handler({ Records: [record('a1', 'ACME_BANK:A', 'A'), record('a2', 'ACME_BANK:A', 'A')] }, context);
     expect(requeued).toEqual([{ id: 'a1', firstFailedAt: 1_000 }]);
@@ -84,12 +84,8 @@ describe('FIFO record batches', () => {
 
   it('does not move a record alone in its group again right after a move: it waits out its delay', async () => {
     const { runtime, requeued } = fakeRuntime();
-    const handler = fifoBatchHandler(runtime, {
-      accepts: ['bank.account.opened.v1'],
-      logKeys: () => ({}),
-      apply: async () => {
-        throw new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
-      },
+    const handler = accountsHandler(runtime, async () => {
+      throw customerNotFound();
     });
     const justMoved = record('a1', 'ACME_BANK:A', 'A');
     justMoved.messageAttributes = { 'retry.movedAt': { dataType: 'Number', stringValue: String(Date.now()) } } as SQSRecord['messageAttributes'];
@@ -100,21 +96,19 @@ describe('FIFO record batches', () => {
     await handler({ Records: [record('a2', 'ACME_BANK:B', 'B')] }, context);
     expect(requeued.map((r) => r.id)).toEqual(['a2']);
   });
+});
 
+describe('FIFO record batches: message groups', () => {
   it('runs message groups of one batch at once', async () => {
     const { runtime } = fakeRuntime();
     let running = 0;
     let most = 0;
-    const handler = fifoBatchHandler(runtime, {
-      accepts: ['bank.account.opened.v1'],
-      logKeys: () => ({}),
-      apply: async () => {
-        running += 1;
-        most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        running -= 1;
-        return { outcome: 'succeeded' };
-      },
+    const handler = accountsHandler(runtime, async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      return { outcome: 'succeeded' };
     });
     await handler({ Records: ['A', 'B', 'C', 'D'].map((g, i) => record(`r${i}`, `ACME_BANK:${g}`, g)) }, context);
     expect(most).toBe(4);

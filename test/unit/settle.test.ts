@@ -40,7 +40,7 @@ const settlerWith = (sqs: SQSClient, { fifo = false, failingForSeconds = 0 } = {
 
 const error = (category: FailureCategory, code = 'X') => new IntegrationError({ category, code, message: `failed with ${code}` });
 
-describe('failure settlement', () => {
+describe('failure settlement: dead letters', () => {
   it('dead-letters invalid and permanent failures at once, body unchanged, reason in attributes', async () => {
     const { sent, client } = fakeSqs();
     const settlement = await settlerWith(client, { fifo: true }).settle(record(1, true), error(FailureCategory.Permanent, 'MCC007'));
@@ -56,6 +56,17 @@ describe('failure settlement', () => {
     expect(input.MessageAttributes[DLQ_ATTRIBUTES.functionName]?.StringValue).toBe('core-banking-events');
   });
 
+  it('masks and bounds the platform\'s message in the dead-letter reason', async () => {
+    const { sent, client } = fakeSqs();
+    const echoed = new IntegrationError({ category: FailureCategory.Permanent, code: 'invalid.input.request', message: `DCMS register: bad mobile 9876543210 for aadhu@example.com ${'x'.repeat(5_000)}` });
+    await settlerWith(client).settle(record(1), echoed);
+    const reason = (sent[0]!.input as { MessageAttributes: Record<string, { StringValue: string }> }).MessageAttributes[DLQ_ATTRIBUTES.message]!.StringValue;
+    expect(reason).not.toMatch(/9876543210|aadhu@example\.com/);
+    expect(reason.length).toBeLessThanOrEqual(512);
+  });
+});
+
+describe('failure settlement: retries', () => {
   it('hands transient failures back to SQS with a visibility timeout that doubles per receive, up to the cap', async () => {
     for (const [receive, seconds] of [[1, 30], [2, 60], [4, 240], [9, 900]] as const) {
       const { sent, client } = fakeSqs();
@@ -83,7 +94,9 @@ describe('failure settlement', () => {
     const settlement = await settlerWith(client, { failingForSeconds: 3_599 }).settle(record(40), error(FailureCategory.DependencyNotReady, 'CUS001'));
     expect(settlement.kind).toBe('retryLater');
   });
+});
 
+describe('failure settlement: when retrying ends', () => {
   it('dead-letters as Exhausted once the retry budget is spent, keeping the last category', async () => {
     const { sent, client } = fakeSqs();
     const settlement = await settlerWith(client, { failingForSeconds: 3_600 }).settle(record(5), error(FailureCategory.DependencyNotReady, 'CUS001'));
@@ -98,14 +111,5 @@ describe('failure settlement', () => {
     const { client } = fakeSqs();
     const settlement = await settlerWith(client).settle(record(50), error(FailureCategory.Transient, 'HTTP_503'));
     expect(settlement).toMatchObject({ kind: 'deadLettered', failure: { category: 'Exhausted', code: 'HTTP_503' } });
-  });
-
-  it('masks and bounds the platform\'s message in the dead-letter reason', async () => {
-    const { sent, client } = fakeSqs();
-    const echoed = new IntegrationError({ category: FailureCategory.Permanent, code: 'invalid.input.request', message: `DCMS register: bad mobile 9876543210 for aadhu@example.com ${'x'.repeat(5_000)}` });
-    await settlerWith(client).settle(record(1), echoed);
-    const reason = (sent[0]!.input as { MessageAttributes: Record<string, { StringValue: string }> }).MessageAttributes[DLQ_ATTRIBUTES.message]!.StringValue;
-    expect(reason).not.toMatch(/9876543210|aadhu@example\.com/);
-    expect(reason.length).toBeLessThanOrEqual(512);
   });
 });
