@@ -1,13 +1,12 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { TenantSettings } from '../../shared/config/tenants.js';
 import type { Lane } from '../../shared/resilience/fleet-rate-limiter.js';
 import type { dcmsWorkerEnv } from '../../shared/config/worker-env.js';
 import { dcmsMaxConcurrency, type DcmsLoad } from '../config/dcms-concurrency.js';
-import type { FunctionSettings } from './integration-function.js';
-import { QueueWorker, type VariablesOf, type WorkerCommon } from './queue-worker.js';
-import type { WorkerQueue } from './worker-queue.js';
+import { PlatformWorker } from './platform-worker.js';
+import type { QueueWorkerBasics, VariablesOf } from './queue-worker.js';
 
 /** What every DCMS worker of a stage shares: where DCMS is, its tenants, their credentials, the kit ledger. */
 export interface DcmsAccess {
@@ -21,15 +20,9 @@ export interface DcmsAccess {
   stateTable: ITable;
 }
 
-export interface DcmsWorkerProps {
-  service: string;
-  /** Folder under functions/ when it is not `service`: the bulk lane runs the core-banking code. */
-  functionDir?: string;
+export interface DcmsWorkerProps extends QueueWorkerBasics {
   /** Which lane of each tenant's fleet-wide DCMS budget it draws from (shared/resilience/fleet-rate-limiter.ts). */
   lane: Lane;
-  functions: FunctionSettings;
-  queue: WorkerQueue;
-  common: WorkerCommon;
   dcms: DcmsAccess;
   /** Its share of the tenants' DCMS limits and calls in flight: sizes the event source's maxConcurrency. */
   load: DcmsLoad;
@@ -38,31 +31,25 @@ export interface DcmsWorkerProps {
 }
 
 /** A queue worker that calls DCMS (shared/worker/dcms-runtime.ts): its variables and the rights they imply. */
-export class DcmsWorker extends Construct {
-  readonly worker: QueueWorker;
-
+export class DcmsWorker extends PlatformWorker {
   constructor(scope: Construct, id: string, props: DcmsWorkerProps) {
-    super(scope, id);
-    const { dcms } = props;
+    const { dcms, lane, load, stateTableActions, ...worker } = props;
     const environment = {
       STATE_TABLE: dcms.stateTable.tableName,
       DCMS_BASE_URL: dcms.baseUrl,
       DCMS_CREDENTIALS_SECRET: dcms.credentials.secretArn,
-      DCMS_LANE: props.lane,
+      DCMS_LANE: lane,
       // Only the bulk lane reads it: how far it may take the bucket down.
-      ...(props.lane === 'bulk' && { DCMS_BULK_SHARE: String(dcms.bulkShare) }),
+      ...(lane === 'bulk' && { DCMS_BULK_SHARE: String(dcms.bulkShare) }),
     } satisfies VariablesOf<typeof dcmsWorkerEnv>;
-
-    this.worker = new QueueWorker(this, 'Worker', {
-      service: props.service,
-      ...(props.functionDir !== undefined && { functionDir: props.functionDir }),
-      functions: props.functions,
-      queue: props.queue,
-      common: props.common,
-      maxConcurrency: dcmsMaxConcurrency(dcms.tenants, props.load, dcms.typicalLatencyMs),
+    super(scope, id, {
+      ...worker,
+      maxConcurrency: dcmsMaxConcurrency(dcms.tenants, load, dcms.typicalLatencyMs),
       environment,
+      grant: (handler) => {
+        handler.allow(stateTableActions, [dcms.stateTable.tableArn]);
+        handler.readSecrets(dcms.credentials);
+      },
     });
-    this.worker.handler.allow(props.stateTableActions, [dcms.stateTable.tableArn]);
-    this.worker.handler.readSecrets(dcms.credentials);
   }
 }

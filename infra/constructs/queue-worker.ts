@@ -17,7 +17,8 @@ export interface WorkerCommon {
   tenantsParameter: IStringParameter;
 }
 
-export interface QueueWorkerProps {
+/** Which worker it is and what it is fed: the same for every queue worker, whatever platform it calls. */
+export interface QueueWorkerBasics {
   /** The Powertools service name and the function's name; also its folder under functions/ unless `functionDir` says otherwise. */
   service: string;
   /** Folder under functions/ holding handler.ts, when it is not `service` (the same code on a second queue). */
@@ -25,6 +26,9 @@ export interface QueueWorkerProps {
   functions: FunctionSettings;
   queue: WorkerQueue;
   common: WorkerCommon;
+}
+
+export interface QueueWorkerProps extends QueueWorkerBasics {
   /** Event-source ceiling on concurrent instances (for DCMS workers: dcmsMaxConcurrency). */
   maxConcurrency: number;
   /** The flow's own variables (platform, tables); the queue worker's are added here. */

@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { courierSecrets } from '../../functions/courier-webhook/secrets.js';
-import { QUEUES, queueName, type QueueKey } from '../../shared/config/resources.js';
-import { appSettings, CONTEXT_KEY, type StageSettings } from '../config/app-config.js';
+import { appSettings, CONTEXT_KEY, type SmokeTestSettings, type StageSettings } from '../config/app-config.js';
 import { coreBankingMessage, courierRequest, customerEvent } from './requests.js';
+import { StageQueues } from './stage-queues.js';
 import { courierAccepted, grownDeadLetterQueues, waitForDrain, type QueueDepth } from './verdict.js';
 
 /**
@@ -33,6 +33,15 @@ function stageSettings(stage: string): StageSettings {
   return settings.stages[stage];
 }
 
+/** What one run needs: the stage, its smoke-test settings, the webhook URL and the clients. */
+interface SmokeRun {
+  settings: StageSettings;
+  smoke: SmokeTestSettings;
+  webhooksUrl: string;
+  sqs: SQSClient;
+  queues: StageQueues;
+}
+
 async function main(): Promise<boolean> {
   const { values } = parseArgs({ options: { stage: { type: 'string', default: 'dev' }, 'timeout-minutes': { type: 'string', default: '10' } } });
   const settings = stageSettings(values.stage);
@@ -41,45 +50,49 @@ async function main(): Promise<boolean> {
   const webhooksUrl = process.env.WEBHOOKS_URL;
   if (!webhooksUrl) throw new Error('WEBHOOKS_URL is not set (the stack output WebhooksUrl)');
   const { account, region, resourcePrefix: prefix } = settings;
-  const courier = settings.couriers.find((c) => c.courier === smoke.courier)!;
-
   const sqs = new SQSClient({ region });
-  const secrets = new SecretsManagerClient({ region });
-  const queueUrl = (key: QueueKey, dlq = false) => `https://sqs.${region}.amazonaws.com/${account}/${queueName(prefix, QUEUES[key], dlq)}`;
-  const depth = async (url: string): Promise<QueueDepth> => {
-    const { Attributes: a = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
-    );
-    return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0) };
-  };
-  const depths = async (keys: QueueKey[], dlq: boolean) => Object.fromEntries(await Promise.all(keys.map(async (key) => [queueName(prefix, QUEUES[key], dlq), await depth(queueUrl(key, dlq))] as const)));
-  const allQueues = Object.keys(QUEUES) as QueueKey[];
+  const run: SmokeRun = { settings, smoke, webhooksUrl, sqs, queues: new StageQueues(sqs, { account, region, prefix }) };
 
-  const deadLettersBefore = await depths(allQueues, true);
+  const deadLettersBefore = await run.queues.depths(StageQueues.ALL, true);
   say(`DLQs before: ${JSON.stringify(deadLettersBefore)}`);
+  if (!(await sendCourierRequest(run))) return false;
+  await sendCoreBankingEvent(run);
+  if (!(await workersDone(run, Number(values['timeout-minutes']) * 60_000))) return false;
+  return noneDeadLettered(run, deadLettersBefore);
+}
 
-  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: `${prefix}/couriers/${courier.courier}` }));
+/** One courier request, signed with the courier's key from Secrets Manager, through the deployed webhook URL: accepted or not. */
+async function sendCourierRequest({ settings, smoke, webhooksUrl }: SmokeRun): Promise<boolean> {
+  const courier = settings.couriers.find((c) => c.courier === smoke.courier)!;
+  const secrets = new SecretsManagerClient({ region: settings.region });
+  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: `${settings.resourcePrefix}/couriers/${courier.courier}` }));
   const signingKey = courierSecrets.parse(JSON.parse(secret.SecretString ?? '{}')).current;
   const request = courierRequest({ webhooksUrl, courier: courier.courier, kitNo: smoke.kitNo, signingKey, nowSeconds: Math.floor(Date.now() / 1_000) });
   const started = performance.now();
   const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
   const answer = await response.text();
   say(`courier request: HTTP ${response.status} in ${Math.round(performance.now() - started)} ms: ${answer}`);
-  if (!courierAccepted(response.status)) return false;
+  return courierAccepted(response.status);
+}
 
+/** One customer.created for the test customer, sent to the core-banking queue as the bank's producer does. */
+async function sendCoreBankingEvent({ smoke, sqs, queues }: SmokeRun): Promise<void> {
   const runId = randomUUID();
   const message = coreBankingMessage(customerEvent(smoke, runId, new Date()));
   const sent = await sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl('coreBanking'), MessageBody: message.body, MessageGroupId: message.groupId, MessageDeduplicationId: message.deduplicationId }),
+    new SendMessageCommand({ QueueUrl: queues.url('coreBanking'), MessageBody: message.body, MessageGroupId: message.groupId, MessageDeduplicationId: message.deduplicationId }),
   );
   say(`core-banking event smoke-${runId}: message ${sent.MessageId}`);
+}
 
+/** Waits until the courier and core-banking queues are empty: the workers took both through DCMS. */
+async function workersDone({ queues }: SmokeRun, timeoutMs: number): Promise<boolean> {
   const drain = await waitForDrain({
-    read: () => depths(['courier', 'coreBanking'], false),
+    read: () => queues.depths(['courier', 'coreBanking'], false),
     now: Date.now,
     sleep: (ms) => sleep(ms),
     settleMs: 90_000,
-    timeoutMs: Number(values['timeout-minutes']) * 60_000,
+    timeoutMs,
     pollMs: 15_000,
     quietReadings: 2,
   });
@@ -88,12 +101,16 @@ async function main(): Promise<boolean> {
     return false;
   }
   say(`queues drained after ${Math.round(drain.afterMs / 1_000)} s`);
+  return true;
+}
 
-  const deadLettersAfter = await depths(allQueues, true);
+/** No DLQ grew during the run. */
+async function noneDeadLettered({ settings, queues }: SmokeRun, deadLettersBefore: Record<string, QueueDepth>): Promise<boolean> {
+  const deadLettersAfter = await queues.depths(StageQueues.ALL, true);
   const grown = grownDeadLetterQueues(deadLettersBefore, deadLettersAfter);
   say(`DLQs after: ${JSON.stringify(deadLettersAfter)}`);
   if (grown.length > 0) {
-    say(`dead-lettered during the smoke test: ${grown.join(', ')}; read why with npm run ops -- --region ${region} --prefix ${prefix} dlq list`);
+    say(`dead-lettered during the smoke test: ${grown.join(', ')}; read why with npm run ops -- --region ${settings.region} --prefix ${settings.resourcePrefix} dlq list`);
     return false;
   }
   say('smoke test passed');

@@ -40,6 +40,58 @@ function declaredRoute(method: string, path: string): CfnWebACL.StatementPropert
   };
 }
 
+/** A web ACL rule; its priority is its place in the ACL's list. */
+type Rule = Omit<CfnWebACL.RuleProperty, 'priority'>;
+
+/** Every courier's path starts with this (`/couriers/`): the per-courier rate counts only those requests. */
+const COURIER_PATH_PREFIX = WEBHOOK_ROUTES.courierEvents.path.slice(0, WEBHOOK_ROUTES.courierEvents.path.indexOf('{'));
+
+/** 1. AWS's IP reputation list (known bots, scanners, DDoS sources). */
+const ipReputation = (prefix: string): Rule => ({
+  name: 'ip-reputation',
+  overrideAction: { none: {} },
+  statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' } },
+  visibilityConfig: visibility(`${prefix}-ip-reputation`),
+});
+
+/** 2. Anything but a declared route (shared/config/resources.ts). */
+function undeclaredRoute(prefix: string): Rule {
+  const routes = Object.values(WEBHOOK_ROUTES).map((route) => declaredRoute(route.method, route.path));
+  return {
+    name: 'undeclared-route',
+      action: { block: {} },
+    statement: { notStatement: { statement: routes.length === 1 ? routes[0]! : { orStatement: { statements: routes } } } },
+    visibilityConfig: visibility(`${prefix}-undeclared-route`),
+  };
+}
+
+/** 3. More than `perIpPer5Minutes` requests from one IP. */
+const perIpRate = (prefix: string, limit: number): Rule => ({
+  name: 'per-ip-rate',
+  action: { block: {} },
+  statement: { rateBasedStatement: { limit, evaluationWindowSec: RATE_WINDOW_SECONDS, aggregateKeyType: 'IP' } },
+  visibilityConfig: visibility(`${prefix}-per-ip-rate`),
+});
+
+/** 4. More than `perCourierPer5Minutes` requests to one courier's path. */
+const perCourierRate = (prefix: string, limit: number): Rule => ({
+  name: 'per-courier-rate',
+  action: { block: {} },
+  statement: {
+    rateBasedStatement: {
+      limit,
+      evaluationWindowSec: RATE_WINDOW_SECONDS,
+      aggregateKeyType: 'CUSTOM_KEYS',
+      // The courier is a path segment: one counter per path is one counter per courier.
+      customKeys: [{ uriPath: { textTransformations: [{ priority: 0, type: 'LOWERCASE' }] } }],
+      scopeDownStatement: {
+        byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: COURIER_PATH_PREFIX, textTransformations: [{ priority: 0, type: 'NONE' }] },
+      },
+    },
+  },
+  visibilityConfig: visibility(`${prefix}-per-courier-rate`),
+});
+
 /**
  * The web ACL in front of the webhooks' CloudFront distribution (infra/README.md, "Flood
  * defence"), evaluated in this order:
@@ -56,63 +108,25 @@ export class EdgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const { prefix, defence } = props;
-    const routes = Object.values(WEBHOOK_ROUTES).map((route) => declaredRoute(route.method, route.path));
-    const courierPathPrefix = WEBHOOK_ROUTES.courierEvents.path.slice(0, WEBHOOK_ROUTES.courierEvents.path.indexOf('{'));
-
     const acl = new CfnWebACL(this, 'WebAcl', {
       name: `${prefix}-webhooks`,
       description: `${prefix}: partner webhooks at the edge`,
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
       visibilityConfig: visibility(`${prefix}-webhooks`),
-      rules: [
-        {
-          name: 'ip-reputation',
-          priority: 0,
-          overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' } },
-          visibilityConfig: visibility(`${prefix}-ip-reputation`),
-        },
-        {
-          name: 'undeclared-route',
-          priority: 1,
-          action: { block: {} },
-          statement: { notStatement: { statement: routes.length === 1 ? routes[0]! : { orStatement: { statements: routes } } } },
-          visibilityConfig: visibility(`${prefix}-undeclared-route`),
-        },
-        {
-          name: 'per-ip-rate',
-          priority: 2,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: defence.perIpPer5Minutes, evaluationWindowSec: RATE_WINDOW_SECONDS, aggregateKeyType: 'IP' } },
-          visibilityConfig: visibility(`${prefix}-per-ip-rate`),
-        },
-        {
-          name: 'per-courier-rate',
-          priority: 3,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              limit: defence.perCourierPer5Minutes,
-              evaluationWindowSec: RATE_WINDOW_SECONDS,
-              aggregateKeyType: 'CUSTOM_KEYS',
-              // The courier is a path segment: one counter per path is one counter per courier.
-              customKeys: [{ uriPath: { textTransformations: [{ priority: 0, type: 'LOWERCASE' }] } }],
-              scopeDownStatement: {
-                byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: courierPathPrefix, textTransformations: [{ priority: 0, type: 'NONE' }] },
-              },
-            },
-          },
-          visibilityConfig: visibility(`${prefix}-per-courier-rate`),
-        },
-      ],
+      // Evaluated in this order: a rule's priority is its place in the list.
+      rules: [ipReputation(prefix), undeclaredRoute(prefix), perIpRate(prefix, defence.perIpPer5Minutes), perCourierRate(prefix, defence.perCourierPer5Minutes)].map((rule, priority) => ({ ...rule, priority })),
     });
     this.webAclArn = acl.attrArn;
+    this.logRequests(acl, props);
+  }
 
+  /** Every request the web ACL sees, to a log group of its own encrypted with the edge stack's key. */
+  private logRequests(acl: CfnWebACL, { prefix, logRetention }: EdgeStackProps): void {
     // WAF writes only to log groups named aws-waf-logs-…, given by an ARN without the trailing `:*`.
     const { key } = new DataKey(this, 'DataKey', { prefix: `${prefix}-edge`, description: `${prefix}: WAF logs of the partner webhooks` });
     const logGroupName = `aws-waf-logs-${prefix}`;
-    const logs = new LogGroup(this, 'WafLogs', { logGroupName, retention: props.logRetention, encryptionKey: key });
+    const logs = new LogGroup(this, 'WafLogs', { logGroupName, retention: logRetention, encryptionKey: key });
     const logging = new CfnLoggingConfiguration(this, 'WafLogging', {
       resourceArn: acl.attrArn,
       logDestinationConfigs: [this.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
