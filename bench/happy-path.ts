@@ -4,11 +4,9 @@
  * from the clients themselves, and events per second. `npm run bench -- happy-path [count]`.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { createCoreBankingHandler } from '../functions/core-banking-events/app.js';
 import { createCourierHandler } from '../functions/courier-events/app.js';
-import { LOCAL_AWS, createResources, startEmulators } from '../local/emulators.js';
+import { createResources } from '../local/emulators.js';
 import { SqsPoller } from '../local/event-source/sqs-poller.js';
 import { localWorkerEnv } from '../local/worker-env.js';
 import { startDcmsSandbox } from '../sandbox/dcms/server.js';
@@ -16,19 +14,14 @@ import { DcmsClient } from '../shared/dcms/client.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
 import { createDcmsWorkerRuntime, type DcmsWorkerRuntime } from '../shared/worker/dcms-runtime.js';
 import { accountOpened, customerCreated, kitStatus } from '../test/support/events.js';
-import { freePort } from '../local/free-port.js';
+import { startBenchAws } from './support/local-aws.js';
 
 const count = Number(process.argv[2] ?? 200);
 /** Concurrent instances of the core-banking worker (FIFO groups spread across them). */
 const INSTANCES = Number(process.argv[3] ?? 4);
-Object.assign(process.env, { AWS_REGION: LOCAL_AWS.region, AWS_ACCESS_KEY_ID: LOCAL_AWS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_AWS.secretAccessKey, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' });
 
-const emulators = await startEmulators({ dynamoPort: await freePort(), sqsPort: await freePort() });
-process.env.AWS_ENDPOINT_URL_SQS = emulators.sqsEndpoint;
-process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
-const credentials = { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey };
-const sqs = new SQSClient({ endpoint: emulators.sqsEndpoint, region: LOCAL_AWS.region, credentials });
-const dynamo = new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: LOCAL_AWS.region, credentials });
+const aws = await startBenchAws();
+const { sqs, dynamo } = aws;
 const resources = await createResources(sqs, dynamo, { prefix: 'bench', visibilityTimeoutSeconds: 5 });
 const dcms = await startDcmsSandbox({ port: 0, rateLimit: { perSecond: 10_000, burst: 10_000 } });
 const tenantsJson = JSON.stringify([{ tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 10_000, burst: 10_000 } }]);
@@ -106,5 +99,5 @@ try {
   console.log(`\nsecond cards issued for the same account and card type: ${dcms.stats().duplicateCards}`);
 } finally {
   await dcms.close();
-  await emulators.stop();
+  await aws.stop();
 }

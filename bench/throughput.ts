@@ -4,35 +4,32 @@
  * tenant to its tier (429 beyond), the core-banking worker as several Lambda instances per lane.
  *
  *   - tenant A (the migrating bank): `--events` customer.created + account.opened events, all in
- *     the bulk queue, read by `--bulk` instances with DCMS_LANE=bulk;
+ *     the bulk queue, read by `--bulk` instances with DCMS_LANE=bulk (default: the deployed
+ *     maxConcurrency for A's tier at the sandbox's mean latency, infra/config/dcms-concurrency.ts);
  *   - tenant B: a steady trickle (`--trickle` events/s) in the real-time queue, read by
  *     `--realtime` instances with DCMS_LANE=realtime, for as long as A's import runs.
  *
- * Reports, per run: A's sustained DCMS requests/s (the middle 80% of its calls) ÷ its limit (goal ≥ 0.9), the share of DCMS
- * calls answered 429 (goal < 1%), and p95 end-to-end latency of B's events (goal < 5 s). The second
- * run puts both tenants on a 50 req/s tier (a smaller bank), which must stay under its limit too.
+ * Reports, per run: A's sustained DCMS requests/s (the middle 80% of its calls) ÷ its limit (goal
+ * ≥ 0.9), the share of DCMS calls answered 429 (goal < 1%), p95 end-to-end latency of B's events
+ * (goal < 5 s), and the DCMS calls each bulk instance kept in flight (what DCMS_DUTY_CYCLE is
+ * measured from). The second run puts both tenants on a 50 req/s tier, which must stay under its
+ * limit too.
  *
- *   npm run bench -- throughput [--events 2000] [--bulk 4] [--realtime 2] [--trickle 2] [--bulk-share 0.8] [--skip-slow]
+ *   npm run bench -- throughput [--events 2000] [--bulk N] [--realtime 2] [--trickle 2] [--bulk-share 0.8] [--skip-slow]
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createCoreBankingHandler } from '../functions/core-banking-events/app.js';
-import { LOCAL_AWS, createResources, startEmulators, type LocalResources } from '../local/emulators.js';
-import { SqsPoller } from '../local/event-source/sqs-poller.js';
-import { localWorkerEnv } from '../local/worker-env.js';
-import { startDcmsSandbox } from '../sandbox/dcms/server.js';
-import { QUEUES } from '../shared/config/resources.js';
+import { DCMS_LOAD, dcmsMaxConcurrency } from '../infra/config/dcms-concurrency.js';
 import type { RateLimit } from '../shared/resilience/rate-limiter.js';
-import { createDcmsWorkerRuntime } from '../shared/worker/dcms-runtime.js';
 import { accountOpened, customerCreated } from '../test/support/events.js';
-import { freePort } from '../local/free-port.js';
+import { startBenchAws } from './support/local-aws.js';
+import { startLanes, type BankEvent, type LaneRun, type Lanes } from './support/lanes.js';
 
 const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '2000' },
-    bulk: { type: 'string', default: '4' },
+    bulk: { type: 'string' },
     realtime: { type: 'string', default: '2' },
     trickle: { type: 'string', default: '2' },
     /** DCMS_BULK_SHARE of the bulk instances; unset: the workers' default. */
@@ -41,27 +38,17 @@ const { values: args } = parseArgs({
   },
 });
 const EVENTS = Number(args.events);
-const BULK_INSTANCES = Number(args.bulk);
-const REALTIME_INSTANCES = Number(args.realtime);
 const TRICKLE_PER_SECOND = Number(args.trickle);
-const BULK_SHARE = args['bulk-share'];
 const TENANT_A = 'ACME_BANK';
 const TENANT_B = 'GLOBEX_BANK';
 const LATENCY = { latencyMs: 150, latencyJitterMs: 150 };
+/** The sandbox's mean latency: what the deployed sizing would take as typical. */
+const MEAN_LATENCY_MS = LATENCY.latencyMs + LATENCY.latencyJitterMs / 2;
 
-Object.assign(process.env, { AWS_REGION: LOCAL_AWS.region, AWS_ACCESS_KEY_ID: LOCAL_AWS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_AWS.secretAccessKey, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' });
-
-const emulators = await startEmulators({ dynamoPort: await freePort(), sqsPort: await freePort() });
-process.env.AWS_ENDPOINT_URL_SQS = emulators.sqsEndpoint;
-process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
-const credentials = { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey };
-const sqs = new SQSClient({ endpoint: emulators.sqsEndpoint, region: LOCAL_AWS.region, credentials });
-const dynamo = new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: LOCAL_AWS.region, credentials });
-
+const aws = await startBenchAws();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values: readonly number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? 0;
-const groupOf = (event: { tenant: string; data: Record<string, unknown> }) => `${event.tenant}:${String(event.data.entityId)}`;
-type BankEvent = ReturnType<typeof customerCreated> | ReturnType<typeof accountOpened>;
+const groupOf = (event: BankEvent) => `${event.tenant}:${String(event.data.entityId)}`;
 
 /** A customer and its account, in that order, per entity: the book a bank loads. */
 function book(tenant: string, prefix: string, events: number): BankEvent[] {
@@ -71,128 +58,94 @@ function book(tenant: string, prefix: string, events: number): BankEvent[] {
 async function enqueue(queueUrl: string, events: readonly BankEvent[]): Promise<void> {
   for (let i = 0; i < events.length; i += 10) {
     const entries = events.slice(i, i + 10).map((event, j) => ({ Id: String(j), MessageBody: JSON.stringify(event), MessageGroupId: groupOf(event), MessageDeduplicationId: event.id }));
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    await aws.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
   }
 }
 
-interface RunResult {
-  run: string;
-  'A events': number;
-  seconds: number;
-  'A DCMS req/s': string;
-  'A avg req/s': string;
-  'A limit': number;
-  'A ÷ limit': string;
-  'A 429 share': string;
-  'B events': number;
-  'B p50 s': string;
-  'B p95 s': string;
-  'B p95 ÷ 5 s': string;
-  'DCMS ms p50': number;
-  'DCMS ms p95': number;
-  'worker CPU %': number;
-  'dead-lettered': number;
-  'duplicate cards': number;
-}
-
-async function run(label: string, prefix: string, limit: RateLimit, events: number): Promise<RunResult> {
-  const resources: LocalResources = await createResources(sqs, dynamo, { prefix, visibilityTimeoutSeconds: 30 });
-  const dcms = await startDcmsSandbox({ port: 0, rateLimit: limit, faults: LATENCY });
-  const tenantsJson = JSON.stringify([TENANT_A, TENANT_B].map((tenant) => ({ tenant, business: tenant, businessId: '687', businessType: tenant, rateLimit: limit })));
-
-  /** DCMS calls as the workers saw them: when answered, by whom, with what. */
-  const calls: Array<{ tenant: string; at: number; outcome: string; durationMs: number }> = [];
-  const bulkDone = { count: 0 };
-  const deadLettered = { count: 0 };
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-
-  const pollers = (queue: 'coreBanking' | 'coreBankingBulk', lane: 'realtime' | 'bulk', instances: number) =>
-    Array.from({ length: instances }, () => {
-      const env = {
-        ...localWorkerEnv({ resources, queue, serviceName: 'core-banking-events', dcmsBaseUrl: dcms.url, tenantsJson, fast: true }),
-        DCMS_LANE: lane,
-        ...(BULK_SHARE !== undefined && { DCMS_BULK_SHARE: BULK_SHARE }),
-      };
-      const runtime = createDcmsWorkerRuntime(env, {
-        onDcmsCall: (call) => calls.push({ tenant: call.tenant, at: performance.now(), outcome: call.outcome, durationMs: call.durationMs }),
-        observer: (report) => {
-          // `retried` is not final: the record comes back.
-          if (report.outcome === 'retried') return;
-          if (report.outcome === 'deadLettered') deadLettered.count += 1;
-          if (lane === 'bulk') bulkDone.count += 1;
-          const sent = report.eventId === undefined ? undefined : sentAt.get(report.eventId);
-          if (sent !== undefined) latencies.push(performance.now() - sent);
-        },
-      });
-      const { url, arn } = resources.queues[queue];
-      return new SqsPoller({ sqs, queueUrl: url, queueArn: arn, handler: createCoreBankingHandler(runtime), functionName: 'core-banking-events', functionTimeoutSeconds: QUEUES[queue].functionTimeoutSeconds, batchSize: QUEUES[queue].batchSize, batchingWindowSeconds: 0, waitTimeSeconds: 1 });
-    });
-
-  await enqueue(resources.queues.coreBankingBulk.url, book(TENANT_A, 'A', events));
-  const workers = [...pollers('coreBankingBulk', 'bulk', BULK_INSTANCES), ...pollers('coreBanking', 'realtime', REALTIME_INSTANCES)];
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  workers.forEach((worker) => worker.start());
-
-  // B's trickle, one event at a time as a core-banking system emits them, until A's book is in.
+/** B's trickle, one event at a time as a core-banking system emits them, until A's book is in. */
+async function trickleUntilLoaded(lanes: Lanes, run: LaneRun, events: number): Promise<number> {
   let trickled = 0;
-  while (bulkDone.count < events) {
-    const event = trickled % 2 === 0 ? customerCreated(`B${trickled / 2}`, {}, TENANT_B) : accountOpened(`B${(trickled - 1) / 2}`, '8642135', 'PHYSICAL', TENANT_B);
-    sentAt.set(event.id, performance.now());
-    await enqueue(resources.queues.coreBanking.url, [event]);
+  while (run.bulkDone < events) {
+    const entity = `B${Math.floor(trickled / 2)}`;
+    const event = trickled % 2 === 0 ? customerCreated(entity, {}, TENANT_B) : accountOpened(entity, '8642135', 'PHYSICAL', TENANT_B);
+    run.sentAt.set(event.id, performance.now());
+    await enqueue(lanes.realtimeQueueUrl, [event]);
     trickled += 1;
     await sleep(1_000 / TRICKLE_PER_SECOND);
   }
-  const finished = performance.now();
-  const cpu = process.cpuUsage(cpuBefore);
-  while (latencies.length < trickled && performance.now() - finished < 30_000) await sleep(50);
-  await Promise.all(workers.map((worker) => worker.stop()));
-  const duplicateCards = dcms.stats().duplicateCards;
-  await dcms.close();
+  return trickled;
+}
 
+async function run(label: string, prefix: string, limit: RateLimit, events: number) {
+  const bulkInstances = Number(args.bulk ?? dcmsMaxConcurrency([{ rateLimit: limit }], DCMS_LOAD.coreBankingBulk, MEAN_LATENCY_MS));
+  const tenants = [TENANT_A, TENANT_B].map((tenant) => ({ tenant, business: tenant, businessId: '687', businessType: tenant, rateLimit: limit }));
+  const lanes = await startLanes(aws, { prefix, limit, faults: LATENCY, tenants, bulkInstances, realtimeInstances: Number(args.realtime), bulkShare: args['bulk-share'] });
+  await enqueue(lanes.bulkQueueUrl, book(TENANT_A, 'A', events));
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  lanes.start();
+  const trickled = await trickleUntilLoaded(lanes, lanes.run, events);
+  const seconds = (performance.now() - started) / 1_000;
+  const cpu = process.cpuUsage(cpuBefore);
+  while (lanes.run.latencies.length < trickled && performance.now() - started < seconds * 1_000 + 30_000) await sleep(50);
+  const duplicateCards = await lanes.stop();
+  return summarise(label, { limit, events, seconds, bulkInstances, duplicateCards, workerCpuMs: (cpu.user + cpu.system) / 1_000 }, lanes.run);
+}
+
+interface RunFacts {
+  limit: RateLimit;
+  events: number;
+  seconds: number;
+  bulkInstances: number;
+  duplicateCards: number;
+  workerCpuMs: number;
+}
+
+function summarise(label: string, facts: RunFacts, run: LaneRun) {
+  const { calls, latencies } = run;
   const answeredA = calls.filter((call) => call.tenant === TENANT_A && !call.outcome.startsWith('429')).map((call) => call.at).sort((a, b) => a - b);
   // Sustained: the middle 80% of the import's calls, leaving out the burst at the start and the last groups' tail.
   const from = percentile(answeredA, 10);
   const to = percentile(answeredA, 90);
   const sustained = answeredA.filter((at) => at >= from && at <= to).length / ((to - from) / 1_000);
-  const average = answeredA.length / ((finished - started) / 1_000);
   const throttled = calls.filter((call) => call.outcome.startsWith('429')).length;
   const p95 = percentile(latencies, 95) / 1_000;
+  const inFlight = (sustained * MEAN_LATENCY_MS) / 1_000 / facts.bulkInstances;
   return {
     run: label,
-    'A events': events,
-    seconds: Math.round((finished - started) / 100) / 10,
+    'A events': facts.events,
+    'bulk instances': facts.bulkInstances,
+    seconds: Math.round(facts.seconds * 10) / 10,
     'A DCMS req/s': sustained.toFixed(1),
-    'A avg req/s': average.toFixed(1),
-    'A limit': limit.perSecond,
-    'A ÷ limit': (sustained / limit.perSecond).toFixed(3),
+    'A avg req/s': (answeredA.length / facts.seconds).toFixed(1),
+    'A limit': facts.limit.perSecond,
+    'A ÷ limit': (sustained / facts.limit.perSecond).toFixed(3),
     'A 429 share': `${((100 * throttled) / Math.max(1, calls.length)).toFixed(2)}% (${throttled}/${calls.length})`,
     'B events': latencies.length,
     'B p50 s': (percentile(latencies, 50) / 1_000).toFixed(2),
     'B p95 s': p95.toFixed(2),
     'B p95 ÷ 5 s': (p95 / 5).toFixed(2),
+    // At the sandbox's mean latency; a run limited by the budget (not by instances) says less than DCMS_DUTY_CYCLE needs.
+    'calls in flight / bulk instance': inFlight.toFixed(2),
     // As the workers timed them: well above the sandbox's 150–300 ms means the event loop, not DCMS, is the wait.
     'DCMS ms p50': Math.round(percentile(calls.map((call) => call.durationMs), 50)),
     'DCMS ms p95': Math.round(percentile(calls.map((call) => call.durationMs), 95)),
     // The workers' process, in % of one core (the emulators run in other processes on the same cores).
-    'worker CPU %': Math.round((100 * (cpu.user + cpu.system)) / 1_000 / (finished - started)),
-    'dead-lettered': deadLettered.count,
-    'duplicate cards': duplicateCards,
+    'worker CPU %': Math.round((100 * facts.workerCpuMs) / 1_000 / facts.seconds),
+    'dead-lettered': run.deadLettered,
+    'duplicate cards': facts.duplicateCards,
   };
 }
 
 try {
   console.log(
     `throughput: ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}), Node ${process.version}; ` +
-      `DCMS ${LATENCY.latencyMs}–${LATENCY.latencyMs + LATENCY.latencyJitterMs} ms; ${BULK_INSTANCES} bulk + ${REALTIME_INSTANCES} real-time instances; B trickle ${TRICKLE_PER_SECOND}/s; bulk share ${BULK_SHARE ?? 'default'}\n`,
+      `DCMS ${LATENCY.latencyMs}–${LATENCY.latencyMs + LATENCY.latencyJitterMs} ms; ${args.bulk ?? 'deployed sizing of'} bulk + ${args.realtime} real-time instances; B trickle ${TRICKLE_PER_SECOND}/s; bulk share ${args['bulk-share'] ?? 'default'}\n`,
   );
   const results = [await run('100 req/s tier', 'tp100', { perSecond: 100, burst: 200 }, EVENTS)];
   if (!args['skip-slow']) results.push(await run('50 req/s tier', 'tp50', { perSecond: 50, burst: 100 }, Math.ceil(EVENTS / 2)));
   console.table(results);
   console.log('goals: A ÷ limit ≥ 0.9, 429 share < 1%, B p95 < 5 s (B p95 ÷ 5 s < 1), nothing dead-lettered, no duplicate card');
 } finally {
-  sqs.destroy();
-  dynamo.destroy();
-  await emulators.stop();
+  await aws.stop();
 }

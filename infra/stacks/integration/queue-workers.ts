@@ -1,36 +1,12 @@
 import type { Construct } from 'constructs';
-import { deliveryStatus } from '../../../shared/contracts/courier-kit-status.js';
-import { QUEUES } from '../../../shared/config/resources.js';
-import { GROUP_CONCURRENCY } from '../../../shared/worker/record-batch.js';
 import type { StageSettings } from '../../config/app-config.js';
-import { assertDcmsBudget, type DcmsLoad } from '../../config/dcms-concurrency.js';
+import { assertDcmsBudget, DCMS_LOAD } from '../../config/dcms-concurrency.js';
 import { Card91Worker } from '../../constructs/card91-worker.js';
 import { DcmsWorker, type DcmsAccess } from '../../constructs/dcms-worker.js';
 import type { FunctionSettings } from '../../constructs/integration-function.js';
 import type { QueueWorker, WorkerCommon } from '../../constructs/queue-worker.js';
 import type { StageQueues, StageTables } from './queues-and-tables.js';
 import type { RuntimeConfiguration } from './runtime-configuration.js';
-
-/**
- * Records of one core-banking FIFO batch that run side by side: one per message group, up to
- * GROUP_CONCURRENCY. A customer's group holds its customer.created and then its account.opened, one
- * after the other, so a full batch of 10 is about 5 groups: 5 DCMS calls in flight per instance.
- */
-const CORE_BANKING_CALLS_IN_FLIGHT = Math.min(QUEUES.coreBanking.batchSize, GROUP_CONCURRENCY) / 2;
-
-/**
- * What each real-time DCMS worker is sized to fill of each tenant's DCMS limit (dcms-concurrency.ts);
- * the fleet-wide budget, not these ceilings, keeps the tenant under it. Core banking gets most of it:
- * one or two calls per event, where a courier call carries up to a whole batch of kits.
- */
-const DCMS_LOAD = {
-  coreBanking: { share: 0.75, callsInFlight: CORE_BANKING_CALLS_IN_FLIGHT },
-  // One deliveryStatus call per (tenant, status) group of a batch, the groups in parallel.
-  courier: { share: 0.25, callsInFlight: deliveryStatus.options.length },
-} as const satisfies Record<string, DcmsLoad>;
-
-/** The bulk lane: the core-banking code on its own queue, sized to fill the share of the budget its lane may take. */
-const bulkLoad = (bulkShare: number): DcmsLoad => ({ share: bulkShare, callsInFlight: CORE_BANKING_CALLS_IN_FLIGHT });
 
 /** What core banking does in the integration-state table: KitLedger.recordIssued, PendingSends. */
 const CORE_BANKING_STATE_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
@@ -55,7 +31,7 @@ export function createQueueWorkers(scope: Construct, input: QueueWorkersInput): 
 
 /** The workers calling DCMS, each sized to its share of every tenant's DCMS budget. */
 function createDcmsWorkers(scope: Construct, { settings, functions, queues, tables, configuration }: QueueWorkersInput, common: WorkerCommon) {
-  assertDcmsBudget(Object.values(DCMS_LOAD));
+  assertDcmsBudget([DCMS_LOAD.coreBanking, DCMS_LOAD.courier]);
   const dcms: DcmsAccess = {
     baseUrl: settings.dcms.baseUrl,
     typicalLatencyMs: settings.dcms.typicalLatencyMs,
@@ -81,7 +57,7 @@ function createDcmsWorkers(scope: Construct, { settings, functions, queues, tabl
     functionDir: 'core-banking-events',
     lane: 'bulk',
     queue: queues.coreBankingBulk,
-    load: bulkLoad(settings.dcms.bulkShare),
+    load: DCMS_LOAD.coreBankingBulk,
     stateTableActions: CORE_BANKING_STATE_ACTIONS,
   });
   const courier = new DcmsWorker(scope, 'CourierEvents', {

@@ -1,5 +1,5 @@
 import { QUEUES, TABLES, queueName, tableName } from '../../../shared/config/resources.js';
-import { deliveryStatus } from '../../../shared/contracts/courier-kit-status.js';
+import { DCMS_LOAD } from '../../../infra/config/dcms-concurrency.js';
 import { logicalIdOf, synthStage } from '../support.js';
 
 /**
@@ -22,9 +22,8 @@ export const fnName = (service: string) => `${prefix}-${service}`;
 export const fnId = (service: string) => logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionName', fnName(service));
 
 /** The workers that call DCMS: their queue, their lane and the load each puts on a tenant's DCMS budget. */
-// A core-banking instance runs about 5 records at once: 10 per batch, a customer's two events one after the other in its group.
 export const DCMS_WORKERS = [
-  { service: 'core-banking-events', queue: 'coreBanking', lane: 'realtime', load: { share: 0.75, callsInFlight: 5 } },
-  { service: 'core-banking-bulk', queue: 'coreBankingBulk', lane: 'bulk', load: { share: settings.dcms.bulkShare, callsInFlight: 5 } },
-  { service: 'courier-events', queue: 'courier', lane: 'realtime', load: { share: 0.25, callsInFlight: deliveryStatus.options.length } },
+  { service: 'core-banking-events', queue: 'coreBanking', lane: 'realtime', load: DCMS_LOAD.coreBanking },
+  { service: 'core-banking-bulk', queue: 'coreBankingBulk', lane: 'bulk', load: DCMS_LOAD.coreBankingBulk },
+  { service: 'courier-events', queue: 'courier', lane: 'realtime', load: DCMS_LOAD.courier },
 ] as const;

@@ -33,13 +33,14 @@ describe('DCMS worker event sources', () => {
     }
   });
 
-  it('maxConcurrency fills the largest tenant’s budget at typical latency: 4 real-time and 4 bulk core-banking instances, 2 courier', () => {
+  it('maxConcurrency fills the largest tenant’s budget at typical latency: 6 real-time and 8 bulk core-banking instances, 2 courier', () => {
     const ceiling = (service: string) => {
       const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find((m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify(ref(fnId(service))));
       return mapping!.Properties.ScalingConfig.MaximumConcurrency as number;
     };
-    // 100 req/s × 0.75 × 0.25 s ≈ 19 calls in flight, 5 per instance → 4 (the bulk lane: × 0.8 → 20 → 4); courier 100 × 0.25 × 0.25 / 4 → 2.
-    expect([ceiling('core-banking-events'), ceiling('core-banking-bulk'), ceiling('courier-events')]).toEqual([4, 4, 2]);
+    // 100 req/s × 0.75 × 0.25 s ≈ 19 calls in flight, 3.5 per instance (5 groups × 0.7 of their time in DCMS) → 6;
+    // the bulk lane fills the whole rate while real time is quiet: 25 / 3.5 → 8; courier 100 × 0.25 × 0.25 / 4 → 2.
+    expect([ceiling('core-banking-events'), ceiling('core-banking-bulk'), ceiling('courier-events')]).toEqual([6, 8, 2]);
     // Together they hold the budget's worth of calls in flight at 250 ms: real time and bulk can each fill their part.
     expect(settings.dcms.typicalLatencyMs).toBe(250);
   });
