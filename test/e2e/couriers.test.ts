@@ -17,6 +17,57 @@ const KITS = ['bluedart-1', 'bluedart-2', 'delhivery', 'shiprocket', 'generic'] 
 type KitName = (typeof KITS)[number];
 const entityOf = (name: KitName) => `E2E-COURIER-${name.toUpperCase()}`;
 
+/** One `npm start` for the file, fed the customers whose kits the couriers carry. */
+let stack: ChildProcess;
+let workDir: string;
+let ports: StackPorts;
+const kits = new Map<KitName, string>();
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'couriers-e2e-'));
+  const feed = join(workDir, 'customers.jsonl');
+  const customers = KITS.map((name, i) =>
+    customerCreated(entityOf(name), {
+      accounts: [{ accountNo: `77000${i}`, type: 'SAVING', currency: 'INR', isPrimary: true }],
+      card: { accountNo: `77000${i}`, cardType: 'PHYSICAL', deliveryAddress: 'PERMANENT' },
+    }),
+  );
+  await writeFile(feed, customers.map((event) => JSON.stringify(event)).join('\n') + '\n');
+  ({ child: stack, ports } = await startRunningStack({ workDir, feed }));
+  for (const name of KITS) {
+    const view = await fetch(`http://127.0.0.1:${ports.dcms}/viewCustomer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', tenant: 'ACME_BANK' },
+      body: JSON.stringify({ entityId: entityOf(name) }),
+    });
+    kits.set(name, ((await view.json()) as { result: { kitInfo: Array<{ kitNo: string }> } }).result.kitInfo[0]!.kitNo);
+  }
+}, 100_000);
+
+afterAll(async () => {
+  if (stack?.exitCode === null) {
+    const exited = new Promise((resolve) => stack.once('exit', resolve));
+    stack.kill('SIGTERM');
+    await exited;
+  }
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** A fixture's bytes with each `@kit:<name>` replaced by the kit DCMS issued. */
+const fixture = async (file: string): Promise<Buffer> =>
+  Buffer.from((await readFile(join(FIXTURES, file), 'utf8')).replace(/@kit:([a-z0-9-]+)/g, (_, name: KitName) => kits.get(name)!));
+
+const push = async (courier: string, body: Buffer, headers: Record<string, string>) => {
+  const response = await fetch(courierEventsUrl(`http://127.0.0.1:${ports.webhook}`, courier), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+const deliveryStatus = async (name: KitName): Promise<string | undefined> => {
+  const response = await fetch(`http://127.0.0.1:${ports.dcms}/__admin/tenants/ACME_BANK/kits/${kits.get(name)}`);
+  return ((await response.json()) as { deliveryStatus?: string }).deliveryStatus;
+};
+const settled = (name: KitName, status: string) => expect.poll(() => deliveryStatus(name), { timeout: 20_000, interval: 500 }).toBe(status);
+
 /**
  * Each courier's published push shape (test/e2e/fixtures/couriers), authenticated its own way,
  * through `npm start`'s courier webhook, the courier queue and worker, to DCMS `deliveryStatus`:
@@ -25,56 +76,6 @@ const entityOf = (name: KitName) => `E2E-COURIER-${name.toUpperCase()}`;
  * format signed with HMAC.
  */
 describe('courier pushes through npm start to DCMS', () => {
-  let stack: ChildProcess;
-  let workDir: string;
-  let ports: StackPorts;
-  const kits = new Map<KitName, string>();
-
-  beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'couriers-e2e-'));
-    const feed = join(workDir, 'customers.jsonl');
-    const customers = KITS.map((name, i) =>
-      customerCreated(entityOf(name), {
-        accounts: [{ accountNo: `77000${i}`, type: 'SAVING', currency: 'INR', isPrimary: true }],
-        card: { accountNo: `77000${i}`, cardType: 'PHYSICAL', deliveryAddress: 'PERMANENT' },
-      }),
-    );
-    await writeFile(feed, customers.map((event) => JSON.stringify(event)).join('\n') + '\n');
-    ({ child: stack, ports } = await startRunningStack({ workDir, feed }));
-    for (const name of KITS) {
-      const view = await fetch(`http://127.0.0.1:${ports.dcms}/viewCustomer`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', tenant: 'ACME_BANK' },
-        body: JSON.stringify({ entityId: entityOf(name) }),
-      });
-      kits.set(name, ((await view.json()) as { result: { kitInfo: Array<{ kitNo: string }> } }).result.kitInfo[0]!.kitNo);
-    }
-  }, 100_000);
-
-  afterAll(async () => {
-    if (stack?.exitCode === null) {
-      const exited = new Promise((resolve) => stack.once('exit', resolve));
-      stack.kill('SIGTERM');
-      await exited;
-    }
-    await rm(workDir, { recursive: true, force: true });
-  });
-
-  /** A fixture's bytes with each `@kit:<name>` replaced by the kit DCMS issued. */
-  const fixture = async (file: string): Promise<Buffer> =>
-    Buffer.from((await readFile(join(FIXTURES, file), 'utf8')).replace(/@kit:([a-z0-9-]+)/g, (_, name: KitName) => kits.get(name)!));
-
-  const push = async (courier: string, body: Buffer, headers: Record<string, string>) => {
-    const response = await fetch(courierEventsUrl(`http://127.0.0.1:${ports.webhook}`, courier), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-
-  const deliveryStatus = async (name: KitName): Promise<string | undefined> => {
-    const response = await fetch(`http://127.0.0.1:${ports.dcms}/__admin/tenants/ACME_BANK/kits/${kits.get(name)}`);
-    return ((await response.json()) as { deliveryStatus?: string }).deliveryStatus;
-  };
-  const settled = (name: KitName, status: string) => expect.poll(() => deliveryStatus(name), { timeout: 20_000, interval: 500 }).toBe(status);
-
   it('Blue Dart: several shipments and scans per push, a token in x-api-key from an allowed address', async () => {
     const body = await fixture('bluedart.json');
     expect((await push('bluedart', body, { 'x-api-key': 'not-the-token-0000000000000000000' })).status).toBe(401);

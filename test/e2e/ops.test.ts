@@ -41,32 +41,34 @@ const listening = (port: number): Promise<boolean> =>
  * The operator CLI against a running `npm start` (without --once): it finds the stack through
  * the stack file, lists and shows dead letters with personal data masked, redrives by code (the
  * account that came before its customer then goes through), looks up a kit and sends events; and
- * SIGTERM stops the whole stack, Java included.
+ * SIGTERM stops the whole stack, Java included. One `npm start` serves every test of the file, in
+ * order: the last one stops it.
  */
-describe('npm run ops against a running npm start', () => {
-  let stack: ChildProcess;
-  let workDir: string;
-  let env: NodeJS.ProcessEnv;
-  let ports: StackPorts;
-  const ops = (...args: string[]) => run('ops/cli.ts', args, env);
-  const json = async <T>(...args: string[]): Promise<T> => {
-    const result = await ops(...args, '--json');
-    expect(result.code, result.err).toBe(0);
-    return JSON.parse(result.out) as T;
-  };
-  const dlqTotals = async () =>
-    Object.fromEntries((await json<{ queues: Array<{ queue: string; total: number }> }>('dlq', 'list')).queues.map((q) => [q.queue, q.total]));
+let stack: ChildProcess;
+let workDir: string;
+let env: NodeJS.ProcessEnv;
+let ports: StackPorts;
 
-  beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'ops-e2e-'));
-    ({ child: stack, env, ports } = await startRunningStack({ workDir, feed: FIXTURE }));
-  }, 100_000);
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'ops-e2e-'));
+  ({ child: stack, env, ports } = await startRunningStack({ workDir, feed: FIXTURE }));
+}, 100_000);
 
-  afterAll(async () => {
-    if (stack?.exitCode === null) stack.kill('SIGTERM');
-    await rm(workDir, { recursive: true, force: true });
-  });
+afterAll(async () => {
+  if (stack?.exitCode === null) stack.kill('SIGTERM');
+  await rm(workDir, { recursive: true, force: true });
+});
 
+const ops = (...args: string[]) => run('ops/cli.ts', args, env);
+const json = async <T>(...args: string[]): Promise<T> => {
+  const result = await ops(...args, '--json');
+  expect(result.code, result.err).toBe(0);
+  return JSON.parse(result.out) as T;
+};
+const dlqTotals = async () =>
+  Object.fromEntries((await json<{ queues: Array<{ queue: string; total: number }> }>('dlq', 'list')).queues.map((q) => [q.queue, q.total]));
+
+describe('npm run ops dlq against a running npm start', () => {
   it('lists and shows dead letters, masked', async () => {
     // The early account of the fixture is not among them: it stepped behind its customer and went through.
     expect(await dlqTotals()).toEqual({ coreBanking: 4, coreBankingBulk: 0, courier: 2, cardControls: 1 });
@@ -99,7 +101,9 @@ describe('npm run ops against a running npm start', () => {
     await expect.poll(async () => (await json<Shown>('dlq', 'show', 'e2e-control-not-theirs')).found[0]?.messageId, { timeout: 20_000, interval: 1_000 }).not.toBe(before.messageId);
     expect((await json<Shown>('dlq', 'show', 'e2e-control-not-theirs')).found[0]!.code).toBe('CARD_NOT_FOUND');
   }, 60_000);
+});
 
+describe('npm run ops send and kit against a running npm start', () => {
   it('looks up a kit in the ledger and follows an event sent with `send`', async () => {
     const view = await fetch(`http://127.0.0.1:${ports.dcms}/viewCustomer`, {
       method: 'POST',
@@ -154,7 +158,9 @@ describe('npm run ops against a running npm start', () => {
       expect(printed.out, args.join(' ')).toContain('[2J');
     }
   });
+});
 
+describe('npm run ops import against a running npm start', () => {
   it('imports a book into the bulk queue, rejecting bad lines unsent, and a second run sends nothing', async () => {
     const book = join(workDir, 'book.jsonl');
     const event = (id: string, type: string, data: object) => JSON.stringify({ specversion: '1.0', id, source: 'urn:acme-bank:cbs', type, time: '2026-11-25T10:00:00Z', tenant: 'ACME_BANK', data });
@@ -180,7 +186,9 @@ describe('npm run ops against a running npm start', () => {
     const second = JSON.parse((await ops('import', book, '--state-dir', state, '--json')).out) as { sentThisRun: number; imported: number };
     expect(second).toMatchObject({ sentThisRun: 0, imported: 2 });
   });
+});
 
+describe('npm run ops target, and stopping npm start', () => {
   it('explains a bad target, and stops the whole stack on SIGTERM', async () => {
     const noPrefix = await ops('--region', 'eu-west-1', 'dlq', 'list');
     expect(noPrefix.code).toBe(2);

@@ -11,6 +11,7 @@ import type { ScriptedFault } from '../../sandbox/card91/index.js';
 import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
 import type { OutcomeReport } from '../../shared/observability/telemetry.js';
 import { createCard91WorkerRuntime } from '../../shared/worker/card91-runtime.js';
+import { capturedOutput } from '../support/captured-output.js';
 import { cardControl } from '../support/events.js';
 import { startQueueHarness, TEST_TENANTS, type QueueHarness } from '../support/worker-harness.js';
 import { ASHA, ORG_ID, ROHAN } from '../support/card91-fixtures.js';
@@ -22,6 +23,12 @@ interface Harness extends QueueHarness {
   /** Calls the sandbox answered per outcome for one client method (`setCardLock`, `blockCard`, …). */
   calls(method: string): Record<string, number>;
 }
+
+/** Harnesses not closed yet: whatever a test did, its harness is closed after it. */
+const open = new Set<Harness>();
+afterEach(async () => {
+  await Promise.all([...open].map((each) => each.close()));
+});
 
 async function startHarness(): Promise<Harness> {
   const card91 = await startCard91Stack();
@@ -43,25 +50,39 @@ async function startHarness(): Promise<Harness> {
       return [createCardControlsHandler(createCard91WorkerRuntime(env, { observer: (report) => outcomes.push(report) }))];
     },
   });
-  return {
+  const started: Harness = {
     ...queue,
     card91,
     outcomes,
     calls: (method) => card91.sandbox.stats().calls[method] ?? {},
     async close() {
+      open.delete(started);
       await queue.close();
       await card91.close();
     },
   };
+  open.add(started);
+  return started;
 }
 
+/** The harness of the test running. */
+let harness: Harness;
+
 const attribute = (message: Message, name: string) => message.MessageAttributes?.[name]?.StringValue;
-const outcomesOf = (harness: Harness) => harness.outcomes.map((report) => report.outcome);
+const outcomesOf = (of: Harness) => of.outcomes.map((report) => report.outcome);
+
+/** Runs one event alone through a fresh harness and returns its dead letter, the only one. */
+const deadLetterOf = async (event: object) => {
+  harness = await startHarness();
+  await harness.send([event]);
+  await harness.drain();
+  const dead = await harness.deadLetters();
+  expect(dead).toHaveLength(1);
+  expect(dead[0]?.Body).toBe(JSON.stringify(event));
+  return dead[0]!;
+};
 
 describe('card-controls worker', () => {
-  let harness: Harness;
-  afterEach(async () => harness?.close());
-
   it('blocks a card with its reason', async () => {
     harness = await startHarness();
     await harness.send([cardControl({ action: 'BLOCK', reason: 'STOLEN' })]);
@@ -97,7 +118,9 @@ describe('card-controls worker', () => {
     expect(outcomesOf(harness).filter((outcome) => outcome !== 'retried')).toEqual(['succeeded', 'succeeded']);
     expect(await harness.deadLetters()).toHaveLength(0);
   });
+});
 
+describe('card-controls worker, limits', () => {
   it('sets limits, completing the fields the event leaves out from the card settings', async () => {
     harness = await startHarness();
     await harness.send([cardControl({ action: 'SET_LIMITS', limits: [{ currency: 'AED', perAtmTxnLimit: '80', isAtmLimitEnabled: true }] })]);
@@ -106,15 +129,6 @@ describe('card-controls worker', () => {
     expect(aed).toMatchObject({ perAtmTxnLimit: '80', isAtmLimitEnabled: true, perPosTxnLimit: '50000', isPosLimitEnabled: true, perOnlineTxnLimit: '0' });
     expect(harness.calls('setCardSettings')).toEqual({ '200': 1 });
     expect(outcomesOf(harness)).toEqual(['succeeded']);
-  });
-
-  it('applies the same event delivered twice once: one Card91 write, then a duplicate', async () => {
-    harness = await startHarness();
-    const freeze = cardControl({ action: 'FREEZE' });
-    await harness.send([freeze, freeze]);
-    await harness.drain();
-    expect(harness.calls('setCardLock')).toEqual({ '200': 1 });
-    expect(outcomesOf(harness).sort()).toEqual(['duplicate', 'succeeded']);
   });
 
   it('does not write limits that are already in effect', async () => {
@@ -126,20 +140,26 @@ describe('card-controls worker', () => {
   });
 });
 
-describe('card-controls worker, refusals', () => {
-  let harness: Harness;
-  afterEach(async () => harness?.close());
-
-  const deadLetterOf = async (event: object) => {
+describe('card-controls worker, controls already applied', () => {
+  it('applies the same event delivered twice once: one Card91 write, then a duplicate', async () => {
     harness = await startHarness();
-    await harness.send([event]);
+    const freeze = cardControl({ action: 'FREEZE' });
+    await harness.send([freeze, freeze]);
     await harness.drain();
-    const dead = await harness.deadLetters();
-    expect(dead).toHaveLength(1);
-    expect(dead[0]?.Body).toBe(JSON.stringify(event));
-    return dead[0]!;
-  };
+    expect(harness.calls('setCardLock')).toEqual({ '200': 1 });
+    expect(outcomesOf(harness).sort()).toEqual(['duplicate', 'succeeded']);
+  });
 
+  it('treats blocking an already blocked card as done', async () => {
+    harness = await startHarness();
+    await harness.send([cardControl({ action: 'BLOCK', reason: 'LOST', cardId: ASHA.blockedCard })]);
+    await harness.drain();
+    expect(outcomesOf(harness)).toEqual(['reconciled']);
+    expect(await harness.deadLetters()).toHaveLength(0);
+  });
+});
+
+describe('card-controls worker, refusals', () => {
   it('dead-letters unfreezing a blocked card at once, as CARD_BLOCKED', async () => {
     const dead = await deadLetterOf(cardControl({ action: 'UNFREEZE', cardId: ASHA.blockedCard }));
     expect(attribute(dead, DLQ_ATTRIBUTES.category)).toBe('Permanent');
@@ -183,20 +203,9 @@ describe('card-controls worker, refusals', () => {
     expect(attribute(dead, DLQ_ATTRIBUTES.message)).toContain('reason');
     expect(harness.card91.sandbox.stats().calls).toEqual({});
   });
-
-  it('treats blocking an already blocked card as done', async () => {
-    harness = await startHarness();
-    await harness.send([cardControl({ action: 'BLOCK', reason: 'LOST', cardId: ASHA.blockedCard })]);
-    await harness.drain();
-    expect(outcomesOf(harness)).toEqual(['reconciled']);
-    expect(await harness.deadLetters()).toHaveLength(0);
-  });
 });
 
 describe('card-controls worker, lost answers and outages', () => {
-  let harness: Harness;
-  afterEach(async () => harness?.close());
-
   it.each([
     ['FREEZE', 'setCardLock', 'commitThenFail', 'LOCKED'],
     ['BLOCK', 'blockCard', 'commitThenDrop', 'BLOCKED'],
@@ -249,18 +258,9 @@ describe('card-controls worker, lost answers and outages', () => {
 
 describe('card-controls worker logs', () => {
   it('never carry the customer mobile unmasked, on success and failure paths', async () => {
-    const lines: string[] = [];
-    const streams = [process.stdout, process.stderr];
-    const writes = streams.map((stream) => stream.write.bind(stream));
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-    streams.forEach((stream, i) => {
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        lines.push(String(chunk));
-        return writes[i]!(chunk as never, ...(rest as []));
-      }) as typeof stream.write;
-    });
-    const harness = await startHarness();
-    try {
+    const logs = await capturedOutput(async () => {
+      harness = await startHarness();
       harness.card91.sandbox.setFaults({ script: [{ path: 'setCardLock', fault: 'commitThenFail', times: 1 }] });
       await harness.send([
         cardControl({ action: 'FREEZE' }),
@@ -268,12 +268,8 @@ describe('card-controls worker logs', () => {
         cardControl({ action: 'BLOCK' }),
       ]);
       await harness.drain();
-    } finally {
       await harness.close();
-      delete process.env.POWERTOOLS_LOG_LEVEL;
-      streams.forEach((stream, i) => (stream.write = writes[i]!));
-    }
-    const logs = lines.join('');
+    }).finally(() => delete process.env.POWERTOOLS_LOG_LEVEL);
     expect(logs).toContain('event received');
     expect(logs).toContain('event processed');
     expect(logs).toContain('event not processed');

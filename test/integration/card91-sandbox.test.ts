@@ -1,6 +1,6 @@
 /**
  * The Card91 sandbox over raw HTTP: the response-code table, the wire quirks it reproduces, the
- * admin API and fault injection. (Client behaviour against it is in card91-client.test.ts.)
+ * admin API and fault injection. (Client behaviour against it is in card91-client/.)
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCard91Sandbox, startCard91Sandbox } from '../../sandbox/card91/index.js';
@@ -93,7 +93,7 @@ describe('login (M1)', () => {
   });
 });
 
-describe('response codes and wire quirks of the bearer methods', () => {
+describe('response codes of the bearer methods', () => {
   const bearerPaths = [
     ['GET', `/mctc/v1/customer/details?orgId=${ORG_ID}`],
     ['GET', `/mctc/v1/customer/currency/balance?accountId=${ASHA.accountId}`],
@@ -138,7 +138,9 @@ describe('response codes and wire quirks of the bearer methods', () => {
     expect((await fetch(limitsUrl, { method: 'POST', headers: { ...headers, ...json }, body: JSON.stringify(stringLimits) })).status).toBe(400);
     expect(stack.sandbox.card(ASHA.activeCard)?.state).toBe('ACTIVE');
   });
+});
 
+describe('wire quirks of the bearer methods', () => {
   it('prints amounts with Card91’s scales, string balances, snake_case switch_rc and bare-array trips', async () => {
     const headers = await bearer();
     const limits = await (await fetch(`${url}/mctc/v1/customer/limits/CARD/${ASHA.activeCard}`, { headers })).text();
@@ -162,7 +164,7 @@ describe('response codes and wire quirks of the bearer methods', () => {
   });
 });
 
-describe('admin API and fault injection', () => {
+describe('admin API', () => {
   it('takes faults over HTTP, validates them strictly, and never faults the admin paths', async () => {
     const misspelt = await fetch(`${url}/__admin/faults`, { method: 'POST', headers: json, body: JSON.stringify({ errorRat: 1 }) });
     expect(misspelt.status).toBe(400);
@@ -174,22 +176,6 @@ describe('admin API and fault injection', () => {
     const stats = await fetch(`${url}/__admin/stats`);
     expect(stats.status).toBe(200);
     expect(await stats.json()).toMatchObject({ calls: { loginWithToken: { 'fault:error': 1 } } });
-  });
-
-  it('applies scripted faults by method name, path or route pattern, and uses them up', async () => {
-    stack.sandbox.setFaults({
-      script: [
-        { path: '/mctc/v1/customer/login/token', fault: 'error', times: 1 },
-        { path: '/mctc/v1/customer/card/:cardId/status', fault: 'throttle', times: 1 },
-      ],
-      retryAfterSeconds: 7,
-    });
-    expect((await login()).status).toBe(503);
-    const headers = { ...(await bearer()), ...json };
-    const throttled = await fetch(`${url}/mctc/v1/customer/card/${ASHA.activeCard}/status`, { method: 'PUT', headers, body: '{"status":"LOCKED"}' });
-    expect(throttled.status).toBe(429);
-    expect(throttled.headers.get('retry-after')).toBe('7');
-    expect((await fetch(`${url}/mctc/v1/customer/card/${ASHA.activeCard}/status`, { method: 'PUT', headers, body: '{"status":"LOCKED"}' })).status).toBe(200);
   });
 
   it('resets data, faults, stats and tokens', async () => {
@@ -209,6 +195,24 @@ describe('admin API and fault injection', () => {
     const headers = await bearer();
     expect((await fetch(`${url}/__admin/revoke-tokens`, { method: 'POST' })).status).toBe(200);
     expect((await fetch(`${url}/mctc/v1/customer/limits/CARD/${ASHA.activeCard}`, { headers })).status).toBe(401);
+  });
+});
+
+describe('fault injection', () => {
+  it('applies scripted faults by method name, path or route pattern, and uses them up', async () => {
+    stack.sandbox.setFaults({
+      script: [
+        { path: '/mctc/v1/customer/login/token', fault: 'error', times: 1 },
+        { path: '/mctc/v1/customer/card/:cardId/status', fault: 'throttle', times: 1 },
+      ],
+      retryAfterSeconds: 7,
+    });
+    expect((await login()).status).toBe(503);
+    const headers = { ...(await bearer()), ...json };
+    const throttled = await fetch(`${url}/mctc/v1/customer/card/${ASHA.activeCard}/status`, { method: 'PUT', headers, body: '{"status":"LOCKED"}' });
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('7');
+    expect((await fetch(`${url}/mctc/v1/customer/card/${ASHA.activeCard}/status`, { method: 'PUT', headers, body: '{"status":"LOCKED"}' })).status).toBe(200);
   });
 
   it('draws random faults from a seeded generator: the same seed gives the same sequence', async () => {
@@ -230,7 +234,9 @@ describe('admin API and fault injection', () => {
     await fetch(`${url}/mctc/v1/customer/details?orgId=${ORG_ID}`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
+});
 
+describe('sandbox lifecycle', () => {
   it('closes promptly even with hung requests open', async () => {
     const sandbox = await startCard91Sandbox({ authWebhookUrl: stack.webhook.url, faults: { hangRate: 1 } });
     const hung = fetch(`${sandbox.url}/mctc/v1/customer/details?orgId=${ORG_ID}`).then(

@@ -10,6 +10,9 @@ import { startWorkerHarness, type WorkerHarness } from '../support/worker-harnes
 const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } };
 const attribute = (message: { MessageAttributes?: Record<string, { StringValue?: string }> }, name: string) => message.MessageAttributes?.[name]?.StringValue;
 
+/** A settle window of a few seconds keeps the tests of unknown outcomes short; production waits 120 s. */
+const env = { SETTLE_WINDOW_SECONDS: '3' };
+
 describe('core-banking worker', () => {
   let harness: WorkerHarness;
   afterEach(async () => harness?.close());
@@ -59,8 +62,6 @@ describe('core-banking worker', () => {
 describe('core-banking worker, unknown outcomes', () => {
   let harness: WorkerHarness;
   afterEach(async () => harness?.close());
-  /** A settle window of a few seconds keeps these tests short; production waits 120 s. */
-  const env = { SETTLE_WINDOW_SECONDS: '3' };
 
   for (const fault of ['commitThenFail', 'commitThenDrop', 'hang'] as const) {
     it(`issues exactly one card when /registerCard answers with ${fault}`, async () => {
@@ -108,6 +109,11 @@ describe('core-banking worker, unknown outcomes', () => {
     expect(stats.duplicateCards).toBe(0);
     expect(await harness.deadLetters()).toHaveLength(0);
   });
+});
+
+describe('core-banking worker, lost answers to /register and bursts', () => {
+  let harness: WorkerHarness;
+  afterEach(async () => harness?.close());
 
   it('reconciles a /register whose answer was lost, including its insta-card', async () => {
     harness = await startWorkerHarness('coreBanking', { env });

@@ -57,6 +57,11 @@ describe('courier worker', () => {
     expect(sandboxKit?.deliveryStatus).toBe('DELIVERED');
     expect(harness.dcms.stats().calls['/inventory/update/deliveryStatus']).toEqual({ '200': 1 });
   });
+});
+
+describe('courier worker, DCMS outages', () => {
+  let harness: WorkerHarness;
+  afterEach(async () => harness?.close());
 
   it('keeps a kit waiting through a DCMS outage shorter than the retry budget, then applies it', async () => {
     harness = await startWorkerHarness('courier', { sandbox: { faults: { errorRate: 1, endpoints: ['/inventory/update/deliveryStatus'] } } });

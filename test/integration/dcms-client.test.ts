@@ -9,26 +9,27 @@ const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', bu
 const FAST = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20, minAttemptMs: 0 };
 const customer = (entityId: string, extra: Record<string, unknown> = {}) => toRegisterCustomer(customerCreatedData.parse({ ...customerCreated(entityId).data, ...extra }), ACME);
 
-describe('DcmsClient against the DCMS sandbox', () => {
-  let sandbox: RunningDcmsSandbox;
-  let calls: DcmsCallInfo[];
-  let client: DcmsClient;
-  beforeAll(async () => {
-    sandbox = await startDcmsSandbox({ port: 0, auth: { users: { api_user: 'secret' } } });
+/** One sandbox, with authentication on, for the file; a fresh client and call log for each test. */
+let sandbox: RunningDcmsSandbox;
+let calls: DcmsCallInfo[];
+let client: DcmsClient;
+beforeAll(async () => {
+  sandbox = await startDcmsSandbox({ port: 0, auth: { users: { api_user: 'secret' } } });
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+  sandbox.reset();
+  calls = [];
+  client = new DcmsClient({
+    baseUrl: sandbox.url,
+    credentials: async () => ({ username: 'api_user', password: 'secret' }),
+    retry: FAST,
+    timeoutsMs: { registerCard: 500, register: 500, viewCustomer: 500, deliveryStatus: 500 },
+    onCall: (call) => calls.push(call),
   });
-  afterAll(() => sandbox.close());
-  beforeEach(() => {
-    sandbox.reset();
-    calls = [];
-    client = new DcmsClient({
-      baseUrl: sandbox.url,
-      credentials: async () => ({ username: 'api_user', password: 'secret' }),
-      retry: FAST,
-      timeoutsMs: { registerCard: 500, register: 500, viewCustomer: 500, deliveryStatus: 500 },
-      onCall: (call) => calls.push(call),
-    });
-  });
+});
 
+describe('DcmsClient against the DCMS sandbox', () => {
   it('registers a customer with an insta-card, issues a card, views both and updates delivery per kit', async () => {
     const registered = await client.register('ACME_BANK', customer('676765', { card: { accountNo: '8642135', cardType: 'VIRTUAL', deliveryAddress: 'PERMANENT' } }));
     expect(registered.kitInfo).toHaveLength(1);
@@ -64,7 +65,9 @@ describe('DcmsClient against the DCMS sandbox', () => {
     await expect(client.register('ACME_BANK', customer('C1'))).rejects.toMatchObject({ name: 'IntegrationError', category: 'Permanent', code: 'entity.already.exists' });
     await expect(client.register('ACME_BANK', { ...customer('C2'), accountInfo: [] })).rejects.toMatchObject({ name: 'IntegrationError', category: 'Permanent', code: 'invalid.input.request' });
   });
+});
 
+describe('DcmsClient against the DCMS sandbox: retries and unknown outcomes', () => {
   it('retries a 429 honouring Retry-After, and 5xx on reads, within 3 retries', async () => {
     sandbox.setFaults({ script: [{ endpoint: '/viewCustomer', fault: 'throttle', times: 1 }] });
     await client.register('ACME_BANK', customer('C3'));

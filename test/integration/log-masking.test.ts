@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput, type OutputCapture } from '../support/captured-output.js';
 import { accountOpened, customerCreated, kitStatus } from '../support/events.js';
 import { startWorkerHarness } from '../support/worker-harness.js';
 
@@ -9,24 +10,16 @@ const ADDRESS = '42 Lotus Residency';
 const PAN = '6080401234566384';
 
 describe('worker logs', () => {
-  const lines: string[] = [];
-  const streams = [process.stdout, process.stderr];
-  const writes = streams.map((stream) => stream.write.bind(stream));
+  let output: OutputCapture;
 
-  // Powertools Logger writes INFO to stdout and WARN/ERROR to stderr: capture both. DEBUG level makes
-  // the workers log whole event payloads, the hardest case for masking.
+  // DEBUG level makes the workers log whole event payloads, the hardest case for masking.
   beforeAll(() => {
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-    streams.forEach((stream, i) => {
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        lines.push(String(chunk));
-        return writes[i]!(chunk as never, ...(rest as []));
-      }) as typeof stream.write;
-    });
+    output = captureOutput();
   });
   afterAll(() => {
     delete process.env.POWERTOOLS_LOG_LEVEL;
-    streams.forEach((stream, i) => (stream.write = writes[i]!));
+    output.stop();
   });
 
   it('carry no unmasked card number, mobile, email, KYC number or address, on success and failure paths', async () => {
@@ -53,7 +46,7 @@ describe('worker logs', () => {
       await courier.close();
     }
 
-    const logs = lines.join('');
+    const logs = output.text();
     expect(logs).toContain('event processed');
     expect(logs).toContain('event not processed');
     expect(logs).toContain('event received');

@@ -37,13 +37,19 @@ async function drain(aws: LocalAws, queueUrl: string): Promise<Array<{ body: str
   }
 }
 
-describe('ops import into the bulk queue (fauxqs)', () => {
-  let aws: LocalAws;
-  beforeAll(async () => {
-    aws = await localAws();
-  });
-  afterAll(() => aws.sqs.destroy());
+let aws: LocalAws;
+beforeAll(async () => {
+  aws = await localAws();
+});
+afterAll(() => aws.sqs.destroy());
 
+/** A local file to import; the S3 reader fails, as nothing here is in S3. */
+const localSource = (path: string) =>
+  importSource(path, () => {
+    throw new Error('no S3 here');
+  });
+
+describe('ops import into the bulk queue (fauxqs)', () => {
   it('stops on request after a checkpointed batch and resumes without sending any line twice', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'import-'));
     const path = join(dir, 'book.jsonl');
@@ -58,9 +64,7 @@ describe('ops import into the bulk queue (fauxqs)', () => {
 
     const sent = countSends(aws);
     const queueUrl = aws.resources.queues.coreBankingBulk.url;
-    const source = importSource(path, () => {
-      throw new Error('no S3 here');
-    });
+    const source = localSource(path);
     const scan = await scanSource(source);
     expect(scan.lines).toBe(63);
     const store = new CheckpointStore(join(dir, 'state'));
@@ -96,21 +100,23 @@ describe('ops import into the bulk queue (fauxqs)', () => {
     expect(received).toHaveLength(60);
     expect(received.filter((m) => m.group === 'ACME_BANK:M7').map((m) => (JSON.parse(m.body) as { type: string }).type)).toEqual(['bank.customer.created.v1', 'bank.account.opened.v1']);
   });
+});
 
+describe('ops import pacing', () => {
   it('holds to the rate it is given', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'import-'));
     const path = join(dir, 'paced.jsonl');
     await writeFile(path, Array.from({ length: 20 }, (_, i) => JSON.stringify(customerCreated(`P${i}`))).join('\n'));
-    const source = importSource(path, () => {
-      throw new Error('no S3 here');
-    });
+    const source = localSource(path);
     const started = performance.now();
     const result = await importEvents({ source, sqs: aws.sqs, queueUrl: aws.resources.queues.coreBankingBulk.url, tenants: new Set(['ACME_BANK']), store: new CheckpointStore(join(dir, 'state')), scan: await scanSource(source), rate: 20 });
     expect(result.checkpoint.imported).toBe(20);
     // 20 messages at 20/s: the last batch leaves no earlier than one second after the start.
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
   });
+});
 
+describe('ops import as the ops command', () => {
   it('as the ops command: summary of imported, rejected and dead-lettered, failing when a line was rejected', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'import-'));
     const path = join(dir, 'command.jsonl');

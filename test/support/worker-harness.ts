@@ -46,11 +46,27 @@ async function suiteAws(): Promise<LocalAws> {
 
 /** The queue under one worker, with one poller per handler (each one a Lambda instance). */
 export async function startQueueHarness(options: QueueHarnessOptions): Promise<QueueHarness> {
-  const { queue } = options;
   const aws = await suiteAws();
-  const { url: queueUrl, arn: queueArn, dlqUrl } = aws.resources.queues[queue];
-  const description = QUEUES[queue];
-  const pollers = options.handlers(aws).map(
+  const { url: queueUrl, dlqUrl } = aws.resources.queues[options.queue];
+  const pollers = createPollers(aws, options);
+  return {
+    aws,
+    queueUrl,
+    dlqUrl,
+    send: (bodies, fifoGroup) => sendBodies(aws, options.queue, bodies, fifoGroup),
+    drain: (timeoutMs = 20_000) => drainQueue(aws, queueUrl, pollers, timeoutMs),
+    deadLetters: () => receiveAll(aws, dlqUrl),
+    async close() {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+    },
+  };
+}
+
+/** One poller per handler, fed as the queue's Lambda event source mapping would feed it; none started yet. */
+function createPollers(aws: LocalAws, options: QueueHarnessOptions): SqsPoller[] {
+  const { url: queueUrl, arn: queueArn } = aws.resources.queues[options.queue];
+  const description = QUEUES[options.queue];
+  return options.handlers(aws).map(
     (handler) =>
       new SqsPoller({
         sqs: aws.sqs,
@@ -63,64 +79,63 @@ export async function startQueueHarness(options: QueueHarnessOptions): Promise<Q
         batchingWindowSeconds: description.fifo ? 0 : 0.2,
       }),
   );
+}
 
-  const counts = async () => {
-    const { Attributes } = await aws.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
-    );
-    return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0);
-  };
-
-  return {
-    aws,
-    queueUrl,
-    dlqUrl,
-    async send(bodies, fifoGroup) {
-      for (let i = 0; i < bodies.length; i += 10) {
-        const chunk = bodies.slice(i, i + 10).map((b) => (typeof b === 'string' ? b : JSON.stringify(b)));
-        const answer = await aws.sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: chunk.map((body, index) => ({
-              Id: String(index),
-              MessageBody: body,
-              // One deduplication id per send: a test may deliver the same event twice.
-              ...(description.fifo && {
-                MessageGroupId: fifoGroup?.(body, i + index) ?? groupOf(body, description.messageGroupField),
-                MessageDeduplicationId: `${i + index}-${Math.random().toString(36).slice(2)}`,
-              }),
-            })),
+async function sendBodies(aws: LocalAws, queue: QueueKey, bodies: Array<string | object>, fifoGroup?: (body: string, index: number) => string): Promise<void> {
+  const queueUrl = aws.resources.queues[queue].url;
+  const description = QUEUES[queue];
+  for (let i = 0; i < bodies.length; i += 10) {
+    const chunk = bodies.slice(i, i + 10).map((b) => (typeof b === 'string' ? b : JSON.stringify(b)));
+    const answer = await aws.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((body, index) => ({
+          Id: String(index),
+          MessageBody: body,
+          // One deduplication id per send: a test may deliver the same event twice.
+          ...(description.fifo && {
+            MessageGroupId: fifoGroup?.(body, i + index) ?? groupOf(body, description.messageGroupField),
+            MessageDeduplicationId: `${i + index}-${Math.random().toString(36).slice(2)}`,
           }),
-        );
-        if (answer.Failed?.length) throw new Error(`not queued: ${JSON.stringify(answer.Failed)}`);
-      }
-    },
-    async drain(timeoutMs = 20_000) {
-      for (const poller of pollers) poller.start();
-      const until = Date.now() + timeoutMs;
-      let quietSince: number | undefined;
-      while (Date.now() < until) {
-        const idle = (await counts()) === 0 && pollers.every((poller) => !poller.busy);
-        quietSince = idle ? (quietSince ?? Date.now()) : undefined;
-        if (quietSince !== undefined && Date.now() - quietSince > 300) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`queue not drained within ${timeoutMs} ms (${await counts()} messages left)`);
-    },
-    async deadLetters() {
-      const all: Message[] = [];
-      for (;;) {
-        const { Messages } = await aws.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
-        );
-        if (!Messages?.length) return all;
-        all.push(...Messages);
-      }
-    },
-    async close() {
-      await Promise.all(pollers.map((poller) => poller.stop()));
-    },
-  };
+        })),
+      }),
+    );
+    if (answer.Failed?.length) throw new Error(`not queued: ${JSON.stringify(answer.Failed)}`);
+  }
+}
+
+/** Messages in the queue, visible, in flight or delayed. */
+async function messagesLeft(aws: LocalAws, queueUrl: string): Promise<number> {
+  const { Attributes } = await aws.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0);
+}
+
+/** Runs the pollers until the queue has stayed empty, with no poller busy, for 300 ms. */
+async function drainQueue(aws: LocalAws, queueUrl: string, pollers: SqsPoller[], timeoutMs: number): Promise<void> {
+  for (const poller of pollers) poller.start();
+  const until = Date.now() + timeoutMs;
+  let quietSince: number | undefined;
+  while (Date.now() < until) {
+    const idle = (await messagesLeft(aws, queueUrl)) === 0 && pollers.every((poller) => !poller.busy);
+    quietSince = idle ? (quietSince ?? Date.now()) : undefined;
+    if (quietSince !== undefined && Date.now() - quietSince > 300) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`queue not drained within ${timeoutMs} ms (${await messagesLeft(aws, queueUrl)} messages left)`);
+}
+
+/** Everything in a queue, received and left there (its visibility timeout hides it for 30 s). */
+async function receiveAll(aws: LocalAws, queueUrl: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    const { Messages } = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+    );
+    if (!Messages?.length) return all;
+    all.push(...Messages);
+  }
 }
 
 /** The FIFO group the bank's producer uses: `tenant:<the queue's group field>` (`entityId`, `cardId`). */
