@@ -53,7 +53,7 @@ function worstExcess(grants: number[], limit: RateLimit): number {
   return worst;
 }
 
-describe('FleetRateLimiter (DynamoDB Local)', () => {
+describe('FleetRateLimiter: one budget per tenant for the fleet (DynamoDB Local)', () => {
   it('keeps several instances together under the tenant rate, with far fewer DynamoDB calls than tokens', async () => {
     const limit = { perSecond: 80, burst: 80 };
     const fleet = [instance(limit), instance(limit), instance(limit)];
@@ -73,6 +73,33 @@ describe('FleetRateLimiter (DynamoDB Local)', () => {
     fleet.forEach(({ dynamo }) => dynamo.destroy());
   });
 
+  it('hands tokens still in hand back to the bucket when their lease lapses: the bucket is charged for tokens spent', async () => {
+    // 20/s: leases of up to 5 tokens, and a busy period of about a second, so every lapse falls inside it.
+    const limit = { perSecond: 20, burst: 100 };
+    const givenBack: Array<{ tokens: number; accepted: boolean }> = [];
+    const { limiter, dynamo } = instance(limit, { onGiveBack: ({ tokens, accepted }) => givenBack.push({ tokens, accepted }) });
+    // 22 callers at once: leases of 1, then 5, 5, 5, 5 (demand is high), then 5 for the last waiter, 4 of them unspent.
+    await Promise.all(Array.from({ length: 22 }, () => limiter.acquire('LAPSE_BANK')));
+
+    await vi.waitFor(() => expect(givenBack.length).toBeGreaterThan(0), { timeout: 5_000 });
+    expect(givenBack.every((back) => back.accepted)).toBe(true);
+    const item = await dynamo.send(new GetItemCommand({ TableName: table, Key: { pk: { S: rateBucketPk('LAPSE_BANK') }, sk: { S: 'BUCKET' } }, ConsistentRead: true }));
+    // GCRA: a busy period's tat is its start plus 1/rate per token; 22 tokens spent, whatever was leased.
+    expect(Number(item.Item?.tat?.N) - Number(item.Item?.since?.N)).toBe(22 * (1_000 / limit.perSecond));
+    dynamo.destroy();
+  });
+
+  it('gives each tenant its own budget', async () => {
+    const { limiter, dynamo } = instance({ perSecond: 1, burst: 1 });
+    await limiter.acquire('EMPTY_BANK');
+    const asked = Date.now();
+    await limiter.acquire('OTHER_BANK', { deadline: asked + 500 });
+    expect(Date.now() - asked).toBeLessThan(200);
+    dynamo.destroy();
+  });
+});
+
+describe('FleetRateLimiter: lanes (DynamoDB Local)', () => {
   it('serves waiting real-time callers before waiting bulk callers of the same tenant', async () => {
     const { limiter, dynamo } = instance({ perSecond: 20, burst: 2 });
     const order: Lane[] = [];
@@ -119,7 +146,9 @@ describe('FleetRateLimiter (DynamoDB Local)', () => {
     bulkInstance.dynamo.destroy();
     realtimeInstance.dynamo.destroy();
   });
+});
 
+describe('FleetRateLimiter: deadlines (DynamoDB Local)', () => {
   it('refuses at once, with a transient RATE_LIMIT_DEADLINE, a caller the budget cannot serve before its deadline', async () => {
     const { limiter, dynamo } = instance({ perSecond: 1, burst: 1 });
     await limiter.acquire('SLOW_BANK');
@@ -133,31 +162,6 @@ describe('FleetRateLimiter (DynamoDB Local)', () => {
 
     await expect(limiter.acquire('SLOW_BANK', { deadline: Date.now() - 1 })).rejects.toMatchObject({ code: RATE_LIMIT_DEADLINE });
     await expect(limiter.acquire('SLOW_BANK', { deadline: Date.now() + 3_000 })).resolves.toBeUndefined();
-    dynamo.destroy();
-  });
-
-  it('hands tokens still in hand back to the bucket when their lease lapses: the bucket is charged for tokens spent', async () => {
-    // 20/s: leases of up to 5 tokens, and a busy period of about a second, so every lapse falls inside it.
-    const limit = { perSecond: 20, burst: 100 };
-    const givenBack: Array<{ tokens: number; accepted: boolean }> = [];
-    const { limiter, dynamo } = instance(limit, { onGiveBack: ({ tokens, accepted }) => givenBack.push({ tokens, accepted }) });
-    // 22 callers at once: leases of 1, then 5, 5, 5, 5 (demand is high), then 5 for the last waiter, 4 of them unspent.
-    await Promise.all(Array.from({ length: 22 }, () => limiter.acquire('LAPSE_BANK')));
-
-    await vi.waitFor(() => expect(givenBack.length).toBeGreaterThan(0), { timeout: 5_000 });
-    expect(givenBack.every((back) => back.accepted)).toBe(true);
-    const item = await dynamo.send(new GetItemCommand({ TableName: table, Key: { pk: { S: rateBucketPk('LAPSE_BANK') }, sk: { S: 'BUCKET' } }, ConsistentRead: true }));
-    // GCRA: a busy period's tat is its start plus 1/rate per token; 22 tokens spent, whatever was leased.
-    expect(Number(item.Item?.tat?.N) - Number(item.Item?.since?.N)).toBe(22 * (1_000 / limit.perSecond));
-    dynamo.destroy();
-  });
-
-  it('gives each tenant its own budget', async () => {
-    const { limiter, dynamo } = instance({ perSecond: 1, burst: 1 });
-    await limiter.acquire('EMPTY_BANK');
-    const asked = Date.now();
-    await limiter.acquire('OTHER_BANK', { deadline: asked + 500 });
-    expect(Date.now() - asked).toBeLessThan(200);
     dynamo.destroy();
   });
 });
