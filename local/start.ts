@@ -7,24 +7,25 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Listr, type ListrTask } from 'listr2';
 import { parseFaultSettingsJson, type FaultSettings } from '../sandbox/dcms/server.js';
-import { demoTasks, type DemoState } from './demo/demo-tasks.js';
-import { DEMO_FAULTS, describeFaults } from './demo/faults.js';
-import { Accounting } from './stack/report/accounting.js';
+import type { IssuedKit } from './demo/dataset.js';
+import { DEMO_FAULTS } from './demo/faults.js';
 import type { LocalStack } from './stack/boot/boot.js';
-import { bootTasks } from './stack/boot/boot-tasks.js';
+import { bootTasks, type BootContext } from './stack/boot/boot-tasks.js';
 import { LOCAL_INSTANCES_PER_WORKER } from './stack/boot/event-source-settings.js';
-import { CallLog } from './stack/report/call-log.js';
-import { FedCourierScans } from './stack/feed/courier-scans.js';
-import { Feeder } from './stack/feed/feeder.js';
-import { readFeedLines, type FeedLine } from './stack/feed/jsonl.js';
-import { localCouriers } from './stack/boot/local-couriers.js';
-import { nextSteps } from './stack/report/next-steps.js';
-import { Processing } from './stack/feed/processing.js';
-import { summarizeRun, writeReport } from './stack/report/run-summary.js';
+import { localCouriers, type LocalCouriers } from './stack/boot/local-couriers.js';
 import { ENVIRONMENT_HELP, positiveInteger, readEnvironment, type StackEnvironment } from './stack/boot/settings.js';
-import { Shutdown, onParentGone } from './stack/boot/shutdown.js';
-import { renderSummary } from './stack/report/summary-table.js';
+import { Shutdown } from './stack/boot/shutdown.js';
+import { StopRequest } from './stack/boot/stop-request.js';
 import { readTenantsFile, type LocalTenants } from './stack/boot/tenants-file.js';
+import { FedCourierScans } from './stack/feed/courier-scans.js';
+import { feedTask, type FeedResults, type FeedSettings } from './stack/feed/feed-task.js';
+import { readFeedLines, type FeedLine } from './stack/feed/jsonl.js';
+import { Accounting } from './stack/report/accounting.js';
+import { CallLog } from './stack/report/call-log.js';
+import { nextSteps } from './stack/report/next-steps.js';
+import { summarizeRun, writeReport } from './stack/report/run-summary.js';
+import type { RunSummary } from './stack/report/summary.js';
+import { renderSummary } from './stack/report/summary-table.js';
 
 interface Flags {
   once?: boolean;
@@ -85,126 +86,143 @@ const program = new Command('npm start --')
 const shutdown = new Shutdown();
 
 async function main(): Promise<number> {
-  program.parse();
-  const flags = program.opts<Flags>();
+  const flags = program.parse().opts<Flags>();
   const startedAt = new Date();
+  const inputs = await readInputs(flags);
+  if (inputs === undefined) return EXIT.usage;
 
-  let env: StackEnvironment;
-  let tenants: LocalTenants;
-  let feedLines: FeedLine[] | undefined;
+  const run: Run = {
+    flags,
+    inputs,
+    startedAt,
+    stop: new StopRequest(shutdown),
+    stack: emptyStack(),
+    couriers: localCouriers(inputs.tenants.names),
+    interactive: Boolean(process.stdout.isTTY),
+  };
+  const results: FeedResults = {};
+  let bootedAt = startedAt;
+  const boot = bootTasks(run.stack, bootContext(run, () => (bootedAt = new Date())));
+  const stoppedEarly = await runTasks(run, [...boot, feedTask(run.stack, feedSettings(run), results)]);
+  if (stoppedEarly !== undefined) return stoppedEarly;
+
+  const summary = await summarizeRun(run.stack, results.processing!, { startedAt, bootedAt });
+  await showSummary(run, summary);
+  if (!flags.once) await serveUntilStopped(run, results.exampleKit);
+  await shutdown.run();
+  return summary.ok ? EXIT.ok : EXIT.failed;
+}
+
+/** What the run reads before starting anything. */
+interface Inputs {
+  env: StackEnvironment;
+  tenants: LocalTenants;
+  feedLines: FeedLine[] | undefined;
+}
+
+/** One run of the stack: what it was given and what it has started. */
+interface Run {
+  flags: Flags;
+  inputs: Inputs;
+  startedAt: Date;
+  stop: StopRequest;
+  /** Filled in by the boot tasks, in order. */
+  stack: LocalStack;
+  couriers: LocalCouriers;
+  /** A terminal to show progress on (else plain lines, as in CI). */
+  interactive: boolean;
+}
+
+/** The environment, the tenants and the feed file, checked with the flags; undefined (the problem printed) when they do not make a run. */
+async function readInputs(flags: Flags): Promise<Inputs | undefined> {
   try {
     if (flags.dcmsFaults && !flags.faults) throw new Error('--dcms-faults and --no-faults contradict each other: give one of them');
-    env = readEnvironment();
+    const env = readEnvironment();
     if (flags.dcmsFaults && env.DCMS_BASE_URL) throw new Error('--dcms-faults configures the local DCMS sandbox, which DCMS_BASE_URL replaces: unset one of them');
-    tenants = await readTenantsFile(env.TENANTS_FILE);
-    feedLines = flags.feed === undefined ? undefined : await readFeedLines(flags.feed);
+    const tenants = await readTenantsFile(env.TENANTS_FILE);
+    const feedLines = flags.feed === undefined ? undefined : await readFeedLines(flags.feed);
+    return { env, tenants, feedLines };
   } catch (error) {
     console.error((error as Error).message);
-    return EXIT.usage;
+    return undefined;
   }
+}
 
-  const abort = new AbortController();
-  let stoppedBy: NodeJS.Signals | undefined;
-  const stopRequested = new Promise<void>((resolveStop) => {
-    const stop = (signal: NodeJS.Signals) => {
-      stoppedBy = signal;
-      abort.abort(new Error(`stopped by ${signal}`));
-      resolveStop();
-    };
-    shutdown.onSignals(stop);
-    // The launcher (npm, a shell) was terminated without passing the signal on: stop as if we had had it.
-    onParentGone(() => stop('SIGTERM'));
-  });
-
-  const interactive = Boolean(process.stdout.isTTY);
-  // Filled in by the boot tasks, in order.
-  const stack = {
+/** The stack before booting: the records the boot tasks wire in; the boot tasks fill in the rest, in order. */
+const emptyStack = (): LocalStack =>
+  ({
     accounting: new Accounting(),
     courierScans: new FedCourierScans(),
     dcmsCalls: new CallLog(),
     card91Calls: new CallLog(),
     pollerErrors: new Map(),
-  } as unknown as LocalStack;
-  const couriers = localCouriers(tenants.names);
-  const demo: DemoState = {};
-  let bootedAt = startedAt;
-  let processing: Processing | undefined;
+  }) as unknown as LocalStack;
 
-  const feedTask: ListrTask = {
-    title: feedLines ? `Feed ${flags.feed}` : 'Demo',
-    task: (_context, task) => {
-      const feeder = new Feeder(stack.sqs, stack.resources, new Set(stack.host.workers.map((w) => w.queue)), stack.accounting, stack.courierScans);
-      processing = new Processing(stack, feeder, { interactive, signal: abort.signal, drainTimeoutMs: flags.timeout * 1_000 });
-      const lines = feedLines;
-      const sandbox = stack.dcms.sandbox;
-      const feedFaults = sandbox && flags.dcmsFaults;
-      return task.newListr(
-        lines
-          ? [
-              processing.task(`Feeding ${flags.feed}${feedFaults ? ` (DCMS faults: ${describeFaults(feedFaults)})` : ''}`, async () => {
-                if (feedFaults) sandbox.setFaults(feedFaults);
-                return { lines: lines.map((l) => l.text), lineNumbers: lines.map((l) => l.line) };
-              }),
-              { title: 'Feed done: DCMS faults off', enabled: () => feedFaults !== undefined, task: async () => sandbox?.setFaults({}) },
-            ]
-          : demoTasks(
-              stack,
-              processing,
-              {
-                customers: flags.demoCustomers,
-                tenants: tenants.names,
-                faults: flags.faults ? (flags.dcmsFaults ?? DEMO_FAULTS) : undefined,
-                ...(flags.demoSeed !== undefined && { seed: flags.demoSeed }),
-                ...(flags.demoValidOnly && { validOnly: true }),
-              },
-              demo,
-            ),
-      );
-    },
-  };
-  const boot = bootTasks(stack, {
-    env,
+function bootContext({ flags, inputs, couriers, stop, startedAt, stack }: Run, onBooted: () => void): BootContext {
+  return {
+    env: inputs.env,
     ...(flags.stateDir !== undefined && { stateDir: flags.stateDir }),
     verbose: flags.verbose === true,
     instancesPerWorker: flags.instances,
-    tenants,
+    tenants: inputs.tenants,
     couriers,
     shutdown,
-    signal: abort.signal,
-    onCrash: (description) => abort.abort(new Error(`the functions stopped unexpectedly (${description}); see ${stack.logFile}`)),
+    signal: stop.signal,
+    onCrash: (description) => stop.fail(new Error(`the functions stopped unexpectedly (${description}); see ${stack.logFile}`)),
     startedAt,
-    onBooted: () => (bootedAt = new Date()),
-  });
-  const run = new Listr([...boot, feedTask], {
+    onBooted,
+  };
+}
+
+function feedSettings({ flags, inputs, stop, interactive }: Run): FeedSettings {
+  return {
+    feed: inputs.feedLines && { file: flags.feed!, lines: inputs.feedLines },
+    demo: {
+      customers: flags.demoCustomers,
+      tenants: inputs.tenants.names,
+      faults: flags.faults ? (flags.dcmsFaults ?? DEMO_FAULTS) : undefined,
+      ...(flags.demoSeed !== undefined && { seed: flags.demoSeed }),
+      ...(flags.demoValidOnly && { validOnly: true }),
+    },
+    dcmsFaults: flags.dcmsFaults,
+    interactive,
+    signal: stop.signal,
+    drainTimeoutMs: flags.timeout * 1_000,
+  };
+}
+
+/** Boots and feeds with progress shown; on a stop request or a failure, cleans up and returns the exit code. */
+async function runTasks({ stop, interactive }: Run, tasks: ListrTask[]): Promise<number | undefined> {
+  const run = new Listr(tasks, {
     // Signals are ours: listr would exit on SIGINT and leave DynamoDB Local's Java process behind.
     registerSignalListeners: false,
     fallbackRendererCondition: !interactive,
     rendererOptions: { collapseSubtasks: false },
   });
-
   try {
     await run.run();
-    abort.signal.throwIfAborted();
+    stop.signal.throwIfAborted();
+    return undefined;
   } catch (error) {
-    console.error(stoppedBy ? `Stopped by ${stoppedBy}; cleaning up.` : ((abort.signal.reason as Error | undefined)?.message ?? (error as Error).message));
+    console.error(stop.stoppedBy ? `Stopped by ${stop.stoppedBy}; cleaning up.` : (stop.reason?.message ?? (error as Error).message));
     await shutdown.run();
-    return stoppedBy ? signalExit(stoppedBy) : EXIT.failed;
+    return stop.stoppedBy ? signalExit(stop.stoppedBy) : EXIT.failed;
   }
+}
 
-  const summary = await summarizeRun(stack, processing!, { startedAt, bootedAt });
+async function showSummary({ flags, interactive }: Run, summary: RunSummary): Promise<void> {
   console.log(renderSummary(summary, { color: interactive }));
   if (flags.report) {
     await writeReport(flags.report, summary);
     console.log(`Report written to ${flags.report}`);
   }
+}
 
-  if (!flags.once) {
-    console.log(nextSteps(stack, { stackFile: env.STACK_FILE, couriers, ...(demo.exampleKit && { exampleKit: demo.exampleKit }) }));
-    await stopRequested;
-    console.log('Stopping…');
-  }
-  await shutdown.run();
-  return summary.ok ? EXIT.ok : EXIT.failed;
+/** Without --once the stack stays up for the operator CLI, with hints on what to try, until a stop request. */
+async function serveUntilStopped({ stack, inputs, couriers, stop }: Run, exampleKit: IssuedKit | undefined): Promise<void> {
+  console.log(nextSteps(stack, { stackFile: inputs.env.STACK_FILE, couriers, ...(exampleKit && { exampleKit }) }));
+  await stop.requested;
+  console.log('Stopping…');
 }
 
 /** Any way out stops what was started first, a crash included; only once, however many errors follow. */

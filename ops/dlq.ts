@@ -4,6 +4,7 @@ import { QUEUES, queueName, type QueueKey } from '../shared/config/resources.js'
 import { maskDeep, maskText } from '../shared/observability/masking.js';
 import { failureOf, type DeadLetter, type DeadLetterFailure } from './dlq-messages.js';
 import { eventFields, type EventFields } from './event-fields.js';
+import { jsonObject } from './json-body.js';
 import { inline, printable } from './printable.js';
 import type { OpsTarget } from './target.js';
 
@@ -78,13 +79,8 @@ export async function findDeadLetters(target: OpsTarget, queues: readonly QueueK
  * match it with the producer's copy.
  */
 export function maskedBody(body: string): unknown {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed === 'object' && parsed !== null) return maskDeep(parsed);
+  const parsed = jsonObject(body);
+  if (parsed !== undefined) return maskDeep(parsed);
   return { unparseable: true, length: body.length, sha256: createHash('sha256').update(body).digest('hex') } satisfies UnparseableBody;
 }
 

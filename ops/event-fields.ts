@@ -1,3 +1,5 @@
+import { jsonObject } from './json-body.js';
+
 /** The fields of a CloudEvent body an operator filters and lists by; empty for a body that is not one. */
 export interface EventFields {
   eventId?: string;
@@ -10,13 +12,8 @@ export interface EventFields {
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 export function eventFields(body: string): EventFields {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return {};
-  }
-  if (typeof parsed !== 'object' || parsed === null) return {};
+  const parsed = jsonObject(body);
+  if (parsed === undefined) return {};
   const event = parsed as Record<string, unknown>;
   const data = typeof event.data === 'object' && event.data !== null ? (event.data as Record<string, unknown>) : {};
   const fields: EventFields = {};

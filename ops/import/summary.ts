@@ -19,20 +19,21 @@ export interface ImportSummary {
 }
 
 export function summarize(result: ImportResult, context: Pick<ImportSummary, 'source' | 'target' | 'queue' | 'stillQueued'> & { dlqBefore: number; dlqAfter: number }): ImportSummary {
-  const { checkpoint } = result;
+  const { source, target, queue, stillQueued, dlqBefore, dlqAfter } = context;
+  const { lines, imported, rejected, completed } = result.checkpoint;
   return {
-    source: context.source,
-    target: context.target,
-    queue: context.queue,
-    lines: checkpoint.lines,
-    imported: checkpoint.imported,
-    rejected: checkpoint.rejected.length,
-    rejections: checkpoint.rejected,
+    source,
+    target,
+    queue,
+    lines,
+    imported,
+    rejected: rejected.length,
+    rejections: rejected,
     resumedAfterLine: result.resumedAfter,
     sentThisRun: result.sentNow,
-    completed: checkpoint.completed,
-    deadLetters: { before: context.dlqBefore, after: context.dlqAfter, new: Math.max(0, context.dlqAfter - context.dlqBefore) },
-    stillQueued: context.stillQueued,
+    completed,
+    deadLetters: { before: dlqBefore, after: dlqAfter, new: Math.max(0, dlqAfter - dlqBefore) },
+    stillQueued,
   };
 }
 

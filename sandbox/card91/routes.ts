@@ -11,7 +11,7 @@
  */
 import type * as z from 'zod';
 import { cardStatusBody, loginBody, parseRequestJson, setLimitsBody } from './schemas.js';
-import type { SeedCustomer } from './seed-data.js';
+import type { SeedCardProgram, SeedCustomer } from './seed-data.js';
 import { FORBIDDEN_MESSAGE, SandboxRefusal } from './state.js';
 import type { SandboxState } from './state.js';
 import {
@@ -21,6 +21,7 @@ import {
   customerDetailWire,
   slicePage,
   transactionPageWire,
+  type PageSlice,
   tripsWire,
 } from './wire.js';
 
@@ -103,6 +104,13 @@ const paging = (context: RouteContext) => ({
   perPage: positiveIntQuery(context, 'perPage', 10, 100),
 });
 
+/** The customer's account the `accountId` query names, and the page of its `items` the paging asks for. */
+function accountPage<T>(context: RouteContext, customer: SeedCustomer, items: (account: SeedCardProgram) => readonly T[]): { program: SeedCardProgram; slice: PageSlice<T> } {
+  const program = context.state.accountOf(customer, requiredQuery(context, 'accountId'));
+  const { page, perPage } = paging(context);
+  return { program, slice: slicePage(items(program), page, perPage) };
+}
+
 function customerOf(context: RouteContext): SeedCustomer {
   if (context.customer === undefined) throw new SandboxRefusal(401, 'Unauthorized');
   return context.customer;
@@ -118,6 +126,11 @@ const cardStatusMethodName = (rawBody: string | undefined): string => {
 };
 
 const named = (name: string) => () => name;
+
+/** A method of the logged-in customer (all but M1): it acts for the customer the bearer token names. */
+const customerRoute = (
+  route: Omit<RouteDefinition, 'authenticated' | 'handle'> & { handle: (context: RouteContext, customer: SeedCustomer) => SandboxAnswer },
+): RouteDefinition => ({ ...route, authenticated: true, handle: (context) => route.handle(context, customerOf(context)) });
 
 export const CARD91_ROUTES: readonly RouteDefinition[] = [
   {
@@ -143,92 +156,77 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
       return ok(customerDetailWire(customer), { Jwt_token: await context.issueToken(customer.id) });
     },
   },
-  {
-    // M2
+  // M2
+  customerRoute({
     httpMethod: 'GET',
     url: '/mctc/v1/customer/details',
     methodName: named('getCustomerDetail'),
-    authenticated: true,
-    handle: (context) => {
-      const customer = customerOf(context);
+    handle: (context, customer) => {
       if (requiredQuery(context, 'orgId') !== context.orgId) throw new SandboxRefusal(403, FORBIDDEN_MESSAGE);
       return ok(customerDetailWire(customer));
     },
-  },
-  {
-    // M3
+  }),
+  // M3
+  customerRoute({
     httpMethod: 'GET',
     url: '/mctc/v1/customer/currency/balance',
     methodName: named('getCurrencyBalances'),
-    authenticated: true,
-    handle: (context) => ok(currencyBalancesWire(context.state.accountOf(customerOf(context), requiredQuery(context, 'accountId')))),
-  },
-  {
-    // M4
+    handle: (context, customer) => ok(currencyBalancesWire(context.state.accountOf(customer, requiredQuery(context, 'accountId')))),
+  }),
+  // M4
+  customerRoute({
     httpMethod: 'GET',
     url: '/mctc/v1/customer/transactions/list',
     methodName: named('getTransactions'),
-    authenticated: true,
-    handle: (context) => {
-      const customer = customerOf(context);
-      const program = context.state.accountOf(customer, requiredQuery(context, 'accountId'));
-      const { page, perPage } = paging(context);
-      return ok(transactionPageWire(customer, program, slicePage(program.transactions, page, perPage)));
+    handle: (context, customer) => {
+      const { program, slice } = accountPage(context, customer, (account) => account.transactions);
+      return ok(transactionPageWire(customer, program, slice));
     },
-  },
-  {
-    // M5: `CARD` is a literal segment (the entity type).
+  }),
+  // M5: `CARD` is a literal segment (the entity type).
+  customerRoute({
     httpMethod: 'GET',
     url: '/mctc/v1/customer/limits/CARD/:cardId',
     methodName: named('getCardSettings'),
-    authenticated: true,
-    handle: (context) => ok(cardSettingsWire(context.state.cardOf(customerOf(context), context.params.cardId ?? ''))),
-  },
-  {
-    // M6: nested limits[]; answers with the card's limits after the change.
+    handle: (context, customer) => ok(cardSettingsWire(context.state.cardOf(customer, context.params.cardId ?? ''))),
+  }),
+  // M6: nested limits[]; answers with the card's limits after the change.
+  customerRoute({
     httpMethod: 'POST',
     url: '/mctc/v1/customer/limits/add',
     methodName: named('setCardSettings'),
-    authenticated: true,
-    handle: (context) => {
-      const customer = customerOf(context);
+    handle: (context, customer) => {
       const request = jsonBody(context, setLimitsBody);
       return ok(cardSettingsWire(context.state.setCardLimits(customer, request)));
     },
-  },
-  {
-    // M7 (BLOCKED + reason) and M8 (LOCKED / UNLOCKED) share path and verb.
+  }),
+  // M7 (BLOCKED + reason) and M8 (LOCKED / UNLOCKED) share path and verb.
+  customerRoute({
     httpMethod: 'PUT',
     url: '/mctc/v1/customer/card/:cardId/status',
     methodName: cardStatusMethodName,
-    authenticated: true,
-    handle: (context) => {
-      const customer = customerOf(context);
+    handle: (context, customer) => {
       const request = jsonBody(context, cardStatusBody);
       context.state.changeCardStatus(customer, context.params.cardId ?? '', request);
       return ok({ message: 'Card status updated successfully' });
     },
-  },
-  {
-    // M9: note `/cards/`, not `/customer/`.
+  }),
+  // M9: note `/cards/`, not `/customer/`.
+  customerRoute({
     httpMethod: 'GET',
     url: '/mctc/v1/cards/cardLoad/list',
     methodName: named('getCardLoadHistory'),
-    authenticated: true,
-    handle: (context) => {
-      const program = context.state.accountOf(customerOf(context), requiredQuery(context, 'accountId'));
-      const { page, perPage } = paging(context);
-      return ok(cardLoadPageWire(program, slicePage(program.cardLoads, page, perPage)));
+    handle: (context, customer) => {
+      const { program, slice } = accountPage(context, customer, (account) => account.cardLoads);
+      return ok(cardLoadPageWire(program, slice));
     },
-  },
-  {
-    // M10: path parameters; a bare array; the org segment does not filter (docs/reference/card91.md §3 M10).
+  }),
+  // M10: path parameters; a bare array; the org segment does not filter (docs/reference/card91.md §3 M10).
+  customerRoute({
     httpMethod: 'GET',
     url: '/mctc/v1/customer/trip/:customerId/:orgId',
     methodName: named('getTrips'),
-    authenticated: true,
-    handle: (context) => {
-      const customer = customerOf(context);
+    handle: (context, customer) => {
       const requested = context.params.customerId ?? '';
       if (requested !== customer.id) {
         throw context.state.customerById(requested) === undefined
@@ -238,5 +236,5 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
       const { page, perPage } = paging(context);
       return ok(tripsWire(customer, slicePage(customer.trips, page, perPage).items));
     },
-  },
+  }),
 ];

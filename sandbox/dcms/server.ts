@@ -17,8 +17,8 @@ import { fetchKitsByAccountNo, fetchKitsByEntityId } from './routes/fetch-kits.j
 import { registerCard } from './routes/register-card.js';
 import { registerCustomer } from './routes/register.js';
 import { viewCustomer } from './routes/view-customer.js';
-import { CallCounter, type DcmsSandboxStats } from './stats.js';
-import { SandboxStore, type CardsIssuedTwice, type KitRecord as SandboxKit, type SandboxKitState } from './store.js';
+import { CallCounter } from './stats.js';
+import { SandboxStore } from './store.js';
 
 export { faultSettingsSchema, parseFaultSettingsJson, FAULT_KINDS, DEFAULT_SLOW_COMMIT_MS, type FaultKind, type FaultSettings } from './faults.js';
 export { dcmsSandboxStatsSchema, type DcmsSandboxStats } from './stats.js';
@@ -39,24 +39,11 @@ export interface DcmsSandboxOptions {
   logger?: boolean;
 }
 
-export interface RunningDcmsSandbox {
+export interface RunningDcmsSandbox extends Omit<SandboxControls, 'faults'> {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:4010 */
   url: string;
   /** Stops listening and ends every connection, hung ones included. */
   close(): Promise<void>;
-  /** Replaces the fault settings (validated; throws on invalid ones). */
-  setFaults(faults: FaultSettings): void;
-  stats(): DcmsSandboxStats;
-  /** Clears data, stats, rate-limit buckets and faults. */
-  reset(): void;
-  /** One kit of one tenant, with its delivery status history; undefined when unknown. */
-  kit(tenant: string, kitNo: string): SandboxKit | undefined;
-  /** Every kit of every tenant with its card and delivery status (also `GET /__admin/kits`). */
-  kits(): SandboxKitState[];
-  /** Every (tenant, entityId, accountNo, cardType) DCMS issued more than one card for. */
-  cardsIssuedTwice(): CardsIssuedTwice[];
-  /** Sets a kit's card status (REPLACED, ACTIVE…); false for an unknown kit. */
-  setCardStatus(tenant: string, kitNo: string, cardStatus: string): boolean;
 }
 
 export const DEFAULT_PORT = 4010;
@@ -80,14 +67,31 @@ function frameworkError(error: FastifyError): DcmsResponse {
 
 function createSandbox(options: DcmsSandboxOptions): { app: FastifyInstance; controls: SandboxControls } {
   const store = new SandboxStore(new CardFactory());
-  const deps: PipelineDeps = {
+  const deps = pipelineDeps(options);
+  const controls = sandboxControls(store, deps);
+  // forceCloseConnections: close() must not wait for requests the sandbox chose never to answer.
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
+  app.addHook('preClose', async () => deps.lifecycle.shutdown());
+  speakDcmsJson(app);
+  answerFailuresInTheEnvelope(app, deps.calls);
+  mountDcmsEndpoints(app, store, deps);
+  mountAuthenticate(app, deps.tokens);
+  mountAdmin(app, controls);
+  return { app, controls };
+}
+
+function pipelineDeps(options: DcmsSandboxOptions): PipelineDeps {
+  return {
     faults: new FaultInjector(options.faults),
     limiter: new TenantRateLimiter(options.rateLimit ?? STANDARD_TIER),
     tokens: options.auth === undefined ? undefined : new TokenIssuer(options.auth),
     calls: new CallCounter(),
     lifecycle: new Lifecycle(),
   };
-  const controls: SandboxControls = {
+}
+
+function sandboxControls(store: SandboxStore, deps: PipelineDeps): SandboxControls {
+  return {
     setFaults: (settings) => deps.faults.set(settings),
     faults: () => deps.faults.current(),
     stats: () => ({
@@ -109,13 +113,13 @@ function createSandbox(options: DcmsSandboxOptions): { app: FastifyInstance; con
       deps.faults.set({});
     },
   };
+}
 
-  // forceCloseConnections: close() must not wait for requests the sandbox chose never to answer.
-  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
-  app.addHook('preClose', async () => deps.lifecycle.shutdown());
-
-  // JSON only, like DCMS (anything else is a 415), and through the codec: the default parser
-  // would round 17-digit account numbers.
+/**
+ * JSON only, like DCMS (anything else is a 415), and through the codec: the default parser would
+ * round 17-digit account numbers.
+ */
+function speakDcmsJson(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     try {
@@ -124,12 +128,15 @@ function createSandbox(options: DcmsSandboxOptions): { app: FastifyInstance; con
       done(Object.assign(new Error('is not valid JSON'), { statusCode: 400 }), undefined);
     }
   });
+}
 
+/** Fastify's own failures and unknown paths answer in the DCMS envelope too; failed DCMS calls are counted. */
+function answerFailuresInTheEnvelope(app: FastifyInstance, calls: CallCounter): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const response = frameworkError(error);
     if (response.statusCode === 500) request.log.error({ err: error }, 'DCMS sandbox handler failed');
     const endpoint = request.routeOptions.url;
-    if (isDcmsEndpoint(endpoint)) deps.calls.record(endpoint, outcomeOf(response));
+    if (isDcmsEndpoint(endpoint)) calls.record(endpoint, outcomeOf(response));
     return sendDcms(reply, response);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -138,16 +145,15 @@ function createSandbox(options: DcmsSandboxOptions): { app: FastifyInstance; con
       fail(404, { errorCode: 'not.found', shortMessage: 'Not found', detailMessage: `No endpoint ${request.method} ${request.url}` }),
     ),
   );
+}
 
+function mountDcmsEndpoints(app: FastifyInstance, store: SandboxStore, deps: PipelineDeps): void {
   mountDcmsEndpoint(app, '/register', registerCustomer(store), deps);
   mountDcmsEndpoint(app, '/registerCard', registerCard(store), deps);
   mountDcmsEndpoint(app, '/inventory/update/deliveryStatus', updateDeliveryStatus(store), deps);
   mountDcmsEndpoint(app, '/viewCustomer', viewCustomer(store), deps);
   mountDcmsEndpoint(app, '/kit-manager/fetchKitsByEntityId', fetchKitsByEntityId(store), deps);
   mountDcmsEndpoint(app, '/kit-manager/fetchKitsByAccountNo', fetchKitsByAccountNo(store), deps);
-  mountAuthenticate(app, deps.tokens);
-  mountAdmin(app, controls);
-  return { app, controls };
 }
 
 /** The sandbox as a Fastify instance, not listening: for `app.inject()` tests. Admin endpoints included. */
@@ -161,15 +167,5 @@ export async function startDcmsSandbox(options: DcmsSandboxOptions = {}): Promis
   await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
   const { address, port } = app.server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  return {
-    url: `http://${host}:${port}`,
-    close: () => app.close(),
-    setFaults: controls.setFaults,
-    stats: controls.stats,
-    reset: controls.reset,
-    kit: controls.kit,
-    kits: controls.kits,
-    cardsIssuedTwice: controls.cardsIssuedTwice,
-    setCardStatus: controls.setCardStatus,
-  };
+  return { ...controls, url: `http://${host}:${port}`, close: () => app.close() };
 }

@@ -1,3 +1,5 @@
+import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
+import type { GetOptionsInterface } from '@aws-lambda-powertools/parameters/base/types';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -91,3 +93,33 @@ export class AwsJsonService {
 /** An answer that is not what the operation documents. */
 export const unreadableAnswer = (what: string): IntegrationError =>
   new IntegrationError({ category: FailureCategory.Transient, code: 'UNREADABLE_ANSWER', message: `${what}: unreadable answer` });
+
+/**
+ * A Powertools provider whose values are read one by one with one operation of an AWS JSON
+ * service: Powertools caches them and applies `transform`. Reading many at once is not offered.
+ */
+export abstract class AwsJsonValueProvider extends BaseProvider {
+  /**
+   * @param provider names the provider in errors (`SSM parameters`)
+   * @param value what one value is (`parameter`)
+   */
+  constructor(
+    protected readonly service: AwsJsonService,
+    private readonly names: { provider: string; value: string },
+  ) {
+    super({});
+  }
+
+  protected async _getMultiple(): Promise<undefined> {
+    throw new Error(`${this.names.provider}: getMultiple is not supported; read each ${this.names.value} with get`);
+  }
+}
+
+/** A drop-in for a Powertools module function (`getSecret`, `getParameter`): one provider, made on first use, serves every call. */
+export function sharedGet(create: () => BaseProvider): (name: string, options?: GetOptionsInterface) => Promise<unknown> {
+  let shared: BaseProvider | undefined;
+  return (name, options) => {
+    shared ??= create();
+    return shared.get(name, options);
+  };
+}

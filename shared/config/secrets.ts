@@ -1,7 +1,6 @@
-import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
 import type { GetOptionsInterface } from '@aws-lambda-powertools/parameters/base/types';
 import * as z from 'zod';
-import { AwsJsonService, unreadableAnswer, type AwsJsonServiceOptions } from './aws-json-call.js';
+import { AwsJsonService, AwsJsonValueProvider, sharedGet, unreadableAnswer, type AwsJsonServiceOptions } from './aws-json-call.js';
 
 /**
  * Secrets Manager secrets through Powertools' caching and transforms, without
@@ -12,32 +11,20 @@ import { AwsJsonService, unreadableAnswer, type AwsJsonServiceOptions } from './
 
 const getSecretValueAnswer = z.object({ SecretString: z.string().optional(), SecretBinary: z.string().optional() });
 
-export class SecretsManagerSecrets extends BaseProvider {
-  private readonly secretsManager: AwsJsonService;
-
+export class SecretsManagerSecrets extends AwsJsonValueProvider {
   constructor(options: AwsJsonServiceOptions = {}) {
-    super({});
-    this.secretsManager = new AwsJsonService('secretsmanager', 'secretsmanager', 'SECRETS_MANAGER', options);
+    super(new AwsJsonService('secretsmanager', 'secretsmanager', 'SECRETS_MANAGER', options), { provider: 'Secrets Manager secrets', value: 'secret' });
   }
 
   /** The current version's SecretString (or SecretBinary, decoded); Powertools caches it and applies `transform`. */
   protected async _get(secretId: string): Promise<string | Uint8Array> {
-    const answer = getSecretValueAnswer.safeParse(await this.secretsManager.call('GetSecretValue', { SecretId: secretId }, secretId));
+    const answer = getSecretValueAnswer.safeParse(await this.service.call('GetSecretValue', { SecretId: secretId }, secretId));
     if (!answer.success) throw unreadableAnswer(`secretsmanager GetSecretValue ${secretId}`);
     if (answer.data.SecretString !== undefined) return answer.data.SecretString;
     if (answer.data.SecretBinary !== undefined) return Buffer.from(answer.data.SecretBinary, 'base64');
     throw unreadableAnswer(`secretsmanager GetSecretValue ${secretId}`);
   }
-
-  protected async _getMultiple(): Promise<undefined> {
-    throw new Error('Secrets Manager secrets: getMultiple is not supported; read each secret with get');
-  }
 }
-
-let shared: SecretsManagerSecrets | undefined;
 
 /** Drop-in for Powertools' `getSecret` from `@aws-lambda-powertools/parameters/secrets`, on the provider above. */
-export function getSecret(secretId: string, options?: GetOptionsInterface): Promise<unknown> {
-  shared ??= new SecretsManagerSecrets();
-  return shared.get(secretId, options);
-}
+export const getSecret: (secretId: string, options?: GetOptionsInterface) => Promise<unknown> = sharedGet(() => new SecretsManagerSecrets());

@@ -1,7 +1,6 @@
-import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
 import type { GetOptionsInterface } from '@aws-lambda-powertools/parameters/base/types';
 import * as z from 'zod';
-import { AwsJsonService, unreadableAnswer, type AwsJsonServiceOptions } from './aws-json-call.js';
+import { AwsJsonService, AwsJsonValueProvider, sharedGet, unreadableAnswer, type AwsJsonServiceOptions } from './aws-json-call.js';
 
 /**
  * SSM parameters through Powertools' caching and transforms, without `@aws-sdk/client-ssm`: the
@@ -17,30 +16,18 @@ import { AwsJsonService, unreadableAnswer, type AwsJsonServiceOptions } from './
 
 const getParameterAnswer = z.object({ Parameter: z.object({ Value: z.string() }) });
 
-export class SsmParameters extends BaseProvider {
-  private readonly ssm: AwsJsonService;
-
+export class SsmParameters extends AwsJsonValueProvider {
   constructor(options: AwsJsonServiceOptions = {}) {
-    super({});
-    this.ssm = new AwsJsonService('ssm', 'AmazonSSM', 'SSM', options);
+    super(new AwsJsonService('ssm', 'AmazonSSM', 'SSM', options), { provider: 'SSM parameters', value: 'parameter' });
   }
 
   /** The parameter's value (Powertools caches it and applies `transform`). String parameters only: no decryption. */
   protected async _get(name: string): Promise<string> {
-    const answer = getParameterAnswer.safeParse(await this.ssm.call('GetParameter', { Name: name, WithDecryption: false }, name));
+    const answer = getParameterAnswer.safeParse(await this.service.call('GetParameter', { Name: name, WithDecryption: false }, name));
     if (!answer.success) throw unreadableAnswer(`ssm GetParameter ${name}`);
     return answer.data.Parameter.Value;
   }
-
-  protected async _getMultiple(): Promise<undefined> {
-    throw new Error('SSM parameters: getMultiple is not supported; read each parameter with get');
-  }
 }
-
-let shared: SsmParameters | undefined;
 
 /** Drop-in for Powertools' `getParameter` from `@aws-lambda-powertools/parameters/ssm`, on the provider above. */
-export function getParameter(name: string, options?: GetOptionsInterface): Promise<unknown> {
-  shared ??= new SsmParameters();
-  return shared.get(name, options);
-}
+export const getParameter: (name: string, options?: GetOptionsInterface) => Promise<unknown> = sharedGet(() => new SsmParameters());

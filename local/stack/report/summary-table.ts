@@ -20,10 +20,24 @@ const MAX_LISTED = 10;
 /** Renders the summary as tables, for a terminal or a CI log (no colours when not a TTY). */
 export function renderSummary(summary: RunSummary, options: { color: boolean }): string {
   const style = options.color ? {} : { head: [], border: [] };
-  const table = (head: string[], options: Omit<Table.TableConstructorOptions, 'head' | 'style'> = {}) => new Table({ head, style, ...options });
-  const queues = Object.keys(summary.events.byQueue) as QueueKey[];
-  const sections: string[] = [];
+  const table: MakeTable = (head, tableOptions = {}) => new Table({ head, style, ...tableOptions });
+  const sections = [
+    eventsTable(summary, table),
+    deadLettersTable(summary, table),
+    dcmsTable(summary, table),
+    card91Table(summary, table),
+    summary.verification && verificationTable(summary.verification, table),
+    dynamoDbTable(summary, table),
+    closingLines(summary),
+  ];
+  return sections.filter((section) => section !== undefined).join('\n');
+}
 
+type MakeTable = (head: string[], options?: Omit<Table.TableConstructorOptions, 'head' | 'style'>) => Table.Table;
+
+/** Every event fed, by final outcome, in total and per queue. */
+function eventsTable(summary: RunSummary, table: MakeTable): string {
+  const queues = Object.keys(summary.events.byQueue) as QueueKey[];
   const events = table(['Events', 'total', ...queues.map((q) => QUEUES[q].name)], { colAligns: ['left', 'right', ...queues.map(() => 'right' as const)] });
   events.push(['in', summary.events.in, ...queues.map((q) => Object.values(summary.events.byQueue[q] ?? {}).reduce((a, b) => a + b, 0))]);
   for (const outcome of INPUT_OUTCOMES) {
@@ -31,14 +45,19 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
     events.push([OUTCOME_LABELS[outcome], summary.events.outcomes[outcome], ...queues.map((q) => summary.events.byQueue[q]?.[outcome] ?? 0)]);
   }
   events.push([{ colSpan: 2 + queues.length, content: `retries (deliveries sent back to SQS, not final): ${summary.events.retries}` }]);
-  sections.push(events.toString());
+  return events.toString();
+}
 
-  if (summary.deadLetters.byReason.length > 0) {
-    const dead = table(['Dead-lettered: queue', 'category', 'code', 'events', 'example reason'], { colWidths: [null, null, null, null, 60], wordWrap: true });
-    for (const row of summary.deadLetters.byReason) dead.push([QUEUES[row.queue].name, row.category, row.code, row.count, row.example]);
-    sections.push(dead.toString());
-  }
+/** Undefined when nothing was dead-lettered. */
+function deadLettersTable(summary: RunSummary, table: MakeTable): string | undefined {
+  if (summary.deadLetters.byReason.length === 0) return undefined;
+  const dead = table(['Dead-lettered: queue', 'category', 'code', 'events', 'example reason'], { colWidths: [null, null, null, null, 60], wordWrap: true });
+  for (const row of summary.deadLetters.byReason) dead.push([QUEUES[row.queue].name, row.category, row.code, row.count, row.example]);
+  return dead.toString();
+}
 
+/** The calls the functions made to DCMS, and what the sandbox saw of them. */
+function dcmsTable(summary: RunSummary, table: MakeTable): string {
   const dcms = table(['DCMS calls: endpoint', 'outcome', 'calls', 'p50 ms', 'p95 ms'], { colAligns: ['left', 'left', 'right', 'right', 'right'] });
   for (const row of summary.dcms.calls) dcms.push([row.endpoint, row.outcome, row.calls, row.p50Ms, row.p95Ms]);
   if (summary.dcms.sandbox) {
@@ -51,40 +70,30 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
       },
     ]);
   }
-  sections.push(dcms.toString());
+  return dcms.toString();
+}
 
-  if (summary.card91.calls.length > 0 || summary.card91.sandbox) {
-    const card91 = table(['Card91 calls: method', 'status', 'calls', 'p50 ms', 'p95 ms'], { colAligns: ['left', 'left', 'right', 'right', 'right'] });
-    for (const row of summary.card91.calls) card91.push([row.endpoint, row.outcome, row.calls, row.p50Ms, row.p95Ms]);
-    if (summary.card91.sandbox) {
-      const { calls, logins } = summary.card91.sandbox;
-      card91.push([{ colSpan: 5, content: `sandbox saw ${calls} calls · logins our auth webhook accepted ${logins.accepted}, refused ${logins.refused}, could not reach ${logins.unreachable}` }]);
-    }
-    sections.push(card91.toString());
+/** The calls the functions made to Card91, and the logins the sandbox had our auth webhook decide; undefined when Card91 played no part. */
+function card91Table(summary: RunSummary, table: MakeTable): string | undefined {
+  if (summary.card91.calls.length === 0 && !summary.card91.sandbox) return undefined;
+  const card91 = table(['Card91 calls: method', 'status', 'calls', 'p50 ms', 'p95 ms'], { colAligns: ['left', 'left', 'right', 'right', 'right'] });
+  for (const row of summary.card91.calls) card91.push([row.endpoint, row.outcome, row.calls, row.p50Ms, row.p95Ms]);
+  if (summary.card91.sandbox) {
+    const { calls, logins } = summary.card91.sandbox;
+    card91.push([{ colSpan: 5, content: `sandbox saw ${calls} calls · logins our auth webhook accepted ${logins.accepted}, refused ${logins.refused}, could not reach ${logins.unreachable}` }]);
   }
+  return card91.toString();
+}
 
-  if (summary.verification) sections.push(verificationTable(summary.verification, table));
-
+function dynamoDbTable(summary: RunSummary, table: MakeTable): string {
   const dynamo = table(['DynamoDB: table', 'operation', 'calls', 'failed'], { colAligns: ['left', 'left', 'right', 'left'] });
   for (const row of summary.dynamodb.operations) {
     const failed = Object.entries(row.errors).map(([name, n]) => `${n} ${name}`).join(', ');
     dynamo.push([row.table, row.command, row.calls, failed]);
   }
   dynamo.push([{ colSpan: 4, content: `reads ${summary.dynamodb.reads} · writes ${summary.dynamodb.writes} (by the queue workers; ConditionalCheckFailed is a guarded write doing its job)` }]);
-  sections.push(dynamo.toString());
-
-  const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
-  sections.push(
-    [
-      `Wall time: start-up ${seconds(summary.timing.startupMs)}, processing ${seconds(summary.timing.processingMs)} · ${summary.timing.eventsPerSecond} events/s`,
-      verdict(summary),
-      `Function logs: ${summary.logFile}`,
-    ].join('\n'),
-  );
-  return sections.join('\n');
+  return dynamo.toString();
 }
-
-type MakeTable = (head: string[], options?: Omit<Table.TableConstructorOptions, 'head' | 'style'>) => Table.Table;
 
 /** What DCMS itself shows after the run, against what the run should have left there. */
 function verificationTable(verification: PlatformVerification, table: MakeTable): string {
@@ -110,6 +119,17 @@ function verificationTable(verification: PlatformVerification, table: MakeTable)
     sections.push(cards.toString());
   }
   return sections.join('\n');
+}
+
+const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
+
+/** Wall time, the verdict and where the function logs are. */
+function closingLines(summary: RunSummary): string {
+  return [
+    `Wall time: start-up ${seconds(summary.timing.startupMs)}, processing ${seconds(summary.timing.processingMs)} · ${summary.timing.eventsPerSecond} events/s`,
+    verdict(summary),
+    `Function logs: ${summary.logFile}`,
+  ].join('\n');
 }
 
 function verdict(summary: RunSummary): string {

@@ -5,14 +5,21 @@ import { fieldErrors } from '../schemas.js';
 import type { DcmsSandboxStats } from '../stats.js';
 import type { CardsIssuedTwice, KitRecord, SandboxKitState } from '../store.js';
 
+/** What tests and operators may see and change of a sandbox, here and on a running one (server.ts). */
 export interface SandboxControls {
+  /** Replaces the fault settings (validated; throws on invalid ones). */
   setFaults(settings: FaultSettings): void;
   faults(): FaultSettings;
   stats(): DcmsSandboxStats;
+  /** Clears data, stats, rate-limit buckets and faults. */
   reset(): void;
+  /** One kit of one tenant, with its delivery status history; undefined when unknown. */
   kit(tenant: string, kitNo: string): KitRecord | undefined;
+  /** Every kit of every tenant with its card and delivery status (also `GET /__admin/kits`). */
   kits(): SandboxKitState[];
+  /** Every (tenant, entityId, accountNo, cardType) DCMS issued more than one card for. */
   cardsIssuedTwice(): CardsIssuedTwice[];
+  /** Sets a kit's card status (REPLACED, ACTIVE…); false for an unknown kit. */
   setCardStatus(tenant: string, kitNo: string, cardStatus: string): boolean;
 }
 

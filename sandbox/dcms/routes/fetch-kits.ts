@@ -1,24 +1,18 @@
-import { accountNotFound, customerNotFound, invalidInput } from '../dcms-errors.js';
+import { accountNotFound, invalidInput } from '../dcms-errors.js';
 import { ok } from '../envelope.js';
 import { accountKit, entityKit } from '../kit-views.js';
 import type { DcmsHandler } from '../pipeline.js';
 import { fetchKitsByAccountNoQuery, fetchKitsByAccountNoRequest, fetchKitsByEntityIdRequest, validate } from '../schemas.js';
 import type { SandboxStore } from '../store.js';
+import { forExistingCustomer } from './existing-customer.js';
 
 /**
  * `POST /kit-manager/fetchKitsByEntityId` (docs/reference/dcms.md §3.4a): every kit of the customer in any card
  * status, REPLACED included, each with its `accountNo` as a string; `result` is a bare array.
  * An unknown customer is CUS001, as for viewCustomer.
  */
-export const fetchKitsByEntityId =
-  (store: SandboxStore): DcmsHandler =>
-  ({ tenant, body }) => {
-    const input = validate(fetchKitsByEntityIdRequest, body);
-    if (!input.ok) return invalidInput(input.fieldError);
-    const customer = store.customer(tenant, input.value.entityId);
-    if (customer === undefined) return customerNotFound();
-    return ok(store.kitsOf(tenant, customer).map(entityKit), 'string');
-  };
+export const fetchKitsByEntityId = (store: SandboxStore): DcmsHandler =>
+  forExistingCustomer(store, fetchKitsByEntityIdRequest, (_input, customer, { tenant }) => ok(store.kitsOf(tenant, customer).map(entityKit), 'string'));
 
 const optionalText = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 

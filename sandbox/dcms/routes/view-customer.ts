@@ -1,9 +1,9 @@
-import { customerNotFound, invalidInput } from '../dcms-errors.js';
 import { ok } from '../envelope.js';
 import { viewCustomerKit } from '../kit-views.js';
 import type { DcmsHandler } from '../pipeline.js';
-import { validate, viewCustomerRequest } from '../schemas.js';
+import { viewCustomerRequest } from '../schemas.js';
 import type { CustomerRecord, KitRecord, SandboxStore } from '../store.js';
+import { forExistingCustomer } from './existing-customer.js';
 
 function customerView(customer: CustomerRecord, kits: KitRecord[]) {
   const p = customer.profile;
@@ -30,12 +30,5 @@ function customerView(customer: CustomerRecord, kits: KitRecord[]) {
  * `POST /viewCustomer`: the full profile, or CUS001. Its kits carry no `accountNo` and no delivery
  * status, as the reference documents (docs/reference/dcms.md §3.4): the sandbox's admin API shows delivery statuses.
  */
-export const viewCustomer =
-  (store: SandboxStore): DcmsHandler =>
-  ({ tenant, body }) => {
-    const input = validate(viewCustomerRequest, body);
-    if (!input.ok) return invalidInput(input.fieldError);
-    const customer = store.customer(tenant, input.value.entityId);
-    if (customer === undefined) return customerNotFound();
-    return ok(customerView(customer, store.kitsOf(tenant, customer)));
-  };
+export const viewCustomer = (store: SandboxStore): DcmsHandler =>
+  forExistingCustomer(store, viewCustomerRequest, (_input, customer, { tenant }) => ok(customerView(customer, store.kitsOf(tenant, customer))));
