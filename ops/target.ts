@@ -89,7 +89,7 @@ async function awsTarget(options: TargetOptions): Promise<OpsTarget> {
     deadLetters: inspectable ? inspectionReader(options.endpointSqs!) : peekReader(sqs, { max: options.max }),
     // A deployed stack has a worker on every queue of the description.
     consumers: new Set(Object.keys(QUEUES) as QueueKey[]),
-    // The stack keeps the tenants document in SSM at /<prefix>/tenants (infra/stacks/integration-stack.ts).
+    // The stack keeps the tenants document in SSM at /<prefix>/tenants (infra/stacks/integration/runtime-configuration.ts).
     tenants: async () => {
       const ssm = new SSMClient(common);
       try {
