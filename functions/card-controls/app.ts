@@ -1,5 +1,5 @@
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { CARD_CONTROL_REQUESTED, type CardControlEvent } from '../../shared/contracts/index.js';
+import { CARD_CONTROL_REQUESTED, cardControlEvent, type CardControlEvent } from '../../shared/contracts/card-control.js';
 import { mayHaveBeenSent } from '../../shared/messaging/settle.js';
 import { instrument } from '../../shared/observability/instrument.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
@@ -49,7 +49,7 @@ export function createCardControlsHandler(runtime: Card91WorkerRuntime) {
 
   // `mobile` is masked by key in every log line (shared/observability/masking.ts).
   return instrument(
-    fifoBatchHandler(runtime, { accepts: [CARD_CONTROL_REQUESTED], logKeys: (event) => ({ cardId: event.data.cardId, action: event.data.action }), apply }),
+    fifoBatchHandler(runtime, { accepts: { [CARD_CONTROL_REQUESTED]: cardControlEvent }, logKeys: (event) => ({ cardId: event.data.cardId, action: event.data.action }), apply }),
     runtime.telemetry,
   );
 }

@@ -1,5 +1,6 @@
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { ACCOUNT_OPENED, CUSTOMER_CREATED, type AccountOpenedEvent, type CustomerCreatedEvent } from '../../shared/contracts/index.js';
+import { ACCOUNT_OPENED, accountOpenedEvent, type AccountOpenedEvent } from '../../shared/contracts/account-opened.js';
+import { CUSTOMER_CREATED, customerCreatedEvent, type CustomerCreatedEvent } from '../../shared/contracts/customer-created.js';
 import { mayHaveBeenSent } from '../../shared/messaging/settle.js';
 import { instrument } from '../../shared/observability/instrument.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
@@ -60,7 +61,7 @@ export function createCoreBankingHandler(runtime: DcmsWorkerRuntime) {
   };
 
   return instrument(
-    fifoBatchHandler(runtime, { accepts: [CUSTOMER_CREATED, ACCOUNT_OPENED], logKeys: (event) => ({ entityId: event.data.entityId }), apply }),
+    fifoBatchHandler(runtime, { accepts: { [CUSTOMER_CREATED]: customerCreatedEvent, [ACCOUNT_OPENED]: accountOpenedEvent }, logKeys: (event) => ({ entityId: event.data.entityId }), apply }),
     runtime.telemetry,
   );
 }

@@ -2,7 +2,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import pMap from 'p-map';
 import type { TenantDirectory } from '../../shared/config/tenants.js';
-import { COURIER_KIT_STATUS, parseEvent } from '../../shared/contracts/index.js';
+import { COURIER_KIT_STATUS, courierKitStatusEvent } from '../../shared/contracts/courier-kit-status.js';
+import { parseAcceptedEvent } from '../../shared/contracts/parse.js';
 import { reportOutcome } from '../../shared/observability/telemetry.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import type { KitHistoryOutcome, KitScan } from '../../shared/persistence/kit-ledger.js';
@@ -24,6 +25,9 @@ const kitBusy = (untilMs?: number) =>
     ...(untilMs !== undefined && { dueInSeconds: Math.max(1, Math.ceil((untilMs - Date.now()) / 1_000)) }),
   });
 const SUPERSEDED_NOT_APPLIED = transient('NEWER_STATUS_NOT_APPLIED', 'a newer status of this kit in the same batch was not applied; this one is retried on its own');
+
+/** The one event type this worker takes. */
+const ACCEPTED = { [COURIER_KIT_STATUS]: courierKitStatusEvent };
 
 /** Kits of one batch handled at once: each is a different kit, so their bookkeeping is independent. */
 const ITEM_CONCURRENCY = 16;
@@ -62,7 +66,7 @@ export class CourierBatch {
       records,
       async (record) => {
         try {
-          const event = withUtcInstant(parseEvent(record.body, [COURIER_KIT_STATUS], tenants.names));
+          const event = withUtcInstant(parseAcceptedEvent(record.body, ACCEPTED, tenants.names));
           this.eventIds.set(record.messageId, event.id);
           // Courier free text (remarks, location) never reaches a log: ids and codes only.
           this.runtime.telemetry.logger.debug('courier event received', { eventId: event.id, kitNo: event.data.kitNo, status: event.data.status });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { rfc3339 } from '../../shared/contracts/index.js';
+import { rfc3339 } from '../../shared/contracts/envelope.js';
 
 const positiveInt = z.coerce.number().int().positive();
 /** Queue URLs as SQS returns them (local emulators build host names a strict URL parser rejects). */
@@ -48,9 +48,12 @@ export const webhookEnv = z
   });
 export type WebhookEnv = z.infer<typeof webhookEnv>;
 
-/** Parses the environment, or throws one error listing every bad variable (never their values). */
+/**
+ * Parses the environment, or throws one error listing every bad variable (never their values).
+ * Read once per instance: zod's compiled fast path for objects would cost more to build than it saves.
+ */
 export function loadWebhookEnv(source: NodeJS.ProcessEnv = process.env): WebhookEnv {
-  const parsed = webhookEnv.safeParse(source);
+  const parsed = webhookEnv.safeParse(source, { jitless: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`).join('; ');
     throw new Error(`invalid courier-webhook configuration: ${problems}`);

@@ -1,6 +1,7 @@
 import { getParameter } from '../../shared/config/ssm-parameters.js';
 import * as z from 'zod';
-import { deliveryStatus, tenantName } from '../../shared/contracts/index.js';
+import { deliveryStatus } from '../../shared/contracts/courier-kit-status.js';
+import { tenantName } from '../../shared/contracts/envelope.js';
 import { courierAuth } from './auth-settings.js';
 
 /** Cached for five minutes per instance: a new courier or code is live without a deploy. */

@@ -15,16 +15,28 @@
 import * as z from 'zod';
 import { code, count, dayMonthYear, decimal, identifier, list, localIsoDateTime, spacedDateTime, text, unknownScalar, yearMonthDay } from './schema-fields.js';
 
+/*
+ * Fields that parse alike share one schema instance (zod schemas are immutable): every instance is
+ * work at cold start, and these shapes repeat the same few fields dozens of times.
+ */
+const requiredText = z.string();
+const nonEmptyText = requiredText.min(1);
+const requiredFlag = z.boolean();
+const optionalDecimal = decimal.nullish();
+const optionalIdentifier = identifier.nullish();
+const optionalCount = count.nullish();
+const optionalDayMonthYear = dayMonthYear.nullish();
+
 export const cardSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmptyText,
   lastFour: code,
   /** INACTIVE | ACTIVE | LOCKED | BLOCKED | … (open set: docs/reference/card91.md §5.7). */
-  state: z.string(),
+  state: requiredText,
   type: text,
 });
 
 export const cardProgramSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmptyText,
   imageUrl: text,
   programName: text,
   network: text,
@@ -32,7 +44,7 @@ export const cardProgramSchema = z.object({
   /** Input to methods 3, 4 and 9: passed through exactly as received. */
   accountId: identifier,
   status: text,
-  orgCardProgramId: identifier.nullish(),
+  orgCardProgramId: optionalIdentifier,
   cards: list(cardSchema),
 });
 
@@ -46,7 +58,7 @@ const documentSchema = z.object({
 });
 
 const addressSchema = z.object({
-  id: identifier.nullish(),
+  id: optionalIdentifier,
   addressType: text,
   address1: text,
   address2: text,
@@ -58,7 +70,7 @@ const addressSchema = z.object({
   status: text,
 });
 
-const flag = z.boolean().nullish();
+const flag = requiredFlag.nullish();
 
 const organizationConfigSchema = z.object({
   selfLoad: flag,
@@ -87,25 +99,25 @@ const organizationConfigSchema = z.object({
 
 /** Response of M1 and M2 (docs/reference/card91.md §2). Contains PII: never log it. */
 export const customerDetailSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmptyText,
   firstName: text,
   middleName: text,
   lastName: text,
   nameOnCard: text,
-  dob: dayMonthYear.nullish(),
+  dob: optionalDayMonthYear,
   gender: text,
-  mobile: z.string(),
+  mobile: requiredText,
   internationalMobileNumber: text,
   email: text,
   status: text,
   currencyCode: text,
-  lrsLimit: decimal.nullish(),
-  usedLimit: decimal.nullish(),
-  availableLimit: decimal.nullish(),
+  lrsLimit: optionalDecimal,
+  usedLimit: optionalDecimal,
+  availableLimit: optionalDecimal,
   panValue: text,
   passportValue: text,
   passportFileNumber: text,
-  passportValidity: dayMonthYear.nullish(),
+  passportValidity: optionalDayMonthYear,
   documents: list(documentSchema),
   addresses: list(addressSchema),
   employmentDetails: list(z.unknown()),
@@ -116,7 +128,7 @@ export const customerDetailSchema = z.object({
 /** M3 element. `balance` and `priority` are strings on the wire; `isActive` is a status string, not a boolean. */
 export const currencyBalanceSchema = z.object({
   balance: decimal,
-  currencyCode: z.string(),
+  currencyCode: requiredText,
   priority: code,
   isActive: text,
 });
@@ -136,15 +148,15 @@ const pageMetadata = {
 /** M4 element. `switch_rc` keeps its snake_case wire name (the one field that has it). */
 export const transactionSchema = z.object({
   id: identifier,
-  txnId: z.string(),
+  txnId: requiredText,
   txnType: text,
   txnCategory: text,
   currencyCode: text,
   amount: decimal,
-  baseCurrencyAmount: decimal.nullish(),
+  baseCurrencyAmount: optionalDecimal,
   baseCurrencyCode: text,
-  exchangeRate: decimal.nullish(),
-  overallMarkup: decimal.nullish(),
+  exchangeRate: optionalDecimal,
+  overallMarkup: optionalDecimal,
   stan: code,
   rrn: code,
   rc: code,
@@ -154,8 +166,8 @@ export const transactionSchema = z.object({
   mid: code,
   tid: code,
   mcc: code,
-  reversalCount: count.nullish(),
-  refundCount: count.nullish(),
+  reversalCount: optionalCount,
+  refundCount: optionalCount,
   cardId: text,
   customerId: unknownScalar,
   network: text,
@@ -186,20 +198,20 @@ export const transactionSchema = z.object({
   txnStatus: text,
   amountFlow: unknownScalar,
   entityType: text,
-  entityId: identifier.nullish(),
+  entityId: optionalIdentifier,
   node: z.number().nullish(),
   referenceTxnId: unknownScalar,
 });
 
 export const transactionPageSchema = z.object({
   ...pageMetadata,
-  accountId: identifier.nullish(),
+  accountId: optionalIdentifier,
   transactions: list(transactionSchema),
 });
 
 /** One currency's limits (M5, and the shape M6 answers with). */
 export const cardLimitSchema = z.object({
-  currency: z.string(),
+  currency: requiredText,
   perAtmTxnLimit: decimal,
   perOnlineTxnLimit: decimal,
   perPosTxnLimit: decimal,
@@ -208,24 +220,24 @@ export const cardLimitSchema = z.object({
   maxPerOnlineTxnLimit: decimal,
   maxPerPosTxnLimit: decimal,
   maxPerContactlessTxnLimit: decimal,
-  isContactLessAllowed: z.boolean(),
-  isAtmLimitEnabled: z.boolean(),
-  isOnlineLimitEnabled: z.boolean(),
-  isPosLimitEnabled: z.boolean(),
+  isContactLessAllowed: requiredFlag,
+  isAtmLimitEnabled: requiredFlag,
+  isOnlineLimitEnabled: requiredFlag,
+  isPosLimitEnabled: requiredFlag,
 });
 
 export const cardSettingsSchema = z.object({ limits: z.array(cardLimitSchema) });
 
 /** M9 element (`LOAD`/`RELOAD` ids `CLID…`, `ENCASH` ids `ENCSH…`). */
 export const cardLoadSchema = z.object({
-  cardLoadId: z.string(),
-  type: z.string(),
-  status: z.string(),
-  currencyCode: z.string(),
+  cardLoadId: requiredText,
+  type: requiredText,
+  status: requiredText,
+  currencyCode: requiredText,
   fxAmount: decimal,
-  baseCurrencyAmount: decimal.nullish(),
-  account: identifier.nullish(),
-  referenceNumber: identifier.nullish(),
+  baseCurrencyAmount: optionalDecimal,
+  account: optionalIdentifier,
+  referenceNumber: optionalIdentifier,
   txnDate: localIsoDateTime,
   moneyReceivedDate: localIsoDateTime.nullish(),
 });
@@ -237,8 +249,8 @@ export const cardLoadPageSchema = z.object({
 
 /** M10 element. `id` is null in every sample: `mctcTripId` is the id. */
 export const tripSchema = z.object({
-  id: identifier.nullish(),
-  mctcTripId: z.string(),
+  id: optionalIdentifier,
+  mctcTripId: requiredText,
   status: text,
   customerId: text,
   tripStartDate: yearMonthDay,
@@ -248,7 +260,7 @@ export const tripSchema = z.object({
   /** Free text in the samples (`"usa"`, `"weqwe"`), not a validated ISO code. */
   destinationCountryCode: text,
   tripName: text,
-  maxLoadLimit: decimal.nullish(),
+  maxLoadLimit: optionalDecimal,
 });
 
 /** M10 answers with a bare array and no paging metadata. */

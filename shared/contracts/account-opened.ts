@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { cloudEvent } from './envelope.js';
-import { accountNumber, addressCategory, cardType, entityId } from './customer-created.js';
+import { accountNumber, addressCategory, cardType, entityId } from './fields.js';
 
 export const ACCOUNT_OPENED = 'bank.account.opened.v1';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { cloudEvent } from './envelope.js';
-import { currencyCode } from './customer-created.js';
+import { currencyCode } from './fields.js';
 import { AMOUNT_MAX, boundedList, boundedPattern, boundedString, CARD_ID_MAX, CARD_LIMITS_MAX, MOBILE_MAX } from './limits.js';
 
 export const CARD_CONTROL_REQUESTED = 'bank.card.control.requested.v1';

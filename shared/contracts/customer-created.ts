@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { cloudEvent } from './envelope.js';
+import { accountNumber, addressCategory, cardType, currencyCode, entityId } from './fields.js';
 import {
-  ACCOUNT_NO_MAX,
   ACCOUNTS_MAX,
   ADDRESS_LINE_MAX,
   ADDRESSES_MAX,
@@ -10,12 +10,10 @@ import {
   boundedString,
   CODE_MAX,
   CONTACTS_MAX,
-  CURRENCY_MAX,
   DATE_MAX,
   DOCUMENT_NUMBER_MAX,
   DOCUMENT_TYPE_MAX,
   EMAIL_MAX,
-  ENTITY_ID_MAX,
   KYC_DOCUMENTS_MAX,
   MOBILE_MAX,
   NAME_MAX,
@@ -25,12 +23,6 @@ import {
 
 export const CUSTOMER_CREATED = 'bank.customer.created.v1';
 
-/** Digits only: account numbers reach 17 digits, so they stay strings end to end. */
-export const accountNumber = boundedPattern(ACCOUNT_NO_MAX, /^\d{1,20}$/, 'accountNo must be a string of 1 to 20 digits');
-export const cardType = z.enum(['PHYSICAL', 'VIRTUAL']);
-export const addressCategory = z.enum(['PERMANENT', 'COMMUNICATION']);
-export const entityId = boundedPattern(ENTITY_ID_MAX, /^[A-Za-z0-9_-]{1,64}$/, 'entityId must be 1 to 64 letters, digits, _ or -');
-export const currencyCode = boundedPattern(CURRENCY_MAX, /^[A-Z]{3}$/, 'currency must be an ISO 4217 code');
 const isoDate = z.iso.date().max(DATE_MAX, `at most ${DATE_MAX} characters`);
 const name = boundedString(NAME_MAX);
 const placeName = boundedString(PLACE_NAME_MAX);

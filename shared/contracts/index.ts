@@ -1,4 +1,5 @@
 export * from './envelope.js';
+export * from './fields.js';
 export * from './customer-created.js';
 export * from './account-opened.js';
 export * from './courier-kit-status.js';

@@ -1,9 +1,8 @@
 import { Buffer } from 'node:buffer';
 import type * as z from 'zod';
 import { invalidEvent } from '../resilience/errors.js';
-import { cloudEventEnvelope } from './envelope.js';
+import { cloudEventEnvelope, type CloudEventEnvelope } from './envelope.js';
 import { EVENT_BODY_MAX_BYTES } from './limits.js';
-import { eventSchemas, type EventOf, type EventType } from './registry.js';
 
 /** Issues named in one rejection; the rest are counted, so a message stays short whatever the event. */
 export const MAX_ISSUES_DESCRIBED = 10;
@@ -29,11 +28,20 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /**
+ * The event types one consumer accepts, each with its schema (`{ [CUSTOMER_CREATED]: customerCreatedEvent }`).
+ * Handed in rather than looked up in the registry of every type: a worker's bundle then builds only
+ * the contracts it accepts.
+ */
+export type AcceptedEvents = Readonly<Record<string, z.ZodType<Pick<CloudEventEnvelope, 'id' | 'type' | 'tenant' | 'data'>>>>;
+/** An event of one of the accepted types, as its schema outputs it. */
+export type AcceptedEvent<A extends AcceptedEvents> = z.output<A[keyof A]>;
+
+/**
  * Parses an SQS body into one of the accepted event types. Every way it can fail is an
  * InvalidEvent with a code an operator can filter on: TOO_LARGE, BAD_JSON, SCHEMA,
  * UNEXPECTED_TYPE, UNKNOWN_TENANT.
  */
-export function parseEvent<T extends EventType>(body: string, accepted: readonly T[], knownTenants: ReadonlySet<string>): EventOf<T> {
+export function parseAcceptedEvent<A extends AcceptedEvents>(body: string, accepted: A, knownTenants: ReadonlySet<string>): AcceptedEvent<A> {
   // Before JSON.parse: an oversized body costs nothing more than its length.
   const bytes = Buffer.byteLength(body, 'utf8');
   if (bytes > EVENT_BODY_MAX_BYTES) {
@@ -47,14 +55,15 @@ export function parseEvent<T extends EventType>(body: string, accepted: readonly
   }
   const envelope = cloudEventEnvelope.safeParse(json);
   if (!envelope.success) throw invalidEvent('SCHEMA', describeIssues(envelope.error));
-  const type = envelope.data.type as T;
-  if (!accepted.includes(type)) {
-    throw invalidEvent('UNEXPECTED_TYPE', `event type ${envelope.data.type} is not handled here (accepted: ${accepted.join(', ')})`);
+  const { type, tenant } = envelope.data;
+  // Own keys only: a `type` of `constructor` or `toString` names no contract.
+  if (!Object.hasOwn(accepted, type)) {
+    throw invalidEvent('UNEXPECTED_TYPE', `event type ${type} is not handled here (accepted: ${Object.keys(accepted).join(', ')})`);
   }
-  if (!knownTenants.has(envelope.data.tenant)) {
-    throw invalidEvent('UNKNOWN_TENANT', `tenant ${envelope.data.tenant} is not configured`);
+  if (!knownTenants.has(tenant)) {
+    throw invalidEvent('UNKNOWN_TENANT', `tenant ${tenant} is not configured`);
   }
-  const parsed = eventSchemas[type].safeParse(json);
+  const parsed = accepted[type]!.safeParse(json);
   if (!parsed.success) throw invalidEvent('SCHEMA', describeIssues(parsed.error));
-  return parsed.data as EventOf<T>;
+  return parsed.data as AcceptedEvent<A>;
 }

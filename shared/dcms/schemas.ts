@@ -5,61 +5,74 @@ import * as z from 'zod';
  * documents disagree on several shapes); requests are exactly what we send.
  */
 
+/*
+ * Fields that validate alike share one schema instance (zod schemas are immutable): every instance
+ * is work at cold start, and these lenient shapes repeat the same few fields many times.
+ */
+const text = z.string();
+const optionalText = text.optional();
+const nullishText = text.nullish();
+/** Numbers and strings alike, as a string; the JSON codec already keeps numbers' exact digits. */
+const numberOrString = z.union([text, z.number()]);
+const asString = numberOrString.transform(String);
+
 /** Three exception shapes are documented (docs/reference/dcms.md §1.2): every field optional, parse what is there. */
 export const dcmsException = z.looseObject({
-  errorCode: z.string().optional(),
-  shortMessage: z.string().nullish(),
-  detailMessage: z.string().nullish(),
-  errorMessage: z.string().nullish(),
-  httpStatus: z.string().nullish(),
-  fieldError: z.array(z.string()).nullish(),
+  errorCode: optionalText,
+  shortMessage: nullishText,
+  detailMessage: nullishText,
+  errorMessage: nullishText,
+  httpStatus: nullishText,
+  fieldError: z.array(text).nullish(),
 });
 export type DcmsException = z.infer<typeof dcmsException>;
+const nullishException = dcmsException.nullish();
 
 export const dcmsEnvelope = z.looseObject({
   result: z.unknown().optional(),
-  exception: dcmsException.nullish(),
+  exception: nullishException,
   pagination: z.unknown().optional(),
 });
 
-/** accountNo arrives as a number or a string; the JSON codec already keeps numbers' exact digits. */
-const accountNo = z.union([z.string(), z.number()]).transform(String);
-
 export const dcmsKit = z.looseObject({
-  kitNo: z.union([z.string(), z.number()]).transform(String),
-  accountNo: accountNo.optional(),
-  cardType: z.string().optional(),
-  cardStatus: z.string().optional(),
-  cardNumber: z.string().optional(),
-  bin: z.string().optional(),
-  networkType: z.string().optional(),
-  productId: z.string().optional(),
-  expDate: z.string().optional(),
+  kitNo: asString,
+  /** accountNo arrives as a number or a string. */
+  accountNo: asString.optional(),
+  cardType: optionalText,
+  cardStatus: optionalText,
+  cardNumber: optionalText,
+  bin: optionalText,
+  networkType: optionalText,
+  productId: optionalText,
+  expDate: optionalText,
 });
 export type DcmsKit = z.infer<typeof dcmsKit>;
 
+/** A list of kits that may be missing or null: an empty list then. */
+const kitList = z.array(dcmsKit).nullish().transform((kits) => kits ?? []);
+
 export const registrationResult = z.looseObject({
-  entityId: z.string(),
-  kitInfo: z.array(dcmsKit).nullish().transform((kits) => kits ?? []),
+  entityId: text,
+  kitInfo: kitList,
 });
 export type RegistrationResult = z.infer<typeof registrationResult>;
 
 export const customerView = z.looseObject({
-  entityId: z.string(),
-  accountInfo: z.array(z.looseObject({ accountNo: accountNo.optional() })).nullish().transform((a) => a ?? []),
-  kitInfo: z.array(dcmsKit).nullish().transform((kits) => kits ?? []),
+  entityId: text,
+  accountInfo: z.array(z.looseObject({ accountNo: asString.optional() })).nullish().transform((a) => a ?? []),
+  kitInfo: kitList,
 });
 export type CustomerView = z.infer<typeof customerView>;
 
 /** `/kit-manager/fetchKitsByEntityId` (docs/reference/dcms.md §3.4a): a bare array, every kit with its account number (a string there). */
-export const entityKits = z.array(dcmsKit).nullish().transform((kits) => kits ?? []);
+export const entityKits = kitList;
 
 /** One per-kit result of updateDeliveryStatus (docs/reference/dcms.md §3.3): success only if `result === true` and no exception. */
 export const kitDeliveryResult = z.looseObject({
-  kitNo: z.union([z.string(), z.number()]).transform(String),
+  kitNo: asString,
   result: z.boolean().optional(),
-  status: z.union([z.string(), z.number()]).optional(),
-  exception: dcmsException.nullish(),
+  status: numberOrString.optional(),
+  exception: nullishException,
 });
 export const deliveryResults = z.array(kitDeliveryResult);
 export type KitDeliveryResult = z.infer<typeof kitDeliveryResult>;

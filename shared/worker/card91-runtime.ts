@@ -1,6 +1,7 @@
 import { Card91Client, mintSdkAuthToken, type Card91CallInfo } from '../card91/index.js';
 import { sdkAuthSecretsProvider, type SecretsSource } from '../card91/sdk-auth-secrets.js';
-import { card91WorkerEnv, loadEnv, type Card91WorkerEnv } from '../config/worker-env.js';
+import { card91WorkerEnv, type Card91WorkerEnv } from '../config/card91-worker-env.js';
+import { loadEnv } from '../config/queue-worker-env.js';
 import { recordCard91Call, type OutcomeObserver } from '../observability/telemetry.js';
 import { createQueueWorkerRuntime, type QueueWorkerRuntime } from './queue-runtime.js';
 

@@ -1,5 +1,6 @@
 import { dcmsCredentialsProvider } from '../config/remote-config.js';
-import { dcmsWorkerEnv, loadEnv, type DcmsWorkerEnv } from '../config/worker-env.js';
+import { dcmsWorkerEnv, type DcmsWorkerEnv } from '../config/dcms-worker-env.js';
+import { loadEnv } from '../config/queue-worker-env.js';
 import { DEFAULT_TIMEOUTS_MS, DcmsClient, type DcmsCallInfo } from '../dcms/client.js';
 import type { OutcomeObserver } from '../observability/telemetry.js';
 import { recordDcmsCall } from '../observability/telemetry.js';

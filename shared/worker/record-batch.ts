@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pMap from 'p-map';
 import type { TenantDirectory } from '../config/tenants.js';
-import { parseEvent, type EventOf, type EventType } from '../contracts/index.js';
+import { parseAcceptedEvent, type AcceptedEvent, type AcceptedEvents } from '../contracts/parse.js';
 import { deadLetterReason } from '../messaging/dead-letter.js';
 import { lastMovedAt, originalMessageIdOf } from '../messaging/requeue.js';
 import { receiveCountOf, type Settlement } from '../messaging/settle.js';
@@ -76,11 +76,12 @@ export interface RecordContext {
 }
 
 /** One worker's handling of one event, between parsing and settlement. */
-export interface RecordFlow<T extends EventType> {
-  accepts: readonly T[];
+export interface RecordFlow<A extends AcceptedEvents> {
+  /** The event types the worker takes, with their schemas: the only contracts its bundle builds. */
+  accepts: A;
   /** Keys every log line of the record carries (ids, never personal data). */
-  logKeys: (event: EventOf<T>) => Record<string, string>;
-  apply: (event: EventOf<T>, context: RecordContext) => Promise<Applied>;
+  logKeys: (event: AcceptedEvent<A>) => Record<string, string>;
+  apply: (event: AcceptedEvent<A>, context: RecordContext) => Promise<Applied>;
 }
 
 /** Message groups of one batch handled at once; each group's records stay in order. */
@@ -110,7 +111,7 @@ function waitsOnItsGroup(record: SQSRecord, settled: Extract<Settlement, { kind:
  * the back of its group, so that the customer behind it in the same group can go first.
  * A bad record (not JSON, wrong schema) is dead-lettered with its reason and its group goes on.
  */
-export function fifoBatchHandler<T extends EventType>(runtime: QueueWorkerRuntime, flow: RecordFlow<T>) {
+export function fifoBatchHandler<A extends AcceptedEvents>(runtime: QueueWorkerRuntime, flow: RecordFlow<A>) {
   const { metrics } = runtime.telemetry;
 
   /** 'done' when applied; its settlement when it failed; undefined when that failure could not even be settled. */
@@ -119,7 +120,7 @@ export function fifoBatchHandler<T extends EventType>(runtime: QueueWorkerRuntim
     const logger = runtime.telemetry.logger.createChild();
     const identity: RecordIdentity = { eventType: 'unknown' };
     try {
-      const event = parseEvent(record.body, flow.accepts, tenants.names);
+      const event = parseAcceptedEvent(record.body, flow.accepts, tenants.names);
       identity.eventId = event.id;
       identity.eventType = event.type;
       logger.appendKeys({ eventId: event.id, eventType: event.type, tenant: event.tenant, ...flow.logKeys(event) });

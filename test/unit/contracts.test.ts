@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventJsonSchemas, schemaFileName } from '../../shared/contracts/json-schema.js';
-import { eventSchemas, parseEvent } from '../../shared/contracts/index.js';
+import { ACCOUNT_OPENED, accountOpenedEvent, eventSchemas, parseAcceptedEvent, parseEvent } from '../../shared/contracts/index.js';
 import { IntegrationError } from '../../shared/resilience/errors.js';
 import { accountOpened, customerCreated, kitStatus } from '../support/events.js';
 
@@ -77,5 +77,32 @@ describe('event contracts', () => {
       const published = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/contracts', schemaFileName(type)), 'utf8'));
       expect(published, `docs/contracts/${schemaFileName(type)} is stale`).toEqual(schema);
     }
+  });
+});
+
+describe('parsing with the schemas a worker hands in', () => {
+  const accepted = { [ACCOUNT_OPENED]: accountOpenedEvent };
+  const rejection = (body: unknown): IntegrationError => {
+    try {
+      parseAcceptedEvent(JSON.stringify(body), accepted, TENANTS);
+    } catch (error) {
+      if (error instanceof IntegrationError) return error;
+      throw error;
+    }
+    throw new Error('expected the event to be rejected');
+  };
+
+  it('parses an event of an accepted type with that type\'s schema', () => {
+    expect(parseAcceptedEvent(JSON.stringify(accountOpened('C1', '55555555555556782')), accepted, TENANTS).data.accountNo).toBe('55555555555556782');
+  });
+
+  it('refuses any other type, naming the accepted ones, even one whose contract exists', () => {
+    const error = rejection(customerCreated('C1'));
+    expect(error.code).toBe('UNEXPECTED_TYPE');
+    expect(error.message).toBe('event type bank.customer.created.v1 is not handled here (accepted: bank.account.opened.v1)');
+  });
+
+  it('refuses a type that names a property every object has', () => {
+    for (const type of ['constructor', 'toString', '__proto__']) expect(rejection({ ...accountOpened('C1'), type }).code).toBe('UNEXPECTED_TYPE');
   });
 });

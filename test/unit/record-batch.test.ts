@@ -1,6 +1,7 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { TenantDirectory } from '../../shared/config/tenants.js';
+import { ACCOUNT_OPENED, accountOpenedEvent } from '../../shared/contracts/account-opened.js';
 import type { Settlement } from '../../shared/messaging/settle.js';
 import { createTelemetry } from '../../shared/observability/telemetry.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
@@ -40,8 +41,8 @@ function fakeRuntime() {
 const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 
 /** A worker's batch handler for account-opened events whose flow is `apply`. */
-const accountsHandler = (runtime: QueueWorkerRuntime, apply: RecordFlow<'bank.account.opened.v1'>['apply']) =>
-  fifoBatchHandler(runtime, { accepts: ['bank.account.opened.v1'], logKeys: () => ({}), apply });
+const ACCOUNTS = { [ACCOUNT_OPENED]: accountOpenedEvent };
+const accountsHandler = (runtime: QueueWorkerRuntime, apply: RecordFlow<typeof ACCOUNTS>['apply']) => fifoBatchHandler(runtime, { accepts: ACCOUNTS, logKeys: () => ({}), apply });
 
 const customerNotFound = () => new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { DeliveryStatus } from '../../../shared/contracts/index.js';
-import { kitNumber, rfc3339 } from '../../../shared/contracts/index.js';
+import { kitNumber, type DeliveryStatus } from '../../../shared/contracts/courier-kit-status.js';
+import { rfc3339 } from '../../../shared/contracts/envelope.js';
 import { awbText, fieldIssues, formatPath, optionalFreeText, type CourierScan, type NativeFormat, type ScanParseResult } from './types.js';
 
 /**

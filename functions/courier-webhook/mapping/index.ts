@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { COURIER_KIT_STATUS, courierKitStatusEvent, kitNumber, type CourierKitStatusEvent, type DeliveryStatus } from '../../../shared/contracts/index.js';
+import { COURIER_KIT_STATUS, courierKitStatusEvent, kitNumber, type CourierKitStatusEvent, type DeliveryStatus } from '../../../shared/contracts/courier-kit-status.js';
 import type { CourierFormat, CourierSettings } from '../couriers.js';
 import { bluedartFormat } from './bluedart.js';
 import { delhiveryFormat } from './delhivery.js';

@@ -1,4 +1,4 @@
-import { rfc3339 } from '../../../shared/contracts/index.js';
+import { rfc3339 } from '../../../shared/contracts/envelope.js';
 
 /**
  * Couriers' dates and times, most without an offset: they are the courier's local time (India for
