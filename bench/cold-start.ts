@@ -1,7 +1,9 @@
 /**
  * Cold start of every function: bundle size and module init time beside a bare handler (the SQS
  * and DynamoDB clients and zod, bench/fixtures/bare-handler.ts), as ratios. Goal: ≤ 500 KiB per
- * bundle and init ≤ 1.2× the bare handler.
+ * bundle and init ≤ 1.2× the bare handler. A second reference, the stack floor
+ * (bench/fixtures/stack-floor-handler.ts: bare plus the Powertools logger, metrics and idempotency
+ * and middy, nothing of ours), says how much of a function's init the chosen stack costs by itself.
  *
  * Each bundle is built with esbuild from the very options the CDK construct hands to NodejsFunction
  * (`BUNDLING` in infra/constructs/integration-function.ts), so what is measured is what deploys.
@@ -134,6 +136,7 @@ const out = mkdtempSync(join(tmpdir(), 'cold-start-'));
 try {
   const entries: [string, string][] = [
     ['bare (SQS+DynamoDB+zod)', join(ROOT, 'bench/fixtures/bare-handler.ts')],
+    ['stack floor (bare+Powertools+middy)', join(ROOT, 'bench/fixtures/stack-floor-handler.ts')],
     ...readdirSync(join(ROOT, 'functions'))
       .filter((service) => statSync(join(ROOT, 'functions', service, 'handler.ts'), { throwIfNoEntry: false }))
       .sort()
@@ -160,17 +163,17 @@ try {
     cpuMs: median(b.times.map((t) => t.cpuMs)),
     metafile: b.metafile,
   }));
-  const [bare, ...functions] = measured as [Measured, ...Measured[]];
+  const [bare, floor, ...functions] = measured as [Measured, Measured, ...Measured[]];
   const kib = (bytes: number) => `${(bytes / 1_024).toFixed(0)} KiB`;
   const load = loadavg()[0]!.toFixed(2);
   console.log(`cold start, ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} cores, load ${load}), Node ${process.version}, init = median of ${runs}\n`);
-  const row = (cells: string[]) => console.log(cells.map((cell, i) => (i === 0 ? cell.padEnd(26) : cell.padStart(i === 7 ? 0 : 9))).join(''));
+  const row = (cells: string[]) => console.log(cells.map((cell, i) => (i === 0 ? cell.padEnd(38) : cell.padStart(i === 7 ? 0 : 9))).join(''));
   row(['bundle', 'size', '× bare', 'init', '× bare', 'init CPU', '× bare', '  goal']);
-  for (const f of [bare, ...functions]) {
+  for (const f of [bare, floor, ...functions]) {
     const sizeRatio = f.bytes / bare.bytes;
     const initRatio = f.initMs / bare.initMs;
     const missed = [f.bytes > BUDGET_BYTES && 'size', initRatio > BUDGET_INIT_RATIO && 'init'].filter(Boolean);
-    const verdict = f === bare ? '' : missed.length === 0 ? '  met' : `  missed (${missed.join(', ')})`;
+    const verdict = f === bare || f === floor ? '' : missed.length === 0 ? '  met' : `  missed (${missed.join(', ')})`;
     row([f.name, kib(f.bytes), sizeRatio.toFixed(2), `${f.initMs.toFixed(0)} ms`, initRatio.toFixed(2), `${f.cpuMs.toFixed(0)} ms`, (f.cpuMs / bare.cpuMs).toFixed(2), verdict]);
   }
   console.log(`\ngoal: ≤ ${kib(BUDGET_BYTES)} per bundle, init ≤ ${BUDGET_INIT_RATIO}× bare`);
