@@ -13,7 +13,8 @@
  */
 import type { Card, Card91Client, CallOptions } from '../../shared/card91/index.js';
 import type { CardControlData } from '../../shared/contracts/index.js';
-import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
+import type { WriteOnceConfig } from '../../shared/protocol/write-once/machine.js';
+import { runWriteOnce } from '../../shared/protocol/write-once/run.js';
 import { FailureCategory, IntegrationError, isIntegrationError } from '../../shared/resilience/errors.js';
 import { cardRefusal, judgeStateChange, planLimits, type ControlAction, type Refusal, type StateAction } from './control-state.js';
 
@@ -38,7 +39,13 @@ const EXPLAINABLE_STATUSES: ReadonlySet<number> = new Set([400, 403, 404]);
 const isRefusal = (error: IntegrationError): boolean =>
   error.category === FailureCategory.Permanent && error.status !== undefined && EXPLAINABLE_STATUSES.has(error.status);
 
-/** sendAtMostOnce tells a found effect from "not found" by `undefined`, so the writes here resolve to this marker. */
+/**
+ * Card91 applies a state change within its answer (docs/reference/card91.md): a lost answer is
+ * settled by reading the card on the next delivery, with no window to wait out and no marker.
+ */
+const NO_SETTLE_WINDOW: WriteOnceConfig = { settleWindowMs: 0, writeAheadMarker: false };
+
+/** runWriteOnce tells a found effect from "not found" by `undefined`, so the writes here resolve to this marker. */
 const DONE = true;
 
 function refusalError(verdict: Refusal): IntegrationError {
@@ -73,7 +80,7 @@ async function changeState(action: StateAction, data: CardControlData, flow: Con
     if (verdict.kind === 'refused') throw refusalError(verdict);
     return verdict.kind === 'applied' ? DONE : undefined;
   };
-  const { reconciled } = await sendAtMostOnce({ send, reconcile, checkFirst: flow.mayHaveBeenSent, isAlreadyDone: isRefusal });
+  const { reconciled } = await runWriteOnce(NO_SETTLE_WINDOW, { send, read: reconcile, checkFirst: flow.mayHaveBeenSent, isAlreadyDone: isRefusal }, { clock: Date.now });
   return reconciled;
 }
 
@@ -95,14 +102,18 @@ async function setLimits(data: CardControlData, flow: ControlFlow): Promise<bool
   try {
     const plan = await readPlan();
     if (plan.kind === 'applied') return true;
-    const { reconciled } = await sendAtMostOnce({
-      send: async () => {
-        await card91.setCardSettings(mobile, cardId, plan.limits, options);
-        return DONE;
+    const { reconciled } = await runWriteOnce(
+      NO_SETTLE_WINDOW,
+      {
+        send: async () => {
+          await card91.setCardSettings(mobile, cardId, plan.limits, options);
+          return DONE;
+        },
+        read: async () => ((await readPlan()).kind === 'applied' ? DONE : undefined),
+        checkFirst: false,
       },
-      reconcile: async () => ((await readPlan()).kind === 'applied' ? DONE : undefined),
-      checkFirst: false,
-    });
+      { clock: Date.now },
+    );
     return reconciled;
   } catch (error) {
     throw await explainRefusal(error, data, flow);

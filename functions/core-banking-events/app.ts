@@ -53,7 +53,8 @@ export function createCoreBankingHandler(runtime: DcmsWorkerRuntime) {
       mayHaveBeenSent: mayHaveBeenSent(record),
       deadline,
       pendingSends: runtime.pendingSends,
-      settleWindowMs: runtime.env.SETTLE_WINDOW_SECONDS * 1_000,
+      writeOnce: { settleWindowMs: runtime.env.SETTLE_WINDOW_SECONDS * 1_000, writeAheadMarker: true },
+      clock: Date.now,
     };
     const run: Run = { executed: false };
     const outcome = await register({ key: keyOf(event), event, context }, run);

@@ -2,7 +2,7 @@ import type { AccountOpenedEvent } from '../../shared/contracts/index.js';
 import { toRegisterCard } from '../../shared/dcms/mapping.js';
 import { requestIdFor } from '../../shared/dcms/request-id.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
-import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
+import { runWriteOnce } from '../../shared/protocol/write-once/run.js';
 import { findKit, toIssuedKits } from './issued-kits.js';
 import type { RegistrationContext, RegistrationOutcome } from './registration.js';
 
@@ -21,18 +21,17 @@ export async function registerCard(event: AccountOpenedEvent, context: Registrat
   const tenant = context.tenant.tenant;
   const wanted = { accountNo: data.accountNo, cardType: data.cardType };
   const key = businessKeys.card(tenant, data.entityId, data.accountNo, data.cardType);
-  const { result, reconciled } = await sendAtMostOnce({
+  const { result, reconciled } = await runWriteOnce(context.writeOnce, {
     send: async () => {
       const answer = await context.dcms.registerCard(tenant, toRegisterCard(data), { deadline: context.deadline, ...requestIdFor(context.tenant, key) });
       return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, wanted) };
     },
-    reconcile: async () => {
+    read: async () => {
       const kits = await context.dcms.fetchKitsByEntityId(tenant, data.entityId, { deadline: context.deadline });
       const kit = kits && findKit(toIssuedKits(kits), wanted);
       return kit ? { entityId: data.entityId, kits: [kit] } : undefined;
     },
     checkFirst: true,
-    settle: { store: context.pendingSends, key, windowMs: context.settleWindowMs },
-  });
+  }, { marker: { port: context.pendingSends, key }, clock: context.clock });
   return { ...result, reconciled };
 }

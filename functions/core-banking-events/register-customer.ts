@@ -4,7 +4,7 @@ import { toRegisterCustomer } from '../../shared/dcms/mapping.js';
 import { requestIdFor } from '../../shared/dcms/request-id.js';
 import type { CustomerView } from '../../shared/dcms/schemas.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
-import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
+import { runWriteOnce } from '../../shared/protocol/write-once/run.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 import { findKit, toIssuedKits } from './issued-kits.js';
 import { registerCard } from './register-card.js';
@@ -19,12 +19,12 @@ export async function registerCustomer(event: CustomerCreatedEvent, context: Reg
   const { data } = event;
   const tenant = context.tenant.tenant;
   const key = businessKeys.customer(tenant, data.entityId);
-  const { result, reconciled } = await sendAtMostOnce({
+  const { result, reconciled } = await runWriteOnce(context.writeOnce, {
     send: async () => {
       const answer = await context.dcms.register(tenant, toRegisterCustomer(data, context.tenant), { deadline: context.deadline, ...requestIdFor(context.tenant, key) });
       return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, data.card) };
     },
-    reconcile: async () => {
+    read: async () => {
       const view = await context.dcms.viewCustomer(tenant, data.entityId, { deadline: context.deadline });
       if (!view) return undefined;
       assertSamePerson(view, event);
@@ -34,8 +34,7 @@ export async function registerCustomer(event: CustomerCreatedEvent, context: Reg
     },
     checkFirst: context.mayHaveBeenSent,
     isAlreadyDone: (error) => error.code === ENTITY_ALREADY_EXISTS,
-    settle: { store: context.pendingSends, key, windowMs: context.settleWindowMs },
-  });
+  }, { marker: { port: context.pendingSends, key }, clock: context.clock });
   if (!reconciled || !data.card || findKit(result.kits, data.card)) return { ...result, reconciled };
 
   // The customer exists but the insta-card does not: issue it as an additional card.

@@ -1,6 +1,7 @@
 import type { TenantSettings } from '../../shared/config/tenants.js';
 import type { DcmsClient } from '../../shared/dcms/client.js';
-import type { PendingSends } from '../../shared/persistence/pending-sends.js';
+import type { WriteOnceConfig } from '../../shared/protocol/write-once/machine.js';
+import type { MarkerPort } from '../../shared/protocol/write-once/run.js';
 import type { IssuedKit } from './issued-kits.js';
 
 /** What a registration did: the customer and the kits DCMS holds for it. */
@@ -18,7 +19,9 @@ export interface RegistrationContext {
   /** A previous delivery of this event may have reached DCMS (redelivered or redriven). */
   mayHaveBeenSent: boolean;
   deadline: number;
-  /** Write-ahead markers of DCMS writes, and how long an unknown-outcome write may still commit. */
-  pendingSends: PendingSends;
-  settleWindowMs: number;
+  /** Write-ahead markers of DCMS writes (the write-once protocol's marker port). */
+  pendingSends: MarkerPort;
+  /** The write-once protocol's settings: the settle window, the write-ahead marker. */
+  writeOnce: WriteOnceConfig;
+  clock: () => number;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PendingSends } from '../../shared/persistence/pending-sends.js';
-import { sendAtMostOnce } from '../../shared/resilience/at-most-once.js';
+import { runWriteOnce, type WriteOnce } from '../../shared/protocol/write-once/run.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 import { localAws } from '../support/local-aws.js';
 
@@ -14,7 +14,8 @@ async function setup() {
   let now = 1_800_000_000_000;
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const key = `card#ACME_BANK#C1#${Math.random()}#PHYSICAL`;
-  return { store, clock, key, settle: { store, key, windowMs: WINDOW_MS } };
+  const settle = <T>(write: WriteOnce<T>) => runWriteOnce({ settleWindowMs: WINDOW_MS, writeAheadMarker: true }, write, { marker: { port: store, key }, clock: clock.now });
+  return { store, clock, key, settle };
 }
 
 describe('settle window: no re-send while an earlier send may still commit', () => {
@@ -23,28 +24,28 @@ describe('settle window: no re-send while an earlier send may still commit', () 
     const send = vi.fn().mockRejectedValue(lost());
     const reconcile = vi.fn().mockResolvedValue(undefined);
 
-    await expect(sendAtMostOnce({ send, reconcile, checkFirst: true, settle, now: clock.now })).rejects.toMatchObject({ code: 'UNKNOWN_OUTCOME', dueInSeconds: 120 });
+    await expect(settle({ send, read: reconcile, checkFirst: true })).rejects.toMatchObject({ code: 'UNKNOWN_OUTCOME', dueInSeconds: 120 });
     expect(await store.lastSentAt(key)).toBe(clock.now());
 
     // Another delivery (or instance) 30 s later: reads, finds nothing, still does not send.
     clock.advance(30_000);
-    await expect(sendAtMostOnce({ send, reconcile, checkFirst: true, settle, now: clock.now })).rejects.toMatchObject({ code: 'SETTLING', dueInSeconds: 90 });
+    await expect(settle({ send, read: reconcile, checkFirst: true })).rejects.toMatchObject({ code: 'SETTLING', dueInSeconds: 90 });
     expect(send).toHaveBeenCalledTimes(1);
 
     // After the window a read that still shows nothing allows one more send.
     clock.advance(90_000);
     send.mockResolvedValueOnce('kit-2');
-    await expect(sendAtMostOnce({ send, reconcile, checkFirst: true, settle, now: clock.now })).resolves.toEqual({ result: 'kit-2', reconciled: false });
+    await expect(settle({ send, read: reconcile, checkFirst: true })).resolves.toEqual({ result: 'kit-2', reconciled: false });
     expect(send).toHaveBeenCalledTimes(2);
     expect(await store.lastSentAt(key)).toBeUndefined();
   });
 
   it('takes a slow commit found by a later read as the result, and clears the marker', async () => {
     const { store, clock, key, settle } = await setup();
-    await expect(sendAtMostOnce({ send: () => Promise.reject(lost()), reconcile: async () => undefined, checkFirst: true, settle, now: clock.now })).rejects.toMatchObject({ code: 'UNKNOWN_OUTCOME' });
+    await expect(settle({ send: () => Promise.reject(lost()), read: async () => undefined, checkFirst: true })).rejects.toMatchObject({ code: 'UNKNOWN_OUTCOME' });
     clock.advance(17_000);
     const send = vi.fn();
-    await expect(sendAtMostOnce({ send, reconcile: async () => 'kit-1', checkFirst: false, settle, now: clock.now })).resolves.toEqual({ result: 'kit-1', reconciled: true });
+    await expect(settle({ send, read: async () => 'kit-1', checkFirst: false })).resolves.toEqual({ result: 'kit-1', reconciled: true });
     expect(send).not.toHaveBeenCalled();
     expect(await store.lastSentAt(key)).toBeUndefined();
   });
@@ -54,21 +55,21 @@ describe('settle window: no re-send while an earlier send may still commit', () 
     await store.markSending(key, clock.now());
     clock.advance(5_000);
     const send = vi.fn();
-    await expect(sendAtMostOnce({ send, reconcile: async () => undefined, checkFirst: false, settle, now: clock.now })).rejects.toMatchObject({ code: 'SETTLING' });
+    await expect(settle({ send, read: async () => undefined, checkFirst: false })).rejects.toMatchObject({ code: 'SETTLING' });
     expect(send).not.toHaveBeenCalled();
   });
 
   it('clears the marker when the platform refused the write or it never left (nothing can commit later)', async () => {
     const { store, clock, key, settle } = await setup();
     const refused = new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
-    await expect(sendAtMostOnce({ send: () => Promise.reject(refused), reconcile: async () => undefined, checkFirst: true, settle, now: clock.now })).rejects.toBe(refused);
+    await expect(settle({ send: () => Promise.reject(refused), read: async () => undefined, checkFirst: true })).rejects.toBe(refused);
     expect(await store.lastSentAt(key)).toBeUndefined();
   });
 
   it('treats an error the client did not classify as a send that may have landed', async () => {
     const { store, clock, key, settle } = await setup();
     const reconcile = vi.fn().mockResolvedValue(undefined);
-    await expect(sendAtMostOnce({ send: () => Promise.reject(new TypeError('socket hang up')), reconcile, checkFirst: true, settle, now: clock.now })).rejects.toMatchObject({ code: 'UNKNOWN_OUTCOME' });
+    await expect(settle({ send: () => Promise.reject(new TypeError('socket hang up')), read: reconcile, checkFirst: true })).rejects.toMatchObject({ code: 'UNKNOWN_OUTCOME' });
     expect(reconcile).toHaveBeenCalledTimes(2);
     expect(await store.lastSentAt(key)).toBe(clock.now());
   });
