@@ -58,6 +58,7 @@ export class QueueWorker extends Construct {
       QUEUE_FIFO: String(description.fifo),
       MAX_RECEIVE_COUNT: String(description.maxReceiveCount),
       RETRY_BUDGET_SECONDS: String(description.retry.budgetSeconds),
+      ...(description.retry.categoryBudgetSeconds?.DependencyNotReady !== undefined && { DEPENDENCY_RETRY_BUDGET_SECONDS: String(description.retry.categoryBudgetSeconds.DependencyNotReady) }),
       VISIBILITY_BASE_SECONDS: String(description.retry.backoffBaseSeconds),
       VISIBILITY_MAX_SECONDS: String(description.retry.backoffCapSeconds),
       CIRCUIT_TRIAL_CAP_SECONDS: String(description.retry.circuitTrialCapSeconds),

@@ -40,7 +40,9 @@ export const queueWorkerShape = {
   RETRY_MAX_DELAY_MS: milliseconds.default(5_000),
   /** How long a valid event may keep failing for reasons a retry can fix before it is dead-lettered as Exhausted. */
   RETRY_BUDGET_SECONDS: positiveInteger.default(86_400),
-  /** Wait before the 2nd receive of a failed record; doubles per receive up to VISIBILITY_MAX_SECONDS. */
+  /** The budget of a record waiting on a dependency (CUS001), when it differs from RETRY_BUDGET_SECONDS. */
+  DEPENDENCY_RETRY_BUDGET_SECONDS: positiveInteger.optional(),
+  /** Wait after a record's first failed attempt; doubles per attempt (its own history) up to VISIBILITY_MAX_SECONDS. */
   VISIBILITY_BASE_SECONDS: positiveInteger.default(30),
   VISIBILITY_MAX_SECONDS: positiveInteger.default(900),
   /** An open circuit's first trial call comes after this; each failed trial doubles it up to CIRCUIT_TRIAL_CAP_SECONDS. */

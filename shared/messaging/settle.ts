@@ -1,9 +1,11 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { RetryPolicy } from '../config/resources.js';
+import { nextRetry, type RetryHistory } from '../protocol/retry/schedule.js';
 import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
 import { DLQ_ATTRIBUTES, type DeadLetterPublisher } from './dead-letter.js';
-import type { RetryClock } from './retry-clock.js';
+import { carriedHistoryOf } from './requeue.js';
+import type { RetryHistoryStore } from './retry-history.js';
 
 export type Settlement =
   | { kind: 'deadLettered'; failure: IntegrationError }
@@ -12,25 +14,25 @@ export type Settlement =
       failure: IntegrationError;
       /** When the record is due again. */
       delaySeconds: number;
-      /** Epoch ms of its first failure: the start of its retry budget. */
-      firstFailedAt: number;
+      /** The record's retry history, this failure counted. */
+      history: RetryHistory;
     };
 
 export interface SettleOptions {
   sqs: SQSClient;
   queueUrl: string;
   deadLetters: DeadLetterPublisher;
-  clock: RetryClock;
+  history: RetryHistoryStore;
   policy: RetryPolicy;
-  /** The queue's redrive maxReceiveCount (the poison-message safety net): on that receive we dead-letter ourselves, with the reason. */
+  /** The queue's redrive maxReceiveCount: on that receive of a copy we dead-letter it ourselves, so SQS never moves a record without its reason. */
   maxReceiveCount: number;
   now?: () => number;
 }
 
-/** SQS caps a visibility timeout at 12 hours. */
-const MAX_VISIBILITY_SECONDS = 43_200;
-
 export const receiveCountOf = (record: SQSRecord): number => Number(record.attributes.ApproximateReceiveCount) || 1;
+
+/** How often an operator sent the record back from its DLQ. */
+export const redrivesOf = (record: SQSRecord): number => Number(record.messageAttributes?.[DLQ_ATTRIBUTES.redriveCount]?.stringValue) || 0;
 
 /**
  * Whether an earlier delivery of this record may already have reached the platform: SQS delivered
@@ -40,28 +42,14 @@ export const receiveCountOf = (record: SQSRecord): number => Number(record.attri
 export const mayHaveBeenSent = (record: SQSRecord): boolean =>
   receiveCountOf(record) > 1 || DLQ_ATTRIBUTES.category in (record.messageAttributes ?? {}) || DLQ_ATTRIBUTES.redriveCount in (record.messageAttributes ?? {});
 
-/**
- * How long a record waits before its next receive: the failure's own schedule when it has one (an
- * open circuit's next trial, the end of a settle window), else a delay doubling per receive up to
- * the cap, never shorter than a Retry-After the platform asked for.
- */
-export function redeliveryDelaySeconds(receiveCount: number, failure: IntegrationError, policy: RetryPolicy): number {
-  const seconds =
-    failure.dueInSeconds ??
-    Math.max(Math.min(policy.backoffCapSeconds, policy.backoffBaseSeconds * 2 ** (receiveCount - 1)), failure.retryAfterSeconds ?? 0);
-  return Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
-}
-
-const exhausted = (failure: IntegrationError, message: string): IntegrationError =>
-  new IntegrationError({ category: FailureCategory.Exhausted, code: failure.code, message: `${message}: ${failure.message}` });
+const exhausted = (failure: IntegrationError, reason: string): IntegrationError =>
+  new IntegrationError({ category: FailureCategory.Exhausted, code: failure.code, message: `${reason}: ${failure.message}` });
 
 /**
- * The one place that decides what happens to a record that failed (docs: README "How failures are handled"):
- * - InvalidEvent / Permanent → dead-letter now, with the reason;
- * - anything else → back to SQS after a delay, for as long as the record's retry budget lasts
- *   (counted from its first failure, not in receives), then dead-letter as Exhausted with the last
- *   category; the queue's last allowed receive also dead-letters, so SQS never moves a record
- *   without its reason.
+ * The one place that performs what the retry schedule (shared/protocol/retry/schedule.ts) decides
+ * for a record that failed: dead-lettered now with its reason (InvalidEvent, Permanent), given up on
+ * as Exhausted with its last category once its budget or the safety net is spent, or handed back
+ * to SQS until it is due. The attempt is counted in the record's own history first.
  */
 export class FailureSettler {
   private readonly now: () => number;
@@ -70,22 +58,23 @@ export class FailureSettler {
     this.now = options.now ?? Date.now;
   }
 
-  async settle(record: SQSRecord, error: unknown): Promise<Settlement> {
+  /** `recordKey`: the record's identity across copies (its event id, else its original message id). */
+  async settle(record: SQSRecord, error: unknown, recordKey: string): Promise<Settlement> {
     const failure = toIntegrationError(error);
-    const receiveCount = receiveCountOf(record);
-    if (failure.deadLetterNow) return this.deadLetter(record, failure, receiveCount);
-    if (receiveCount >= this.options.maxReceiveCount) {
-      return this.deadLetter(record, exhausted(failure, `gave up after ${receiveCount} receives (the queue's safety net)`), receiveCount, failure.category);
+    if (failure.deadLetterNow) return this.deadLetter(record, failure, receiveCountOf(record));
+    const now = this.now();
+    const history = await this.options.history.recordFailure(recordKey, redrivesOf(record), now, carriedHistoryOf(record));
+    const decision = nextRetry(history, failure, this.options.policy, now);
+    const receives = receiveCountOf(record);
+    if (decision.kind === 'retry' && receives >= this.options.maxReceiveCount) {
+      return this.deadLetter(record, exhausted(failure, `gave up on the queue's last allowed receive (${receives})`), history.attempts, failure.category);
     }
-    const firstFailedAt = await this.options.clock.firstFailureAt(record, this.now());
-    const waitedSeconds = (this.now() - firstFailedAt) / 1_000;
-    if (waitedSeconds >= this.options.policy.budgetSeconds) {
-      const message = `gave up after ${Math.round(waitedSeconds)} s of failures (retry budget ${this.options.policy.budgetSeconds} s, ${receiveCount} receives)`;
-      return this.deadLetter(record, exhausted(failure, message), receiveCount, failure.category);
+    if (decision.kind !== 'retry') {
+      const reason = decision.kind === 'exhausted' ? decision.reason : 'gave up';
+      return this.deadLetter(record, exhausted(failure, reason), history.attempts, failure.category);
     }
-    const delaySeconds = redeliveryDelaySeconds(receiveCount, failure, this.options.policy);
-    await this.delay(record, delaySeconds);
-    return { kind: 'retryLater', failure, delaySeconds, firstFailedAt };
+    await this.delay(record, decision.delaySeconds);
+    return { kind: 'retryLater', failure, delaySeconds: decision.delaySeconds, history };
   }
 
   /** Best effort: if this fails, SQS still redelivers after the queue's own visibility timeout. */
@@ -95,8 +84,8 @@ export class FailureSettler {
       .catch(() => undefined);
   }
 
-  private async deadLetter(record: SQSRecord, failure: IntegrationError, receiveCount: number, lastCategory?: string): Promise<Settlement> {
-    await this.options.deadLetters.publish(record, failure, receiveCount, lastCategory);
+  private async deadLetter(record: SQSRecord, failure: IntegrationError, attempts: number, lastCategory?: string): Promise<Settlement> {
+    await this.options.deadLetters.publish(record, failure, attempts, lastCategory);
     return { kind: 'deadLettered', failure };
   }
 }

@@ -7,7 +7,7 @@ import type { QueueWorkerEnv } from '../config/worker-env.js';
 import type { RetryPolicy } from '../config/resources.js';
 import { DeadLetterPublisher } from '../messaging/dead-letter.js';
 import { GroupRequeuer } from '../messaging/requeue.js';
-import { RetryClock } from '../messaging/retry-clock.js';
+import { RetryHistoryStore } from '../messaging/retry-history.js';
 import { FailureSettler } from '../messaging/settle.js';
 import { createTelemetry, type OutcomeObserver, type Telemetry } from '../observability/telemetry.js';
 import { createIdempotency, type IdempotencySetup } from '../persistence/idempotency.js';
@@ -45,6 +45,7 @@ export function createQueueWorkerRuntime(env: QueueWorkerEnv, observer?: Outcome
   const deadLetters = new DeadLetterPublisher({ sqs, dlqUrl: env.DLQ_URL, fifo: env.QUEUE_FIFO, functionName: env.AWS_LAMBDA_FUNCTION_NAME });
   const policy: RetryPolicy = {
     budgetSeconds: env.RETRY_BUDGET_SECONDS,
+    ...(env.DEPENDENCY_RETRY_BUDGET_SECONDS !== undefined && { categoryBudgetSeconds: { DependencyNotReady: env.DEPENDENCY_RETRY_BUDGET_SECONDS } }),
     backoffBaseSeconds: env.VISIBILITY_BASE_SECONDS,
     backoffCapSeconds: env.VISIBILITY_MAX_SECONDS,
     circuitTrialCapSeconds: env.CIRCUIT_TRIAL_CAP_SECONDS,
@@ -58,7 +59,7 @@ export function createQueueWorkerRuntime(env: QueueWorkerEnv, observer?: Outcome
       sqs,
       queueUrl: env.QUEUE_URL,
       deadLetters,
-      clock: new RetryClock(dynamo, env.IDEMPOTENCY_TABLE, env.RETRY_BUDGET_SECONDS + 86_400),
+      history: new RetryHistoryStore(dynamo, env.IDEMPOTENCY_TABLE, Math.max(env.RETRY_BUDGET_SECONDS, env.DEPENDENCY_RETRY_BUDGET_SECONDS ?? 0) + 86_400),
       policy,
       maxReceiveCount: env.MAX_RECEIVE_COUNT,
     }),

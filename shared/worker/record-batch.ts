@@ -6,9 +6,11 @@ import pMap from 'p-map';
 import type { TenantDirectory } from '../config/tenants.js';
 import { parseAcceptedEvent, type AcceptedEvent, type AcceptedEvents } from '../contracts/parse.js';
 import { deadLetterReason } from '../messaging/dead-letter.js';
-import { lastMovedAt, originalMessageIdOf } from '../messaging/requeue.js';
+import { dueAtOf, originalMessageIdOf } from '../messaging/requeue.js';
 import { receiveCountOf, type Settlement } from '../messaging/settle.js';
 import { reportOutcome, type EventOutcome } from '../observability/telemetry.js';
+import { decide as decideGroup, start as startGroup, type Observation as GroupObservation, type GroupConfig } from '../protocol/fifo-group/machine.js';
+import type { RetryHistory } from '../protocol/retry/schedule.js';
 import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
 import type { QueueWorkerRuntime } from './queue-runtime.js';
 
@@ -32,6 +34,10 @@ export interface RecordIdentity {
   eventType: string;
 }
 
+/** The record's identity across its SQS copies, under which its retry history is kept. */
+export const recordKeyOf = (record: SQSRecord, identity: RecordIdentity): string =>
+  identity.eventId !== undefined ? `event#${identity.eventId}` : `message#${originalMessageIdOf(record)}`;
+
 /**
  * A failed record through the one settlement policy: dead-lettered with its reason, or handed back
  * to SQS after its delay. Returns undefined when it could not be settled at all: the caller must
@@ -40,7 +46,7 @@ export interface RecordIdentity {
 export async function settleFailedRecord(runtime: QueueWorkerRuntime, record: SQSRecord, error: unknown, identity: RecordIdentity, logger: Logger = runtime.telemetry.logger): Promise<Settlement | undefined> {
   let settlement: Settlement;
   try {
-    settlement = await runtime.settler.settle(record, classifyRecordError(error));
+    settlement = await runtime.settler.settle(record, classifyRecordError(error), recordKeyOf(record, identity));
   } catch (settleError) {
     logger.error('could not settle a failed record; leaving it to SQS', { messageId: record.messageId, error: settleError as Error });
     return undefined;
@@ -56,7 +62,7 @@ export async function settleFailedRecord(runtime: QueueWorkerRuntime, record: SQ
     code,
     reason,
     receiveCount: receiveCountOf(record),
-    ...(settlement.kind === 'retryLater' && { dueInSeconds: settlement.delaySeconds }),
+    ...(settlement.kind === 'retryLater' && { dueInSeconds: settlement.delaySeconds, attempts: settlement.history.attempts }),
   });
   return settlement;
 }
@@ -89,27 +95,17 @@ export const GROUP_CONCURRENCY = 10;
 
 const groupOf = (record: SQSRecord): string => record.attributes.MessageGroupId ?? record.messageId;
 
-/**
- * Whether a record that must wait should step aside for the rest of its group: it waits on
- * something (a customer DCMS does not have yet) that may well be in a later record of that group,
- * in this batch or still in the queue. A record alone in its batch that was moved less than its
- * delay ago waits out the delay instead, so one that waits on nothing its group holds does not spin.
- */
-function waitsOnItsGroup(record: SQSRecord, settled: Extract<Settlement, { kind: 'retryLater' }>, heldBack: readonly SQSRecord[]): boolean {
-  if (settled.failure.category !== FailureCategory.DependencyNotReady) return false;
-  const movedAt = lastMovedAt(record);
-  return heldBack.length > 0 || movedAt === undefined || Date.now() - movedAt >= settled.delaySeconds * 1_000;
-}
+/** The order protocol as Lambda runs it: a failed record always holds back its group. */
+const GROUP_PROTOCOL: GroupConfig = { holdBackOnFailure: true };
 
 /**
  * The invocation around a record flow on a FIFO queue: idempotency bound to the Lambda's remaining
- * time, tenants from configuration, the deadline, then every message group of the batch at once and
- * each group's records one after the other. A record that must be retried holds back the rest of its
- * group: they are reported as failures and come back with it, when it is due (not after the
- * queue's whole visibility timeout), and being held back starts no retry budget of theirs. A record
- * waiting on a dependency (CUS001: an account whose customer is not in DCMS yet) instead moves to
- * the back of its group, so that the customer behind it in the same group can go first.
- * A bad record (not JSON, wrong schema) is dead-lettered with its reason and its group goes on.
+ * time, tenants from configuration, the deadline, then every message group of the batch at once,
+ * each group run by the FIFO group protocol (shared/protocol/fifo-group/machine.ts): its records one
+ * after the other, a record that must be retried holding back the rest of its group (they come back
+ * with it, when it is due, and being held back costs them no attempt), a record waiting on a
+ * dependency its group may bring moving to the back. A bad record (not JSON, wrong schema) is
+ * dead-lettered with its reason and its group goes on.
  */
 export function fifoBatchHandler<A extends AcceptedEvents>(runtime: QueueWorkerRuntime, flow: RecordFlow<A>) {
   const { metrics } = runtime.telemetry;
@@ -135,9 +131,9 @@ export function fifoBatchHandler<A extends AcceptedEvents>(runtime: QueueWorkerR
   }
 
   /** True when the copy is queued (the original is then acknowledged); false leaves the record where it is. */
-  async function moveToBack(record: SQSRecord, firstFailedAt: number): Promise<boolean> {
+  async function moveToBack(record: SQSRecord, due: Parameters<QueueWorkerRuntime['requeuer']['toBackOfGroup']>[1]): Promise<boolean> {
     try {
-      await runtime.requeuer.toBackOfGroup(record, firstFailedAt);
+      await runtime.requeuer.toBackOfGroup(record, due);
       return true;
     } catch (error) {
       runtime.telemetry.logger.warn('could not move a record to the back of its group; it holds the group instead', { messageId: record.messageId, error: error as Error });
@@ -145,28 +141,40 @@ export function fifoBatchHandler<A extends AcceptedEvents>(runtime: QueueWorkerR
     }
   }
 
+  /** Runs one message group through the FIFO group protocol; returns the records SQS must deliver again. */
+  async function runGroup(records: readonly SQSRecord[], tenants: TenantDirectory, deadline: number): Promise<SQSRecord[]> {
+    const histories = new Map<number, RetryHistory>();
+    let step = startGroup(records.length);
+    while (step.action.kind !== 'finish') {
+      const action = step.action;
+      const record = records[action.index]!;
+      let observation: GroupObservation;
+      if (action.kind === 'inspect') observation = { kind: 'inspected', dueAt: dueAtOf(record), now: Date.now() };
+      else if (action.kind === 'moveToBack') observation = { kind: (await moveToBack(record, { dueAt: action.dueAt, history: histories.get(action.index) })) ? 'moved' : 'moveFailed' };
+      else {
+        const settled = await processRecord({ record, tenants, deadline });
+        if (settled === 'done') observation = { kind: 'applied' };
+        else if (settled === undefined) observation = { kind: 'unsettled' };
+        else if (settled.kind === 'deadLettered') observation = { kind: 'deadLettered' };
+        else {
+          histories.set(action.index, settled.history);
+          observation = { kind: 'retryLater', waitsOnDependency: settled.failure.category === FailureCategory.DependencyNotReady, delaySeconds: settled.delaySeconds, now: Date.now() };
+        }
+      }
+      step = decideGroup(GROUP_PROTOCOL, step.state, observation);
+    }
+    const { end } = step.action;
+    if (end.delay) await Promise.all(records.slice(end.delay.from).map((r) => runtime.settler.delay(r, end.delay!.seconds)));
+    return [...(end.failed ?? []).map((i) => records[i]!), ...(end.failFrom === undefined ? [] : records.slice(end.failFrom))];
+  }
+
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     runtime.idempotency.config.registerLambdaContext(context);
     metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
     const tenants = await runtime.tenants();
     const deadline = runtime.deadline(context);
-    const failures: SQSBatchResponse['batchItemFailures'] = [];
     const groups = Map.groupBy(event.Records, groupOf);
-    await pMap(
-      groups.values(),
-      async (records) => {
-        for (const [index, record] of records.entries()) {
-          const settled = await processRecord({ record, tenants, deadline });
-          if (settled === 'done' || settled?.kind === 'deadLettered') continue;
-          const heldBack = records.slice(index + 1);
-          if (settled?.kind === 'retryLater' && waitsOnItsGroup(record, settled, heldBack) && (await moveToBack(record, settled.firstFailedAt))) continue;
-          failures.push(...[record, ...heldBack].map((r) => ({ itemIdentifier: r.messageId })));
-          if (settled) await Promise.all(heldBack.map((r) => runtime.settler.delay(r, settled.delaySeconds)));
-          return;
-        }
-      },
-      { concurrency: GROUP_CONCURRENCY },
-    );
-    return { batchItemFailures: failures };
+    const failed = await pMap(groups.values(), (records) => runGroup(records, tenants, deadline), { concurrency: GROUP_CONCURRENCY });
+    return { batchItemFailures: failed.flat().map((r) => ({ itemIdentifier: r.messageId })) };
   };
 }

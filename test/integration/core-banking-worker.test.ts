@@ -167,3 +167,21 @@ describe('core-banking worker, redriven records', () => {
     expect(stats.calls['/kit-manager/fetchKitsByEntityId']?.['200']).toBe(1);
   });
 });
+
+describe('core-banking worker, an account whose customer never comes', () => {
+  let harness: WorkerHarness;
+  afterEach(async () => harness?.close());
+
+  it('waits ever longer between attempts across its moves to the back of its group, instead of starting the backoff again', async () => {
+    // Backoff 1 → 2 → 4 → 8 s: the record's own history sets it, whichever copy carries the record.
+    harness = await startWorkerHarness('coreBanking', { env: { VISIBILITY_BASE_SECONDS: '1', VISIBILITY_MAX_SECONDS: '8' } });
+    const sentAt = Date.now();
+    await harness.send([accountOpened('C7001')]);
+    // The queue never drains: the record waits out its budget. The pollers run while we watch.
+    const running = harness.drain(25_000).catch(() => undefined);
+    await expect.poll(() => harness.dcms.stats().calls['/registerCard']?.['400:CUS001'] ?? 0, { timeout: 40_000, interval: 100 }).toBeGreaterThanOrEqual(4);
+    // Four attempts take at least the ladder between them (1 + 2 + 4 s); a backoff that restarts with each copy takes about 2 s.
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(7_000);
+    await running;
+  }, 60_000);
+});

@@ -18,15 +18,17 @@ const record = (id: string, group: string, entityId: string): SQSRecord =>
 function fakeRuntime() {
   const delays: Array<{ id: string; seconds: number }> = [];
   const settled: string[] = [];
-  const requeued: Array<{ id: string; firstFailedAt: number }> = [];
+  const requeued: Array<{ id: string; dueAt: number; attempts: number | undefined }> = [];
   const settler = {
     settle: async (r: SQSRecord, error: IntegrationError): Promise<Settlement> => {
       settled.push(r.messageId);
-      return { kind: 'retryLater', failure: error, delaySeconds: 7, firstFailedAt: 1_000 };
+      return { kind: 'retryLater', failure: error, delaySeconds: 7, history: { attempts: 3, firstFailedAt: 1_000, budgetFrom: 1_000 } };
     },
     delay: async (r: SQSRecord, seconds: number) => void delays.push({ id: r.messageId, seconds }),
   };
-  const requeuer = { toBackOfGroup: async (r: SQSRecord, firstFailedAt: number) => void requeued.push({ id: r.messageId, firstFailedAt }) };
+  const requeuer = {
+    toBackOfGroup: async (r: SQSRecord, due: { dueAt: number; history?: { attempts: number } }) => void requeued.push({ id: r.messageId, dueAt: due.dueAt, attempts: due.history?.attempts }),
+  };
   const runtime = {
     telemetry: createTelemetry('test'),
     idempotency: { config: { registerLambdaContext: () => undefined } },
@@ -76,26 +78,37 @@ describe('FIFO record batches: a record waiting on its customer', () => {
       applied.push(r.messageId);
       return { outcome: 'succeeded' };
     });
+    const before = Date.now();
     const response = await handler({ Records: [record('a1', 'ACME_BANK:A', 'A'), record('a2', 'ACME_BANK:A', 'A')] }, context);
-    expect(requeued).toEqual([{ id: 'a1', firstFailedAt: 1_000 }]);
+    // The copy carries its history and when it is due: the record's delay, not a fresh start.
+    expect(requeued).toEqual([{ id: 'a1', dueAt: expect.any(Number), attempts: 3 }]);
+    expect(requeued[0]!.dueAt).toBeGreaterThanOrEqual(before + 7_000);
     expect(applied).toEqual(['a2']);
     expect(response.batchItemFailures).toEqual([]);
     expect(delays).toEqual([]);
   });
 
-  it('does not move a record alone in its group again right after a move: it waits out its delay', async () => {
-    const { runtime, requeued } = fakeRuntime();
-    const handler = accountsHandler(runtime, async () => {
-      throw customerNotFound();
+  it('does not attempt a moved copy that is back before it is due: alone, it is held until then; with others behind it, it steps aside again', async () => {
+    const { runtime, requeued, delays, settled } = fakeRuntime();
+    const applied: string[] = [];
+    const handler = accountsHandler(runtime, async (_event, { record: r }) => {
+      applied.push(r.messageId);
+      return { outcome: 'succeeded' };
     });
-    const justMoved = record('a1', 'ACME_BANK:A', 'A');
-    justMoved.messageAttributes = { 'retry.movedAt': { dataType: 'Number', stringValue: String(Date.now()) } } as SQSRecord['messageAttributes'];
-    const response = await handler({ Records: [justMoved] }, context);
-    expect(requeued).toEqual([]);
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a1' }]);
-    // A record never moved is moved once, so a customer still in the queue behind it can go first.
-    await handler({ Records: [record('a2', 'ACME_BANK:B', 'B')] }, context);
+    const early = (id: string) => {
+      const copy = record(id, 'ACME_BANK:A', 'A');
+      copy.messageAttributes = { 'retry.dueAt': { dataType: 'Number', stringValue: String(Date.now() + 60_000) } } as SQSRecord['messageAttributes'];
+      return copy;
+    };
+    const alone = await handler({ Records: [early('a1')] }, context);
+    expect(alone.batchItemFailures).toEqual([{ itemIdentifier: 'a1' }]);
+    expect(delays).toEqual([{ id: 'a1', seconds: 60 }]);
+
+    const withOthers = await handler({ Records: [early('a2'), record('a3', 'ACME_BANK:A', 'A')] }, context);
+    expect(withOthers.batchItemFailures).toEqual([]);
     expect(requeued.map((r) => r.id)).toEqual(['a2']);
+    expect(applied).toEqual(['a3']);
+    expect(settled).toEqual([]);
   });
 });
 
