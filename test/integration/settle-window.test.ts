@@ -60,7 +60,7 @@ describe('settle window: no re-send while an earlier send may still commit', () 
   });
 
   it('clears the marker when the platform refused the write or it never left (nothing can commit later)', async () => {
-    const { store, clock, key, settle } = await setup();
+    const { store, key, settle } = await setup();
     const refused = new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
     await expect(settle({ send: () => Promise.reject(refused), read: async () => undefined, checkFirst: true })).rejects.toBe(refused);
     expect(await store.lastSentAt(key)).toBeUndefined();
