@@ -7,6 +7,16 @@ import { parseAcceptedEvent } from '../../shared/contracts/parse.js';
 import { reportOutcome } from '../../shared/observability/telemetry.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import type { KitHistoryOutcome, KitScan } from '../../shared/persistence/kit-ledger.js';
+import {
+  decide as decideKit,
+  initialState as initialKitState,
+  type Action as KitAction,
+  type Finish as KitFinish,
+  type KitStatusConfig,
+  type Observation as KitObservation,
+  type SendResult,
+  type Step as KitStep,
+} from '../../shared/protocol/kit-status/machine.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 import { settleFailedRecord } from '../../shared/worker/record-batch.js';
 import type { DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
@@ -43,6 +53,14 @@ const scanOf = ({ event }: CourierItem): KitScan => ({ tenant: event.tenant, kit
  * dead-lettered, or back to SQS (a batch item failure); a step that throws (DynamoDB unavailable)
  * fails its own records, never the batch.
  */
+/** One scan on its way through the kit-status protocol. */
+export interface KitRun {
+  item: CourierItem;
+  step: KitStep;
+  /** Why its send failed, once it did. */
+  sendFailure?: IntegrationError;
+}
+
 export class CourierBatch {
   readonly failures: SQSBatchResponse['batchItemFailures'] = [];
   /** Records that did not succeed in this invocation (dead-lettered or handed back to SQS). */
@@ -57,7 +75,11 @@ export class CourierBatch {
      * end); a send whose answer was lost keeps its kit quiet for `settleWindowMs`.
      */
     private readonly time: { deadline: number; lockUntil: number; settleWindowMs: number },
-  ) {}
+  ) {
+    this.protocol = { settleWindowMs: time.settleWindowMs };
+  }
+
+  private readonly protocol: KitStatusConfig;
 
   /** 1. Parse: invalid events are dead-lettered at once and never disturb their neighbours. */
   async parse(records: readonly SQSRecord[], tenants: TenantDirectory): Promise<CourierItem[]> {
@@ -81,53 +103,87 @@ export class CourierBatch {
   }
 
   /**
-   * 2. Claim each event's idempotency record, then the kit: its newest scan and its send lock. A
-   *    duplicate or a scan older than the kit's newest is settled here; a kit another delivery is
-   *    sending for comes back after that send.
+   * 2. Claim: each scan runs the kit-status protocol (shared/protocol/kit-status/machine.ts) up to
+   *    its send: its idempotency record, then the kit's newest-scan mark and send lock. Duplicates,
+   *    stale scans and busy kits are settled here.
    */
-  async claim(latest: readonly CourierItem[]): Promise<CourierItem[]> {
-    const claimed: CourierItem[] = [];
+  async claim(latest: readonly CourierItem[]): Promise<KitRun[]> {
+    const ready: KitRun[] = [];
     await this.each(latest, async (item) => {
-      const claim = await this.claims.claim(keyOf(item), this.time.lockUntil - Date.now());
-      if (claim === 'completed') return this.done(item, 'duplicate', 'DUPLICATE');
-      if (claim === 'inProgress') return this.fail(item.record, IN_PROGRESS, item);
-      try {
-        const kit = await this.runtime.ledger.claimNewest(scanOf(item), { owner: item.record.messageId, until: this.time.lockUntil });
-        if (kit.claim === 'claimed') return void claimed.push(item);
-        if (kit.claim === 'busy') {
-          await this.claims.release(keyOf(item));
-          return this.fail(item.record, kitBusy(kit.until), item);
-        }
-        await this.claims.complete(keyOf(item), 'stale');
-        return this.done(item, 'stale', 'STALE');
-      } catch (error) {
-        await this.claims.release(keyOf(item)).catch(() => undefined);
-        throw error;
-      }
+      const run: KitRun = { item, step: decideKit(this.protocol, initialKitState(), { kind: 'begin' }) };
+      await this.advance(run);
+      if (run.step.action.kind === 'send') ready.push(run);
     });
-    return claimed;
+    return ready;
   }
 
-  /** 3. One DCMS call per (tenant, status); each kit settled on its own result, its lock released after. */
-  async apply(claimed: readonly CourierItem[]): Promise<void> {
-    const groups = [...groupByTenantAndStatus(claimed).values()];
+  /** 3. One DCMS call per (tenant, status); each scan's protocol then goes on with its own kit's result. */
+  async apply(ready: readonly KitRun[]): Promise<void> {
+    const groups = [...groupByTenantAndStatus(ready.map((run) => run.item)).values()];
     const results = (await Promise.all(groups.map((g) => applyGroup(this.runtime.dcms, g.tenant, g.items, this.time.deadline)))).flat();
     const resultOf = new Map(results.map((result) => [result.item, result]));
     await this.each(
-      [...resultOf.keys()],
+      ready.map((run) => run.item),
       async (item) => {
+        const run = ready.find((r) => r.item === item)!;
         const result = resultOf.get(item)!;
-        // A send with no answer may still commit at DCMS: nothing else is sent for the kit until it would have.
-        const lost = !result.ok && result.failure.category === FailureCategory.UnknownOutcome;
-        await this.runtime.ledger.releaseKit(scanOf(item), item.record.messageId, result.ok ? { applied: true } : { applied: false, ...(lost && { quietUntil: Date.now() + this.time.settleWindowMs }) });
-        if (result.ok) {
-          await this.claims.complete(keyOf(item), 'applied');
-          return this.done(item, 'succeeded', 'APPLIED');
-        }
-        await this.claims.release(keyOf(item));
-        return this.fail(item.record, result.failure, item);
+        if (!result.ok) run.sendFailure = result.failure;
+        const sent: SendResult = result.ok ? { ok: true } : { ok: false, unknown: result.failure.category === FailureCategory.UnknownOutcome };
+        run.step = decideKit(this.protocol, run.step.state, { kind: 'sent', result: sent, now: Date.now() });
+        await this.advance(run);
       },
     );
+  }
+
+  /** Performs the scan's actions until it must send (the batch sends together) or it is finished. */
+  private async advance(run: KitRun): Promise<void> {
+    const { item } = run;
+    while (run.step.action.kind !== 'send' && run.step.action.kind !== 'finish') {
+      run.step = decideKit(this.protocol, run.step.state, await this.perform(run.step.action, item));
+    }
+    if (run.step.action.kind === 'finish') await this.finish(run, run.step.action.how);
+  }
+
+  private async perform(action: Exclude<KitAction, { kind: 'send' | 'finish' }>, item: CourierItem): Promise<KitObservation> {
+    switch (action.kind) {
+      case 'claimEvent':
+        return { kind: 'eventClaimed', claim: await this.claims.claim(keyOf(item), this.time.lockUntil - Date.now()) };
+      case 'claimKit':
+        try {
+          return { kind: 'kitClaimed', claim: await this.runtime.ledger.claimNewest(scanOf(item), { owner: item.record.messageId, until: this.time.lockUntil }) };
+        } catch (error) {
+          // The scan is failed on its own; its claim must not outlive it.
+          await this.claims.release(keyOf(item)).catch(() => undefined);
+          throw error;
+        }
+      case 'releaseKit':
+        await this.runtime.ledger.releaseKit(scanOf(item), item.record.messageId, action.applied ? { applied: true } : { applied: false, ...(action.quietUntil !== undefined && { quietUntil: action.quietUntil }) });
+        return { kind: 'kitReleased' };
+      case 'completeEvent':
+        await this.claims.complete(keyOf(item), action.outcome);
+        return { kind: 'eventSettled' };
+      case 'releaseEvent':
+        await this.claims.release(keyOf(item));
+        return { kind: 'eventSettled' };
+    }
+  }
+
+  private async finish(run: KitRun, how: KitFinish): Promise<void> {
+    const { item } = run;
+    switch (how.kind) {
+      case 'applied':
+        return this.done(item, 'succeeded', 'APPLIED');
+      case 'duplicate':
+        return this.done(item, 'duplicate', 'DUPLICATE');
+      case 'stale':
+        return this.done(item, 'stale', 'STALE');
+      case 'inProgress':
+        return this.fail(item.record, IN_PROGRESS, item);
+      case 'busy':
+        return this.fail(item.record, kitBusy(how.until), item);
+      case 'sendFailed':
+        return this.fail(item.record, run.sendFailure!, item);
+    }
   }
 
   /**
