@@ -9,7 +9,10 @@ describe('DependencyWaits', () => {
     const names: string[] = [];
     vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
       const single = new Metrics({ namespace: 'Test', serviceName: 'core-banking-events' });
-      vi.spyOn(single, 'addMetric').mockImplementation((name) => void names.push(name));
+      vi.spyOn(single, 'addMetric').mockImplementation((name) => {
+        names.push(name);
+        return single;
+      });
       return single;
     });
     reportOutcome(metrics, undefined, report);
