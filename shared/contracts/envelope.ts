@@ -21,7 +21,11 @@ const upperCaseInstant = z.iso.datetime({ offset: true });
  * `time` requires. RFC 3339 §5.6 lets `T` and `Z` be written in lower case (`2026-12-06t01:00:00z`);
  * they are kept upper-cased, so every later reader (Date.parse, comparisons) sees one form.
  */
-export const rfc3339 = boundedPattern(TIMESTAMP_MAX, /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/, RFC3339_MESSAGE)
+export const rfc3339 = z
+  .string()
+  .max(TIMESTAMP_MAX, { message: `at most ${TIMESTAMP_MAX} characters`, abort: true })
+  // One issue per bad time: the calendar check below runs only on the right shape.
+  .regex(/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/, { message: RFC3339_MESSAGE, abort: true })
   .refine((time) => upperCaseInstant.safeParse(time.toUpperCase()).success, RFC3339_MESSAGE)
   .transform((time) => time.toUpperCase())
   .meta({ format: 'date-time' });
