@@ -7,6 +7,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCom
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { QUEUES, TABLES, queueName, tableName, visibilityTimeoutSeconds, type QueueDescription } from '../shared/config/resources.js';
+import { alignFauxqsCharacters } from './fauxqs-sqs-characters.js';
 
 /** Credentials DynamoDB Local and fauxqs accept (DynamoDB Local wants letters and digits only). */
 export const LOCAL_AWS = { region: 'us-east-1', accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -103,6 +104,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const dynamo = await startDynamoDbLocal(options.dynamoPort ?? 8000, options.stateDir && `${options.stateDir}/dynamodb`);
   let fauxqs: FauxqsServer;
   try {
+    await alignFauxqsCharacters();
     fauxqs = await startFauxqs({
       port: options.sqsPort ?? 4566,
       // The host queue URLs are built with; the AWS SDK's SQS middleware rejects `sqs.<region>.127.0.0.1`.

@@ -26,6 +26,7 @@ import { nextSteps } from './stack/report/next-steps.js';
 import { summarizeRun, writeReport } from './stack/report/run-summary.js';
 import type { RunSummary } from './stack/report/summary.js';
 import { renderSummary } from './stack/report/summary-table.js';
+import { LOCAL_RETRY_BUDGET_SECONDS } from './worker-env.js';
 
 interface Flags {
   once?: boolean;
@@ -39,6 +40,7 @@ interface Flags {
   demoSeed?: number;
   demoValidOnly?: boolean;
   timeout: number;
+  retryBudget: number;
   instances: number;
 }
 
@@ -78,7 +80,8 @@ const program = new Command('npm start --')
   .option('--demo-customers <n>', 'customers in the demo dataset', positiveInteger, 150)
   .option('--demo-seed <n>', 'seed of the demo dataset\'s shapes', wholeNumber)
   .option('--demo-valid-only', 'leave out the demo events meant to fail: any dead letter is then a valid event dead-lettered')
-  .option('--timeout <seconds>', 'give up when the queues have not drained after this long', positiveInteger, 600)
+  .option('--timeout <seconds>', 'give up when the queues have not drained after this long (never before the retry budget of records still waiting)', positiveInteger, 600)
+  .option('--retry-budget <seconds>', 'how long a record may keep failing for a reason a retry can fix (a platform down, an account waiting on its customer) before it is dead-lettered as Exhausted', positiveInteger, LOCAL_RETRY_BUDGET_SECONDS)
   .option('--instances <n>', 'instances of each queue worker, each with its own poller (the deployed maxConcurrency: infra/README.md)', positiveInteger, LOCAL_INSTANCES_PER_WORKER)
   .addHelpText('after', ENVIRONMENT_HELP)
   .showHelpAfterError('(npm start -- --help lists every option)');
@@ -96,7 +99,7 @@ async function main(): Promise<number> {
     inputs,
     startedAt,
     stop: new StopRequest(shutdown),
-    stack: emptyStack(),
+    stack: emptyStack(flags.retryBudget),
     couriers: localCouriers(inputs.tenants.names),
     interactive: Boolean(process.stdout.isTTY),
   };
@@ -149,9 +152,9 @@ async function readInputs(flags: Flags): Promise<Inputs | undefined> {
 }
 
 /** The stack before booting: the records the boot tasks wire in; the boot tasks fill in the rest, in order. */
-const emptyStack = (): LocalStack =>
+const emptyStack = (retryBudgetSeconds: number): LocalStack =>
   ({
-    accounting: new Accounting(),
+    accounting: new Accounting(retryBudgetSeconds),
     courierScans: new FedCourierScans(),
     dcmsCalls: new CallLog(),
     card91Calls: new CallLog(),
@@ -164,6 +167,7 @@ function bootContext({ flags, inputs, couriers, stop, startedAt, stack }: Run, o
     ...(flags.stateDir !== undefined && { stateDir: flags.stateDir }),
     verbose: flags.verbose === true,
     instancesPerWorker: flags.instances,
+    retryBudgetSeconds: flags.retryBudget,
     tenants: inputs.tenants,
     couriers,
     shutdown,

@@ -11,7 +11,12 @@ interface QueueWorkerEnvOptions {
   tenantsJson: string;
   /** Short retry backoff and visibility growth, so a local run drains in seconds. */
   fast?: boolean;
+  /** Fast mode: how long a record may keep failing before it is dead-lettered as Exhausted (default LOCAL_RETRY_BUDGET_SECONDS). */
+  retryBudgetSeconds?: number;
 }
+
+/** Ten minutes of platform trouble delays a local event, it does not dead-letter it (the outage drill lasts 90 s). */
+export const LOCAL_RETRY_BUDGET_SECONDS = 600;
 
 function localQueueWorkerEnv(options: QueueWorkerEnvOptions): NodeJS.ProcessEnv {
   const queue = options.resources.queues[options.queue];
@@ -33,8 +38,7 @@ function localQueueWorkerEnv(options: QueueWorkerEnvOptions): NodeJS.ProcessEnv 
       VISIBILITY_MAX_SECONDS: '2',
       CIRCUIT_FIRST_TRIAL_SECONDS: '1',
       CIRCUIT_TRIAL_CAP_SECONDS: '4',
-      // Ten minutes of platform trouble delays a local event, it does not dead-letter it (the outage drill lasts 90 s).
-      RETRY_BUDGET_SECONDS: '600',
+      RETRY_BUDGET_SECONDS: String(options.retryBudgetSeconds ?? LOCAL_RETRY_BUDGET_SECONDS),
       DEADLINE_MARGIN_MS: '500',
     }),
   };

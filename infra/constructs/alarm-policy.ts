@@ -26,7 +26,19 @@ export const ALARM_POLICY = {
   webhookMinRequests: 20,
   /** p99 above the route's objective this many 5-minute periods running. */
   webhookLatencyPeriods: 3,
+  /**
+   * Records waiting on a dependency (`DependencyNotReady`, CUS001: accounts whose customer DCMS does not have), counted
+   * as their returns to the queue over 15 minutes, the longest a waiting record stays away (the backoff cap), so each
+   * one counts at least once. An account sent just before its customer waits once and goes through: a handful is
+   * normal. This many, two periods running, is customers that are not coming: a producer dropping or misrouting
+   * customer events, or customers dead-lettered. Pages hours before the first of them is dead-lettered as Exhausted.
+   */
+  dependencyWaits: 25,
+  dependencyWaitsPeriods: 2,
 } as const;
+
+/** The period the dependency-waits alarm sums over: the production backoff cap. */
+export const FIFTEEN_MINUTES = Duration.minutes(15);
 
 /** The periods the alarms and the dashboard read their metrics over. */
 export const FIVE_MINUTES = Duration.minutes(5);

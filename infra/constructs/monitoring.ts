@@ -1,12 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, AlarmWidget, ComparisonOperator, Dashboard, GraphWidget, TextWidget, TreatMissingData, type IMetric, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, AlarmWidget, ComparisonOperator, Dashboard, GraphWidget, TextWidget, TreatMissingData, type IMetric, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { oldestMessageAlarmSeconds, webhookRouteKey, type WebhookRouteName } from '../../shared/config/resources.js';
-import { ALARM_POLICY, DAY_SECONDS, dlqExpiryAlarmSeconds, FIVE_MINUTES, ONE_MINUTE } from './alarm-policy.js';
+import { DEPENDENCY_WAITS_METRIC, METRICS_NAMESPACE } from '../../shared/observability/telemetry.js';
+import { ALARM_POLICY, DAY_SECONDS, dlqExpiryAlarmSeconds, FIFTEEN_MINUTES, FIVE_MINUTES, ONE_MINUTE } from './alarm-policy.js';
 import type { IntegrationFunction } from './integration-function.js';
 import { insights, platformErrorRate, PLATFORMS, type Platform } from './platform-metrics.js';
 import type { QueueWorker } from './queue-worker.js';
@@ -63,6 +64,19 @@ export class Monitoring extends Construct {
       2,
     );
     this.addWorkerRow(worker, calls, { ...queue, rate });
+  }
+
+  /** A worker whose records can wait on one another (CUS001): an alarm when the waiting ones pile up. */
+  watchDependencyWaits(worker: QueueWorker): void {
+    const { service } = worker.handler;
+    const waits = new Metric({ namespace: METRICS_NAMESPACE, metricName: DEPENDENCY_WAITS_METRIC, dimensionsMap: { service }, statistic: 'Sum', period: FIFTEEN_MINUTES });
+    this.alarm(
+      `${service}-dependency-waits`,
+      waits,
+      ALARM_POLICY.dependencyWaits,
+      `${service}: ${ALARM_POLICY.dependencyWaits} or more records a quarter-hour keep waiting on a dependency (CUS001: their customer is not in DCMS). Runbook §3, DependencyNotReady: find the customers' events.`,
+      ALARM_POLICY.dependencyWaitsPeriods,
+    );
   }
 
   /**

@@ -10,6 +10,7 @@ import { SmokeTestAccess } from '../constructs/smoke-test-access.js';
 import type { WebhookApi } from '../constructs/webhook-api.js';
 import { WebhookEdge } from '../constructs/webhook-edge.js';
 import { watchFlows } from './integration/flow-monitoring.js';
+import { exportProducerAccess } from './integration/producers.js';
 import { createQueues, createTables, type StageQueues } from './integration/queues-and-tables.js';
 import { createQueueWorkers } from './integration/queue-workers.js';
 import { createRuntimeConfiguration, type StageSecrets } from './integration/runtime-configuration.js';
@@ -53,6 +54,7 @@ export class IntegrationStack extends Stack {
     const functions = functionSettings(settings, key);
 
     const queues = createQueues(this, { prefix, key });
+    exportProducerAccess(this, { prefix, key, queues });
     const tables = createTables(this, { prefix, key }, settings.retainData);
     const configuration = createRuntimeConfiguration(this, settings, key);
     const monitoring = new Monitoring(this, 'Monitoring', { prefix, key, email: settings.alarms.email });

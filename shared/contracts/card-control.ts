@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { cloudEvent } from './envelope.js';
-import { currencyCode } from './fields.js';
-import { AMOUNT_MAX, boundedList, boundedPattern, boundedString, CARD_ID_MAX, CARD_LIMITS_MAX, MOBILE_MAX } from './limits.js';
+import { currencyCode, mobileNumber } from './fields.js';
+import { AMOUNT_MAX, boundedList, boundedString, CARD_ID_MAX, CARD_LIMITS_MAX } from './limits.js';
 
 export const CARD_CONTROL_REQUESTED = 'bank.card.control.requested.v1';
 
@@ -29,8 +29,8 @@ export type CardLimit = z.infer<typeof cardLimit>;
 
 export const cardControlData = z
   .object({
-    // Card91 mobiles carry the country code, no `+` (reference: `91…`).
-    mobile: boundedPattern(MOBILE_MAX, /^\d{10,15}$/, 'mobile must be 10 to 15 digits, country code first (e.g. 91…)'),
+    // Card91 finds the customer by the country code and number (`91…`): written `+91…` or `91…` here.
+    mobile: mobileNumber,
     cardId: boundedString(CARD_ID_MAX).min(1),
     action: z.enum(['BLOCK', 'FREEZE', 'UNFREEZE', 'SET_LIMITS']),
     reason: blockReason.optional(),

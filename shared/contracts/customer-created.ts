@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { cloudEvent } from './envelope.js';
-import { accountNumber, addressCategory, cardType, currencyCode, entityId } from './fields.js';
+import { accountNumber, addressCategory, cardType, currencyCode, entityId, mobileNumber } from './fields.js';
 import {
   ACCOUNTS_MAX,
   ADDRESS_LINE_MAX,
@@ -15,7 +15,6 @@ import {
   DOCUMENT_TYPE_MAX,
   EMAIL_MAX,
   KYC_DOCUMENTS_MAX,
-  MOBILE_MAX,
   NAME_MAX,
   PINCODE_MAX,
   PLACE_NAME_MAX,
@@ -42,7 +41,7 @@ export const address = z.object({
 });
 
 export const contact = z.object({
-  mobile: boundedPattern(MOBILE_MAX, /^\+?\d{10,15}$/, 'mobile must be 10 to 15 digits'),
+  mobile: mobileNumber,
   email: z.email().max(EMAIL_MAX, `at most ${EMAIL_MAX} characters`).optional(),
   notification: z.boolean().optional(),
 });

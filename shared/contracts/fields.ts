@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ACCOUNT_NO_MAX, boundedPattern, CURRENCY_MAX, ENTITY_ID_MAX } from './limits.js';
+import { ACCOUNT_NO_MAX, boundedPattern, CURRENCY_MAX, ENTITY_ID_MAX, MOBILE_MAX } from './limits.js';
 
 /*
  * Fields more than one contract carries, in a module of their own: a worker bundles and builds only
@@ -12,3 +12,11 @@ export const cardType = z.enum(['PHYSICAL', 'VIRTUAL']);
 export const addressCategory = z.enum(['PERMANENT', 'COMMUNICATION']);
 export const entityId = boundedPattern(ENTITY_ID_MAX, /^[A-Za-z0-9_-]{1,64}$/, 'entityId must be 1 to 64 letters, digits, _ or -');
 export const currencyCode = boundedPattern(CURRENCY_MAX, /^[A-Z]{3}$/, 'currency must be an ISO 4217 code');
+
+/**
+ * The one rule for mobile numbers, in every contract: 10 to 15 digits, country code first where the
+ * number has one (E.164's 15 at most), optionally written with E.164's leading `+`. The `+` is
+ * notation, not part of the number: it is dropped on reading, so every platform receives digits only
+ * (Card91 wants `91…`, never `+91…`).
+ */
+export const mobileNumber = boundedPattern(MOBILE_MAX, /^\+?\d{10,15}$/, 'mobile must be 10 to 15 digits, optionally after a leading +').transform((mobile) => mobile.replace(/^\+/, ''));

@@ -25,6 +25,8 @@ export const EVENT_BODY_MAX_BYTES = 256 * 1024;
 
 /** Event ids double as SQS FIFO deduplication ids, which are at most 128 characters. */
 export const EVENT_ID_MAX = 128;
+/** `datacontenttype`: `application/json; charset=utf-8` is 31 characters; room for other parameters. */
+export const DATA_CONTENT_TYPE_MAX = 128;
 /** `source` is a URI reference (`urn:acme-bank:cbs`, `urn:courier:<64-character courier name>`). */
 export const EVENT_SOURCE_MAX = 256;
 /** Reverse-DNS type names (`bank.card.control.requested.v1` is 30 characters). */

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Card91CallInfo } from '../card91/transport.js';
 import type { DcmsCallInfo } from '../dcms/client.js';
+import { FailureCategory } from '../resilience/errors.js';
 import { maskingReplacer } from './masking.js';
 import { XRayTracer } from './xray.js';
 
@@ -24,6 +25,9 @@ export function createTelemetry(serviceName: string): Telemetry {
   };
 }
 
+/** Records sent back to wait on another (`DependencyNotReady`: an account whose customer DCMS does not have yet), by service. */
+export const DEPENDENCY_WAITS_METRIC = 'DependencyWaits';
+
 /** Outcome of one event, as counted in `EventsProcessed` by the `outcome` dimension. */
 export type EventOutcome = 'succeeded' | 'duplicate' | 'stale' | 'reconciled' | 'retried' | 'deadLettered';
 
@@ -36,16 +40,24 @@ export interface OutcomeReport {
   category?: string;
   code?: string;
   reason?: string;
+  /** `retried` only: epoch ms of the record's next attempt. */
+  nextAttemptAt?: number;
+  /** `retried` only: epoch ms of its first failure, where its retry budget started. */
+  firstFailedAt?: number;
 }
 
 /** Receives every outcome as it happens: the local stack's accounting; nothing in production. */
 export type OutcomeObserver = (report: OutcomeReport) => void;
 
-/** Counts the outcome in `EventsProcessed` (EMF) and hands it to the observer, if any. */
+/** Counts the outcome in `EventsProcessed` (EMF), a wait on a dependency in `DependencyWaits`, and hands it to the observer, if any. */
 export function reportOutcome(metrics: Metrics, observer: OutcomeObserver | undefined, report: OutcomeReport): void {
   const single = metrics.singleMetric();
   single.addDimensions({ outcome: report.outcome, eventType: report.eventType });
   single.addMetric('EventsProcessed', MetricUnit.Count, 1);
+  if (report.outcome === 'retried' && report.category === FailureCategory.DependencyNotReady) {
+    // A waiting record comes back at least once per backoff cap, so a sum over that long counts each one at least once.
+    metrics.singleMetric().addMetric(DEPENDENCY_WAITS_METRIC, MetricUnit.Count, 1);
+  }
   observer?.(report);
 }
 

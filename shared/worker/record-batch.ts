@@ -54,7 +54,8 @@ export async function settleFailedRecord(runtime: QueueWorkerRuntime, record: SQ
   const { category, code } = settlement.failure;
   const reason = deadLetterReason(settlement.failure);
   const outcome = settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried';
-  reportOutcome(runtime.telemetry.metrics, runtime.observer, { messageId: originalMessageIdOf(record), ...identity, outcome, category, code, reason });
+  const retry = settlement.kind === 'retryLater' && { nextAttemptAt: Date.now() + settlement.delaySeconds * 1_000, firstFailedAt: settlement.firstFailedAt };
+  reportOutcome(runtime.telemetry.metrics, runtime.observer, { messageId: originalMessageIdOf(record), ...identity, outcome, category, code, reason, ...retry });
   logger.warn('event not processed', {
     messageId: record.messageId,
     outcome: settlement.kind,

@@ -2,6 +2,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { SqsPoller } from '../../local/event-source/sqs-poller.js';
 import { WORKERS } from '../../local/stack/boot/workers.js';
+import { LOCAL_RETRY_BUDGET_SECONDS } from '../../local/worker-env.js';
 import { startDcmsSandbox, type RunningDcmsSandbox } from '../../sandbox/dcms/server.js';
 import type { OutcomeReport } from '../../shared/observability/telemetry.js';
 import { accountOpened, customerCreated } from '../support/events.js';
@@ -36,6 +37,7 @@ describe('local bulk-lane worker', () => {
         dcmsBaseUrl: dcms.url,
         card91BaseUrl: 'http://127.0.0.1:9',
         instancesPerWorker: 1,
+        retryBudgetSeconds: LOCAL_RETRY_BUDGET_SECONDS,
         webhooks: { port: 0, couriersJson: '[]', courierSecretsJson: '{}' },
       },
       { observer: (outcome) => outcomes.push(outcome), onDcmsCall: () => undefined, onCard91Call: () => undefined },

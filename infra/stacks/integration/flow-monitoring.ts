@@ -12,6 +12,9 @@ export function watchFlows(monitoring: Monitoring, workers: StageWorkers, webhoo
   // A migration is a backlog by design (a million events take about 3.5 h at 80 req/s): its oldest message pages
   // at half the retry budget, when the load is stuck or far behind, not an hour into every import.
   monitoring.watchWorker(workers.coreBankingBulk, 'dcms', { oldestMessageSeconds: bulkBacklogAlarmSeconds(QUEUES.coreBankingBulk) });
+  // Only core banking's records wait on one another (an account on its customer).
+  monitoring.watchDependencyWaits(workers.coreBanking);
+  monitoring.watchDependencyWaits(workers.coreBankingBulk);
   monitoring.watchWorker(workers.courier, 'dcms');
   monitoring.watchWorker(workers.cardControls, 'card91');
 

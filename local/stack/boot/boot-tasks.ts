@@ -15,6 +15,8 @@ export interface BootContext {
   verbose: boolean;
   /** Instances of every queue worker (`--instances`). */
   instancesPerWorker: number;
+  /** Every queue worker's retry budget (`--retry-budget`). */
+  retryBudgetSeconds: number;
   tenants: LocalTenants;
   couriers: LocalCouriers;
   shutdown: Shutdown;
@@ -102,6 +104,7 @@ const startFunctions: BootStep = (stack, context) =>
         logFile: stack.logFile,
         verbose: context.verbose,
         instancesPerWorker: context.instancesPerWorker,
+        retryBudgetSeconds: context.retryBudgetSeconds,
         accounting: stack.accounting,
         dcmsCalls: stack.dcmsCalls,
         card91Calls: stack.card91Calls,

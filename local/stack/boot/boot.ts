@@ -91,6 +91,8 @@ export interface FunctionsOptions {
   verbose: boolean;
   /** Instances of every queue worker. */
   instancesPerWorker: number;
+  /** Every queue worker's retry budget. */
+  retryBudgetSeconds: number;
   accounting: Accounting;
   dcmsCalls: CallLog;
   card91Calls: CallLog;
@@ -109,6 +111,7 @@ export async function bootFunctions(options: FunctionsOptions, shutdown: Shutdow
       dcmsBaseUrl: options.dcmsUrl,
       card91BaseUrl: options.card91Url,
       instancesPerWorker: options.instancesPerWorker,
+      retryBudgetSeconds: options.retryBudgetSeconds,
       ...(options.env.CARD91_ORG_ID && { card91OrgId: options.env.CARD91_ORG_ID }),
       webhooks: { port: options.env.WEBHOOK_PORT, couriersJson: options.couriers.couriersJson, courierSecretsJson: options.couriers.courierSecretsJson },
     },

@@ -18,6 +18,8 @@ export interface HostConfiguration {
   card91BaseUrl: string;
   /** Instances (each with its own poller and runtime) of every queue worker. */
   instancesPerWorker: number;
+  /** Every queue worker's retry budget (`--retry-budget`). */
+  retryBudgetSeconds: number;
   /** Default: the Card91 sandbox's org id. */
   card91OrgId?: string;
   webhooks: {

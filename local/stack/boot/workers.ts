@@ -37,8 +37,8 @@ const dcmsWorker = (queue: QueueKey, serviceName: string, lane: Lane, createHand
   queue,
   serviceName,
   build(configuration, hooks) {
-    const { resources, tenantsJson, dcmsBaseUrl } = configuration;
-    const runtime = createDcmsWorkerRuntime(localWorkerEnv({ resources, tenantsJson, dcmsBaseUrl, queue, serviceName, lane, fast: true }), hooks);
+    const { resources, tenantsJson, dcmsBaseUrl, retryBudgetSeconds } = configuration;
+    const runtime = createDcmsWorkerRuntime(localWorkerEnv({ resources, tenantsJson, dcmsBaseUrl, queue, serviceName, lane, fast: true, retryBudgetSeconds }), hooks);
     return { handler: createHandler(runtime), dynamo: runtime.dynamo };
   },
 });
@@ -48,8 +48,8 @@ const cardControls: WorkerDefinition = {
   queue: 'cardControls',
   serviceName: 'card-controls',
   build(configuration, hooks) {
-    const { resources, tenantsJson, card91BaseUrl, card91OrgId } = configuration;
-    const env = localCard91WorkerEnv({ resources, tenantsJson, card91BaseUrl, ...(card91OrgId && { card91OrgId }), serviceName: 'card-controls', fast: true });
+    const { resources, tenantsJson, card91BaseUrl, card91OrgId, retryBudgetSeconds } = configuration;
+    const env = localCard91WorkerEnv({ resources, tenantsJson, card91BaseUrl, ...(card91OrgId && { card91OrgId }), serviceName: 'card-controls', fast: true, retryBudgetSeconds });
     const runtime = createCard91WorkerRuntime(env, { observer: hooks.observer, onCard91Call: hooks.onCard91Call });
     return { handler: createCardControlsHandler(runtime), dynamo: runtime.dynamo };
   },

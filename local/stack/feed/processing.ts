@@ -72,6 +72,7 @@ export class Processing {
       },
       {
         onProbe: (depths) => (this.depths = depths),
+        waitingUntil: () => this.stack.accounting.waitingUntil(),
         signal: this.options.signal,
         ...(this.options.drainTimeoutMs !== undefined && { timeoutMs: this.options.drainTimeoutMs }),
       },

@@ -1,6 +1,6 @@
 import type { ListrTask } from 'listr2';
 import type { QueueKey } from '../../../shared/config/resources.js';
-import type { Accounting, QueueProgress } from '../report/accounting.js';
+import type { Accounting, QueueProgress, WaitingGroup } from '../report/accounting.js';
 import type { QueueDepth } from './drain.js';
 
 export interface ProgressView {
@@ -18,10 +18,20 @@ export interface ProgressView {
 const TTY_REFRESH_MS = 250;
 const PLAIN_REFRESH_MS = 2_000;
 
-function describe(serviceName: string, progress: QueueProgress | undefined, depth: QueueDepth | undefined, error: string | undefined): string {
+const clock = (epochMs: number): string => new Date(epochMs).toTimeString().slice(0, 8);
+
+/** `2 waiting on DependencyNotReady CUS001: next attempt in 2 s, the last gives up at 10:32:05`. */
+export function describeWaiting(group: WaitingGroup, now = Date.now()): string {
+  const inSeconds = Math.max(0, Math.ceil((group.nextAttemptAt - now) / 1_000));
+  const reason = [group.category, group.code].filter(Boolean).join(' ');
+  return `${group.records} waiting on ${reason}: next attempt in ${inSeconds} s, ${group.records > 1 ? 'the last gives up' : 'gives up'} at ${clock(group.givesUpAt)}`;
+}
+
+function describe(serviceName: string, progress: QueueProgress | undefined, depth: QueueDepth | undefined, waiting: readonly WaitingGroup[], error: string | undefined): string {
   const p = progress ?? { fed: 0, settled: 0, deadLettered: 0, retries: 0 };
   const parts = [`${p.settled}/${p.fed} settled`, `${p.deadLettered} dead-lettered`, `${p.retries} retries`];
-  if (depth) parts.push(`${depth.visible} waiting`, `${depth.inFlight} in flight`);
+  if (depth) parts.push(`${depth.visible} queued`, `${depth.inFlight} in flight`);
+  parts.push(...waiting.map((group) => describeWaiting(group)));
   return `${serviceName}: ${parts.join(' · ')}${error ? ` · last error: ${error}` : ''}`;
 }
 
@@ -36,7 +46,8 @@ export function queueProgressTasks(view: ProgressView, done: Promise<unknown>): 
     task: async (_context, task) => {
       let last = '';
       const render = () => {
-        const line = describe(serviceName, view.accounting.progress()[queue], view.depths().get(queue), view.pollerErrors.get(queue));
+        const waiting = view.accounting.waiting().filter((group) => group.queue === queue);
+        const line = describe(serviceName, view.accounting.progress()[queue], view.depths().get(queue), waiting, view.pollerErrors.get(queue));
         if (line === last) return;
         last = line;
         if (view.interactive) task.title = line;

@@ -1,6 +1,7 @@
 import type { QueueKey } from '../../../shared/config/resources.js';
 import type { EventOutcome, OutcomeReport } from '../../../shared/observability/telemetry.js';
 import type { SendResult } from '../feed/sender.js';
+import { LOCAL_RETRY_BUDGET_SECONDS } from '../../worker-env.js';
 
 /** Outcomes that end a record's life; `retried` is not one (the record comes back). */
 export type FinalOutcome = Exclude<EventOutcome, 'retried'>;
@@ -24,9 +25,48 @@ interface TrackedMessage {
   eventId?: string;
   eventType?: string;
   retries: number;
+  /** Its last return to the queue, while it has no final outcome: what it waits for, and until when. */
+  wait?: Wait;
   /** The first final outcome; a later one means the record was handled again after it settled. */
   final?: OutcomeReport;
+  /** Epoch ms of the first final outcome. */
+  settledAt?: number;
   finalOutcomes: FinalOutcome[];
+}
+
+/** A record sent back to SQS to be tried again: why, and when. */
+export interface Wait {
+  category: string;
+  code?: string;
+  /** Epoch ms. */
+  firstFailedAt: number;
+  nextAttemptAt: number;
+  /** When its retry budget runs out: its next attempt after this dead-letters it as Exhausted. */
+  givesUpAt: number;
+}
+
+/** Records waiting now, for one reason on one queue. */
+export interface WaitingGroup {
+  queue: QueueKey;
+  category: string;
+  code?: string;
+  records: number;
+  /** The soonest next attempt among them (epoch ms). */
+  nextAttemptAt: number;
+  /** When the last of them gives up, if nothing it waits for comes (epoch ms). */
+  givesUpAt: number;
+}
+
+/** Records that waited during the run, by the reason of their last wait, and how they ended. */
+export interface WaitSummary {
+  queue: QueueKey;
+  category: string;
+  code?: string;
+  records: number;
+  /** Their final outcomes; `unaccounted` for any still waiting when the run ended. */
+  outcomes: Partial<Record<InputOutcome, number>>;
+  /** From a record's first failure to its final outcome (or the run's end), the longest. */
+  longestWaitSeconds: number;
 }
 
 /** Where a dead-lettered record was found: its DLQ message, by `original.messageId` (or its own id, if SQS moved it). */
@@ -75,6 +115,8 @@ export interface AccountingResult {
   settledMoreThanOnce: Array<{ messageId: string; eventId?: string; outcomes: FinalOutcome[] }>;
   /** Outcomes for messages this run did not feed (left over in a --state-dir queue, or redriven meanwhile). */
   otherMessages: number;
+  /** Records that waited (went back to SQS at least once), by reason. */
+  waits: WaitSummary[];
   /** Every input has exactly one final outcome and every dead-lettered one is in its DLQ. */
   complete: boolean;
 }
@@ -86,6 +128,9 @@ const emptyCounts = (): Record<InputOutcome, number> => Object.fromEntries(INPUT
  * reported for it. Outcomes may arrive before the send's answer does; both sides meet here.
  */
 export class Accounting {
+  /** @param retryBudgetSeconds the workers' retry budget: when a waiting record gives up, counted from its first failure. */
+  constructor(private readonly retryBudgetSeconds = LOCAL_RETRY_BUDGET_SECONDS) {}
+
   private readonly messages = new Map<string, TrackedMessage>();
   private readonly inputs: Array<{ line: number; queue: QueueKey; eventId?: string; messageId?: string; sqsDuplicate: boolean; refused?: string }> = [];
 
@@ -116,10 +161,40 @@ export class Accounting {
     }
     if (report.outcome === 'retried') {
       tracked.retries += 1;
+      const { category, code, nextAttemptAt, firstFailedAt } = report;
+      if (!tracked.final && category !== undefined && nextAttemptAt !== undefined && firstFailedAt !== undefined) {
+        tracked.wait = { category, ...(code !== undefined && { code }), firstFailedAt, nextAttemptAt, givesUpAt: firstFailedAt + this.retryBudgetSeconds * 1_000 };
+      }
       return;
     }
     tracked.finalOutcomes.push(report.outcome);
-    tracked.final ??= report;
+    if (tracked.final) return;
+    tracked.final = report;
+    tracked.settledAt = Date.now();
+  }
+
+  /** Records fed by this run that wait now, by queue and reason. */
+  waiting(): WaitingGroup[] {
+    const groups = new Map<string, WaitingGroup>();
+    for (const { fed, final, wait, queue } of this.messages.values()) {
+      if (!fed || final || !wait) continue;
+      const key = `${queue}\u0000${wait.category}\u0000${wait.code ?? ''}`;
+      const group = groups.get(key);
+      if (group) {
+        group.records += 1;
+        group.nextAttemptAt = Math.min(group.nextAttemptAt, wait.nextAttemptAt);
+        group.givesUpAt = Math.max(group.givesUpAt, wait.givesUpAt);
+      } else {
+        groups.set(key, { queue, category: wait.category, ...(wait.code !== undefined && { code: wait.code }), records: 1, nextAttemptAt: wait.nextAttemptAt, givesUpAt: wait.givesUpAt });
+      }
+    }
+    return [...groups.values()];
+  }
+
+  /** When the last record still waiting gives up (epoch ms): a run must not stop before; undefined when none waits. */
+  waitingUntil(): number | undefined {
+    const ends = this.waiting().map((group) => group.givesUpAt);
+    return ends.length > 0 ? Math.max(...ends) : undefined;
   }
 
   /** Live counts per queue, for the progress display. */
@@ -159,6 +234,7 @@ export class Accounting {
       unaccounted: [],
       settledMoreThanOnce: [],
       otherMessages: 0,
+      waits: [],
       complete: false,
     };
     const count = (queue: QueueKey, outcome: InputOutcome) => {
@@ -200,8 +276,25 @@ export class Accounting {
         result.unaccounted.push({ ...identity, retries: tracked.retries });
       }
     }
+    result.waits = this.waitSummaries();
     result.complete = result.outcomes.unaccounted === 0 && result.missingFromDlq.length === 0;
     return result;
+  }
+
+  private waitSummaries(now = Date.now()): WaitSummary[] {
+    const summaries = new Map<string, WaitSummary>();
+    for (const tracked of this.messages.values()) {
+      const { wait } = tracked;
+      if (!tracked.fed || !wait) continue;
+      const key = `${tracked.queue}\u0000${wait.category}\u0000${wait.code ?? ''}`;
+      const summary = summaries.get(key) ?? { queue: tracked.queue, category: wait.category, ...(wait.code !== undefined && { code: wait.code }), records: 0, outcomes: {}, longestWaitSeconds: 0 };
+      const outcome: InputOutcome = (tracked.final?.outcome as FinalOutcome | undefined) ?? 'unaccounted';
+      summary.records += 1;
+      summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
+      summary.longestWaitSeconds = Math.max(summary.longestWaitSeconds, Math.round(((tracked.settledAt ?? now) - wait.firstFailedAt) / 1_000));
+      summaries.set(key, summary);
+    }
+    return [...summaries.values()].sort((a, b) => b.records - a.records);
   }
 }
 

@@ -24,6 +24,7 @@ export function renderSummary(summary: RunSummary, options: { color: boolean }):
   const sections = [
     eventsTable(summary, table),
     deadLettersTable(summary, table),
+    waitsTable(summary, table),
     dcmsTable(summary, table),
     card91Table(summary, table),
     summary.verification && verificationTable(summary.verification, table),
@@ -54,6 +55,17 @@ function deadLettersTable(summary: RunSummary, table: MakeTable): string | undef
   const dead = table(['Dead-lettered: queue', 'category', 'code', 'events', 'example reason'], { colWidths: [null, null, null, null, 60], wordWrap: true });
   for (const row of summary.deadLetters.byReason) dead.push([QUEUES[row.queue].name, row.category, row.code, row.count, row.example]);
   return dead.toString();
+}
+
+/** Events that waited, by reason, and how each ended; undefined when none had to. */
+function waitsTable(summary: RunSummary, table: MakeTable): string | undefined {
+  if (summary.waits.length === 0) return undefined;
+  const waits = table(['Waited: queue', 'category', 'code', 'events', 'ended', 'longest wait'], { colAligns: ['left', 'left', 'left', 'right', 'left', 'right'] });
+  for (const row of summary.waits) {
+    const ended = Object.entries(row.outcomes).map(([outcome, count]) => `${count} ${outcome === 'unaccounted' ? 'still waiting' : outcome}`).join(', ');
+    waits.push([QUEUES[row.queue].name, row.category, row.code ?? '-', row.records, ended, `${row.longestWaitSeconds} s`]);
+  }
+  return waits.toString();
 }
 
 /** The calls the functions made to DCMS, and what the sandbox saw of them. */

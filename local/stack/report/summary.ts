@@ -2,7 +2,7 @@ import type { SandboxStats as Card91SandboxStats } from '../../../sandbox/card91
 import type { DcmsSandboxStats } from '../../../sandbox/dcms/server.js';
 import type { QueueKey } from '../../../shared/config/resources.js';
 import { maskText } from '../../../shared/observability/masking.js';
-import type { AccountingResult, DeadLetteredEvent, InputOutcome } from './accounting.js';
+import type { AccountingResult, DeadLetteredEvent, InputOutcome, WaitSummary } from './accounting.js';
 import type { CallCount } from './call-log.js';
 import type { OperationCount } from './operation-counter.js';
 import { platformAgrees, type PlatformVerification } from './verification.js';
@@ -37,6 +37,8 @@ export interface RunSummary {
     byReason: Array<{ queue: QueueKey; category: string; code: string; count: number; example: string }>;
     events: DeadLetteredEvent[];
   };
+  /** Events that went back to SQS to wait (a platform down, an account before its customer), by the reason of their last wait, and how they ended. */
+  waits: WaitSummary[];
   problems: {
     unaccounted: AccountingResult['unaccounted'];
     missingFromDlq: DeadLetteredEvent[];
@@ -140,6 +142,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       otherMessages: accounting.otherMessages,
     },
     deadLetters: { byReason: [...byReason.values()].sort((a, b) => b.count - a.count), events },
+    waits: accounting.waits,
     problems: {
       unaccounted: accounting.unaccounted,
       missingFromDlq: accounting.missingFromDlq.map(masked),

@@ -1,5 +1,5 @@
 /** Putting accepted events on the courier queue (functions/courier-webhook/enqueue.ts). */
-import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { genericEvent } from './payloads.js';
 import { nowSeconds, useWebhook } from './webhook-setup.js';
@@ -61,4 +61,22 @@ describe('courier webhook over HTTP: enqueue', () => {
     const [queued] = await webhook.queued();
     expect(queued?.data).toMatchObject({ remarks: 'left at gate', location: 'CHENNAI' });
   });
+
+  it('queues every character SQS accepts, those above U+FFFF included (an emoji in a location)', async () => {
+    const webhook = await startWebhook();
+    const location = 'CHENNAI \u{1F600} \u{10000}\u{10FFFF}\uD7FF\uE000\uFFFD';
+    const answer = await webhook.post('acme-courier', { ...genericEvent('4240181711'), location, remarks: '\u{1F69A} out for delivery' });
+    expect(answer.status).toBe(202);
+    const [queued] = await webhook.queued();
+    expect(queued?.data).toMatchObject({ location, remarks: '\u{1F69A} out for delivery' });
+  });
+
+  it('still refuses, as SQS does, a body with a character outside its set', async () => {
+    const webhook = await startWebhook();
+    const send = (body: string) => webhook.aws.sqs.send(new SendMessageCommand({ QueueUrl: webhook.queueUrl, MessageBody: body }));
+    await expect(send('lone \uD83D surrogate')).rejects.toThrow(/Invalid characters/);
+    await expect(send('bell \u0007')).rejects.toThrow(/Invalid characters/);
+    await expect(send('grinning \u{1F600}')).resolves.toMatchObject({ MessageId: expect.any(String) });
+  });
 });
+
