@@ -58,6 +58,10 @@ export class FailureSettler {
     this.now = options.now ?? Date.now;
   }
 
+  get policy(): RetryPolicy {
+    return this.options.policy;
+  }
+
   /** `recordKey`: the record's identity across copies (its event id, else its original message id). */
   async settle(record: SQSRecord, error: unknown, recordKey: string): Promise<Settlement> {
     const failure = toIntegrationError(error);

@@ -42,8 +42,10 @@ export interface OutcomeReport {
   reason?: string;
   /** `retried` only: epoch ms of the record's next attempt. */
   nextAttemptAt?: number;
-  /** `retried` only: epoch ms of its first failure, where its retry budget started. */
+  /** `retried` only: epoch ms of its first failure. */
   firstFailedAt?: number;
+  /** `retried` only: epoch ms when its retry budget (its category's, from its first failure or last redrive) is spent. */
+  givesUpAt?: number;
 }
 
 /** Receives every outcome as it happens: the local stack's accounting; nothing in production. */

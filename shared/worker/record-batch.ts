@@ -10,7 +10,7 @@ import { dueAtOf, originalMessageIdOf } from '../messaging/requeue.js';
 import { receiveCountOf, type Settlement } from '../messaging/settle.js';
 import { reportOutcome, type EventOutcome } from '../observability/telemetry.js';
 import { decide as decideGroup, start as startGroup, type Observation as GroupObservation, type GroupConfig } from '../protocol/fifo-group/machine.js';
-import type { RetryHistory } from '../protocol/retry/schedule.js';
+import { budgetSecondsFor, type RetryHistory } from '../protocol/retry/schedule.js';
 import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
 import type { QueueWorkerRuntime } from './queue-runtime.js';
 
@@ -54,7 +54,11 @@ export async function settleFailedRecord(runtime: QueueWorkerRuntime, record: SQ
   const { category, code } = settlement.failure;
   const reason = deadLetterReason(settlement.failure);
   const outcome = settlement.kind === 'deadLettered' ? 'deadLettered' : 'retried';
-  const retry = settlement.kind === 'retryLater' && { nextAttemptAt: Date.now() + settlement.delaySeconds * 1_000, firstFailedAt: settlement.firstFailedAt };
+  const retry = settlement.kind === 'retryLater' && {
+    nextAttemptAt: Date.now() + settlement.delaySeconds * 1_000,
+    firstFailedAt: settlement.history.firstFailedAt,
+    givesUpAt: settlement.history.budgetFrom + budgetSecondsFor(runtime.settler.policy, settlement.failure.category) * 1_000,
+  };
   reportOutcome(runtime.telemetry.metrics, runtime.observer, { messageId: originalMessageIdOf(record), ...identity, outcome, category, code, reason, ...retry });
   logger.warn('event not processed', {
     messageId: record.messageId,

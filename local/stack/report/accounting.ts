@@ -161,9 +161,9 @@ export class Accounting {
     }
     if (report.outcome === 'retried') {
       tracked.retries += 1;
-      const { category, code, nextAttemptAt, firstFailedAt } = report;
+      const { category, code, nextAttemptAt, firstFailedAt, givesUpAt } = report;
       if (!tracked.final && category !== undefined && nextAttemptAt !== undefined && firstFailedAt !== undefined) {
-        tracked.wait = { category, ...(code !== undefined && { code }), firstFailedAt, nextAttemptAt, givesUpAt: firstFailedAt + this.retryBudgetSeconds * 1_000 };
+        tracked.wait = { category, ...(code !== undefined && { code }), firstFailedAt, nextAttemptAt, givesUpAt: givesUpAt ?? firstFailedAt + this.retryBudgetSeconds * 1_000 };
       }
       return;
     }
