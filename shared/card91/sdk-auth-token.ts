@@ -6,7 +6,9 @@
  * Format: a compact HS256 JWT (signed and checked with jose), so standard tooling can read it:
  *   header  {alg: "HS256", typ: "JWT", kid}  kid names the secret, so two secrets can be valid
  *                                            while one is being rotated out
- *   payload {sub, iat, exp}                  sub = keyed hash of the mobile, never the mobile
+ *   payload {sub, iat, exp, jti}             sub = keyed hash of the mobile, never the mobile;
+ *                                            jti = a random id, so that two logins of one mobile in
+ *                                            the same second get two tokens, each usable once
  * A token is only as good as its bounds: one dated ahead of our clock, or living longer than
  * minting allows, was not minted by us as we mint, whoever holds the key, and is refused.
  * The mobile hash is an HMAC under the secret, not a bare SHA-256: a 10-digit number space is
@@ -15,7 +17,7 @@
  * Secret-dependent bytes are compared in constant time: the signature by WebCrypto's HMAC verify
  * (inside jose), the mobile hash by crypto.timingSafeEqual.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import * as z from 'zod';
 import { mobileSchema } from './request-schemas.js';
@@ -87,6 +89,7 @@ export async function mintSdkAuthToken({ mobile, secret, ttlSeconds = 300, now =
     .setSubject(mobileDigest(secret.secret, mobile).toString('base64url'))
     .setIssuedAt(iat)
     .setExpirationTime(iat + ttlSeconds)
+    .setJti(randomUUID())
     .sign(derivedKey(secret.secret, 'signature'));
 }
 

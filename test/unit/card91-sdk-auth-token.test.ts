@@ -39,7 +39,13 @@ describe('mintSdkAuthToken', () => {
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const signatureKey = createHmac('sha256', CURRENT.secret).update('card91-sdk-auth-token/signature').digest();
     expect(signature).toBe(createHmac('sha256', signatureKey).update(`${header}.${payload}`).digest('base64url'));
-    expect(Object.keys(decode(payload))).toEqual(['sub', 'iat', 'exp']);
+    expect(Object.keys(decode(payload))).toEqual(['sub', 'iat', 'exp', 'jti']);
+  });
+
+  it('mints a different token for each login, even for one mobile in the same second (each token is usable once)', async () => {
+    const [first, second] = await Promise.all([mintSdkAuthToken({ mobile: MOBILE, secret: CURRENT, now: NOW }), mintSdkAuthToken({ mobile: MOBILE, secret: CURRENT, now: NOW })]);
+    expect(first).not.toBe(second);
+    expect(decode(first!.split('.')[1]!).jti).not.toBe(decode(second!.split('.')[1]!).jti);
   });
 
   it('refuses weak secrets, unusable kids, malformed mobiles and unreasonable lifetimes', async () => {
