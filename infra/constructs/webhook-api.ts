@@ -88,7 +88,7 @@ export class WebhookApi extends Construct {
     Validations.of(route!).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Partner webhook: couriers and Card91 cannot present IAM, JWT or Cognito credentials. The function authenticates every request from the request itself (courier: an HMAC signature over timestamp and body, or, where a courier cannot sign, a per-courier token compared in constant time with an optional source-IP allow-list, plus replay protection; Card91: a caller secret header set on Card91's portal, then a signed sdkAuthToken bound to the mobile and accepted once; behind CloudFront, both first require the origin secret CloudFront adds) before acting on it, and the route has its own throttle.',
+        'Partner webhook: couriers and Card91 cannot present IAM, JWT or Cognito credentials. The function authenticates every request from the request itself (courier: an HMAC signature over timestamp and body, or, where a courier cannot sign, a per-courier token compared in constant time with an optional source-IP allow-list, plus replay protection; Card91: a caller secret header set on the Card91 portal, then a signed sdkAuthToken bound to the mobile and accepted once; behind CloudFront, both first require the origin secret CloudFront adds) before acting on it, and the route has its own throttle.',
     });
     return route!;
   }
