@@ -5,6 +5,7 @@
  *   npm run sandbox -- --dcms-port 4010 --card91-port 4020 --error-rate 0.05 --latency-ms 50
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { LOCAL_CARD91_AUTH_URL_HEADERS } from '../local/worker-env.js';
 import { startCard91Sandbox, type RunningCard91Sandbox } from './card91/server.js';
 import { parseFaultSettingsJson, startDcmsSandbox, type FaultSettings, type RunningDcmsSandbox } from './dcms/server.js';
 
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     if (flags.card91Port !== undefined) {
       const port = flags.card91Port;
       const card91: RunningCard91Sandbox = await listening('Card91', port, '--card91-port', () =>
-        startCard91Sandbox({ port, authWebhookUrl: flags.card91AuthWebhookUrl, faults }),
+        startCard91Sandbox({ port, authWebhookUrl: flags.card91AuthWebhookUrl, authWebhookHeaders: LOCAL_CARD91_AUTH_URL_HEADERS, faults }),
       );
       running.push(card91);
       console.log(`Card91 sandbox  ${card91.url}   (admin: GET ${card91.url}/__admin/stats; logins call ${flags.card91AuthWebhookUrl})`);

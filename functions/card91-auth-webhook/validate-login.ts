@@ -54,9 +54,10 @@ export function parseLoginValidationRequest(rawBody: string | undefined): LoginV
   return parsed.success ? parsed.data : undefined;
 }
 
-export type LoginDecision = { outcome: 'accepted' } | { outcome: 'rejected'; reason: SdkAuthTokenFailure };
+/** An accepted token carries its expiry: until then, the webhook remembers it was used. */
+export type LoginDecision = { outcome: 'accepted'; expiresAtSeconds: number } | { outcome: 'rejected'; reason: SdkAuthTokenFailure };
 
 export async function decideLogin(payload: LoginValidationPayload, secrets: readonly SdkAuthSecret[], now: number): Promise<LoginDecision> {
   const verdict = await verifySdkAuthToken(payload.token, payload.mobile, secrets, now);
-  return verdict.ok ? { outcome: 'accepted' } : { outcome: 'rejected', reason: verdict.reason };
+  return verdict.ok ? { outcome: 'accepted', expiresAtSeconds: verdict.expiresAtSeconds } : { outcome: 'rejected', reason: verdict.reason };
 }

@@ -2,7 +2,8 @@ import * as z from 'zod';
 
 /**
  * Source addresses a courier pushes from, when it publishes them: single addresses or CIDR blocks.
- * API Gateway's `sourceIp` is the TCP peer, not a header a caller could set.
+ * Checked against API Gateway's TCP peer, or behind CloudFront against the viewer address
+ * CloudFront reports on requests that carry the origin secret: never a header a caller could set.
  */
 const sourceIps = z
   .array(z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()], { error: 'sourceIps entries must be IP addresses or CIDR blocks' }))

@@ -13,7 +13,10 @@ export type AuthVerdict = { ok: true; credentials: Credentials } | { ok: false; 
 
 export interface AuthRequest {
   header: (name: string) => string | undefined;
-  /** API Gateway's `requestContext.http.sourceIp`. */
+  /**
+   * The caller's address as the origin check established it (shared/edge/origin.ts): API Gateway's
+   * TCP peer without an edge, CloudFront's viewer address behind one. Never a request header.
+   */
   sourceIp: string | undefined;
   /** The exact bytes received. */
   body: Uint8Array;

@@ -28,6 +28,8 @@ export const webhookEnv = z
      * Secrets Manager. Never set in a deployed function.
      */
     COURIER_SECRETS_JSON: z.string().min(1).optional(),
+    /** Stages behind CloudFront: the secret CloudFront's origin header carries (shared/edge/origin.ts). */
+    ORIGIN_VERIFY_SECRET_ID: z.string().min(1).optional(),
     /** Largest body accepted, in bytes (after base64 decoding). */
     MAX_BODY_BYTES: positiveInt.default(256 * 1_024),
     /** Most events one request may carry. */

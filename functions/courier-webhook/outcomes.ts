@@ -4,6 +4,7 @@ import type { WebhookResponse } from './responses.js';
 /** How each request ended, as counted in `WebhookRequests` by the `outcome` dimension. */
 export type Outcome =
   | 'accepted'
+  | 'notThroughEdge'
   | 'replayed'
   | 'inProgress'
   | 'unknownCourier'

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { originCheckFrom } from '../../shared/edge/origin.js';
 import { createTelemetry, type Telemetry } from '../../shared/observability/telemetry.js';
 import { AwbIndex } from '../../shared/persistence/awb-index.js';
 import type { CourierWebhookDependencies } from './webhook.js';
@@ -52,5 +53,6 @@ export function createCourierWebhookRuntime(source: NodeJS.ProcessEnv = process.
       earliestOccurredAtMs: Date.parse(env.EARLIEST_OCCURRED_AT),
     },
     deadlineMarginMs: 1_000,
+    origin: originCheckFrom(env),
   };
 }

@@ -22,7 +22,7 @@ function blockList(entries: readonly string[]): BlockList {
 /** An IPv4 peer on a dual-stack socket shows as `::ffff:a.b.c.d`. */
 const unmapped = (address: string): string => (address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address);
 
-/** True when `sourceIp` (API Gateway's TCP peer address) is in one of the allowed addresses or blocks. */
+/** True when `sourceIp` (the caller's address, from the origin check) is in one of the allowed addresses or blocks. */
 export function sourceAllowed(entries: readonly string[], sourceIp: string | undefined): boolean {
   if (!sourceIp) return false;
   const address = unmapped(sourceIp);

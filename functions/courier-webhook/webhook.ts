@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { CourierKitStatusEvent } from '../../shared/contracts/index.js';
+import { directOrigin, type OriginCheck } from '../../shared/edge/origin.js';
 import { TokenBucketLimiter } from '../../shared/resilience/rate-limiter.js';
 import { queueAndAnswer } from './accept.js';
 import { authenticate } from './authenticate.js';
@@ -37,6 +38,8 @@ export interface CourierWebhookDependencies {
   limits: WebhookLimits;
   /** Time kept back from the function's deadline for answering after the last SQS attempt. */
   deadlineMarginMs: number;
+  /** The stage's edge check, which also says who the caller is; default: no edge, API Gateway's TCP peer. */
+  origin?: OriginCheck;
   now?: () => number;
 }
 
@@ -57,7 +60,8 @@ const UNKNOWN = '(unknown)';
 
 /**
  * `POST /couriers/{courier}/events` (API Gateway HTTP API, payload v2). Checks run cheapest and
- * least revealing first: courier, size, media type, authentication (the integration's mode); then
+ * least revealing first: the edge (a stage behind CloudFront refuses what reached API Gateway
+ * directly), courier, size, media type, authentication (the integration's mode); then
  * replay (one read: a replay is answered before it spends the courier's rate), rate, body,
  * mapping, kits; the events are queued last, all or none from the courier's point of view
  * (anything short of all queued is a 5xx when a retry can help, so the courier sends it again).
@@ -71,11 +75,18 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
   // genuine courier's tokens.
   const webhook: Webhook = { deps, now, throttle: new TokenBucketLimiter({ now }) };
   const record = outcomeRecorder(metrics);
+  const origin = deps.origin ?? directOrigin;
 
   return async (event, context) => {
     const name = event.pathParameters?.courier ?? '';
     let courier: string | undefined;
     try {
+      const arrival = await origin(event);
+      if (!arrival.ok) {
+        // Past CloudFront and WAF, straight to API Gateway: nothing of the request is read.
+        logger.warn('request did not come through the edge');
+        return record('notThroughEdge', UNKNOWN, responses.forbidden());
+      }
       const settings = (await deps.couriers()).get(name);
       if (!settings) {
         // The name is the caller's text: logged as a fingerprint, never used as a metric dimension.
@@ -83,7 +94,7 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
         return record('unknownCourier', UNKNOWN, responses.unknownCourier());
       }
       courier = settings.courier;
-      return await handle(webhook, requestScope(settings, logger, record), event, context);
+      return await handle(webhook, requestScope(settings, logger, record), { event, clientIp: arrival.clientIp }, context);
     } catch (error) {
       // Configuration, secrets or the replay table failed: our fault, and worth the courier's retry.
       logger.error('courier webhook failed', { courier, error: error as Error });
@@ -92,10 +103,16 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
   };
 }
 
+/** A request, and its caller's address as the origin check established it. */
+interface Arrival {
+  event: APIGatewayProxyEventV2;
+  clientIp: string | undefined;
+}
+
 /** A known courier's request, from its first check to its answer. */
-async function handle(webhook: Webhook, scope: RequestScope, event: APIGatewayProxyEventV2, context: Context): Promise<WebhookResponse> {
+async function handle(webhook: Webhook, scope: RequestScope, arrival: Arrival, context: Context): Promise<WebhookResponse> {
   const { deps, now } = webhook;
-  const admitted = await admit(webhook, scope, event);
+  const admitted = await admit(webhook, scope, arrival);
   if (ended(admitted)) return admitted.answer;
   const { body, replay } = admitted;
 
@@ -118,7 +135,7 @@ async function handle(webhook: Webhook, scope: RequestScope, event: APIGatewayPr
 }
 
 /** Size, media type and authentication; then the replay record the authenticated request is known by. */
-async function admit(webhook: Webhook, scope: RequestScope, event: APIGatewayProxyEventV2): Promise<Step<{ body: Buffer; replay: ReturnType<typeof replayRecord> }>> {
+async function admit(webhook: Webhook, scope: RequestScope, { event, clientIp }: Arrival): Promise<Step<{ body: Buffer; replay: ReturnType<typeof replayRecord> }>> {
   const { limits } = webhook.deps;
   const { settings } = scope;
   const body = rawBody(event);
@@ -128,7 +145,7 @@ async function admit(webhook: Webhook, scope: RequestScope, event: APIGatewayPro
   const nowSeconds = Math.floor(webhook.now() / 1_000);
   const verdict = authenticate(
     settings.auth,
-    { header: (name) => header(event, name), sourceIp: event.requestContext?.http?.sourceIp, body },
+    { header: (name) => header(event, name), sourceIp: clientIp, body },
     { secrets: await webhook.deps.secrets(settings.secretId), nowSeconds, toleranceSeconds: limits.signatureToleranceSeconds },
   );
   // The reason is ours to know (logs, alarms); the caller gets the same 401 whatever it is.

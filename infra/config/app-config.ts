@@ -48,6 +48,12 @@ const floodDefence = z.discriminatedUnion('mode', [
     /** WAF rate-based rules, requests per 5 minutes: per source IP, and per courier (its own path). */
     perIpPer5Minutes: z.number().int().min(10),
     perCourierPer5Minutes: z.number().int().min(10),
+    /**
+     * The version of the origin-verify secret CloudFront sends (runbook, "Rotate the origin
+     * secret"): CloudFormation reads a secret again only when its reference changes. Absent until
+     * the first rotation: the version current at the first deployment.
+     */
+    originVerifySecretVersion: z.uuid().optional(),
   }),
 ]);
 

@@ -45,8 +45,8 @@ export const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 /**
  * The HTTP API partners call (couriers, Card91), serving exactly the routes declared in
  * shared/config/resources.ts. Routes have no API Gateway authorizer: every webhook authenticates
- * its caller itself, from the signed body (HMAC, sdkAuthToken), which is the only credential these
- * partners send.
+ * its caller itself, from what these partners can send (an HMAC or token; Card91's caller secret
+ * and sdkAuthToken), and behind CloudFront checks the origin secret first.
  *
  * Each route has its own throttle (stage route settings), so a flood of courier requests is
  * answered 429 on the courier route while Card91's logins keep their own budget. API Gateway cannot
@@ -88,7 +88,7 @@ export class WebhookApi extends Construct {
     Validations.of(route!).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Partner webhook: couriers and Card91 cannot present IAM, JWT or Cognito credentials. The function authenticates every request from the request itself (courier: an HMAC signature over timestamp and body, or, where a courier cannot sign, a per-courier token compared in constant time with an optional source-IP allow-list, plus replay protection; Card91: signed sdkAuthToken bound to the mobile) before acting on it, and the route has its own throttle.',
+        'Partner webhook: couriers and Card91 cannot present IAM, JWT or Cognito credentials. The function authenticates every request from the request itself (courier: an HMAC signature over timestamp and body, or, where a courier cannot sign, a per-courier token compared in constant time with an optional source-IP allow-list, plus replay protection; Card91: a caller secret header set on the Card91 portal, then a signed sdkAuthToken bound to the mobile and accepted once; behind CloudFront, both first require the origin secret CloudFront adds) before acting on it, and the route has its own throttle.',
     });
     return route!;
   }

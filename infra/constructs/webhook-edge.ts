@@ -1,4 +1,4 @@
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Aws, SecretValue, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -15,7 +15,9 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../../shared/edge/origin.js';
 import type { FloodDefence } from '../config/app-config.js';
 import type { WebhookApi } from './webhook-api.js';
 
@@ -25,12 +27,21 @@ export interface WebhookEdgeProps {
   defence: Extract<FloodDefence, { mode: 'cloudfront-waf' }>;
   /** The web ACL of the stage's edge stack (us-east-1). */
   webAclArn: string;
+  /** `{"current", "previous"?}`: CloudFront sends `current` as the origin header the functions check. */
+  originSecret: ISecret;
 }
 
 /**
  * CloudFront in front of the webhook API, with the WAF web ACL: the only way to put WAF before an
  * HTTP API. Nothing is cached and every viewer header, query string and body goes to the origin as
  * sent (the HMAC is over the exact body); only Host is CloudFront's own, as API Gateway requires.
+ * The managed origin request policy also forwards CloudFront's own headers, CloudFront-Viewer-Address
+ * among them: the courier's address, for source-IP allow-lists.
+ *
+ * Every origin request carries the origin secret (x-origin-verify), which the functions check:
+ * the API's own execute-api URL still answers, but only with a 403 (infra/README.md, "No way
+ * around the edge"). The template holds a Secrets Manager reference, resolved by CloudFormation
+ * at deployment: the value is in no template, code or log.
  */
 export class WebhookEdge extends Construct {
   readonly distribution: Distribution;
@@ -39,9 +50,13 @@ export class WebhookEdge extends Construct {
   constructor(scope: Construct, id: string, props: WebhookEdgeProps) {
     super(scope, id);
     const { defence } = props;
+    // CloudFront needs the value itself in its origin configuration: a dynamic reference, pinned to the version
+    // the stage configuration names, since CloudFormation reads a secret again only when its reference changes.
+    const originSecret = SecretValue.secretsManager(props.originSecret.secretArn, { jsonField: 'current', versionId: defence.originVerifySecretVersion });
     const origin = new HttpOrigin(`${props.api.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret.unsafeUnwrap() },
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `${props.prefix}: partner webhooks`,

@@ -2,6 +2,7 @@ import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { CALLER_SECRET_HEADER } from '../../functions/card91-auth-webhook/auth-webhook.js';
 import { SIGNATURE_HEADER } from '../../functions/courier-webhook/signature.js';
 import { WEBHOOK_ROUTES } from '../../shared/config/resources.js';
 import type { FloodDefence } from '../config/app-config.js';
@@ -100,7 +101,7 @@ const perCourierRate = (prefix: string, limit: number): Rule => ({
  *  3. More than `perIpPer5Minutes` requests from one IP in 5 minutes: that IP is blocked while it stays above.
  *  4. More than `perCourierPer5Minutes` requests to one courier's path in 5 minutes: that courier's path is
  *     blocked while it stays above (the per-courier limit API Gateway cannot express).
- * Every request is logged (client IP, path, rule), the signature header redacted.
+ * Every request is logged (client IP, path, rule), the signature and Card91 caller-secret headers redacted.
  */
 export class EdgeStack extends Stack {
   readonly webAclArn: string;
@@ -130,8 +131,8 @@ export class EdgeStack extends Stack {
     const logging = new CfnLoggingConfiguration(this, 'WafLogging', {
       resourceArn: acl.attrArn,
       logDestinationConfigs: [this.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      // A signature is no secret, but it has no place in a log either.
-      redactedFields: [{ singleHeader: { Name: SIGNATURE_HEADER } }],
+      // A signature is no secret, but it has no place in a log either; Card91's caller secret is one.
+      redactedFields: [{ singleHeader: { Name: SIGNATURE_HEADER } }, { singleHeader: { Name: CALLER_SECRET_HEADER } }],
     });
     logging.node.addDependency(logs);
   }

@@ -63,7 +63,7 @@ export class IntegrationStack extends Stack {
     watchFlows(monitoring, workers, webhooks);
     RemovalPolicies.of(this).apply(settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY, { applyToResourceTypes: STATEFUL_TYPES });
 
-    const webhooksUrl = this.partnerUrl(props, webhooks.api);
+    const webhooksUrl = this.partnerUrl(props, webhooks.api, configuration.secrets);
     if (settings.smokeTest) this.grantSmokeTest(props, key, queues, configuration.secrets);
 
     this.webhooksUrl = new CfnOutput(this, 'WebhooksUrl', { value: webhooksUrl, description: 'Base URL of the partner webhooks' });
@@ -72,11 +72,11 @@ export class IntegrationStack extends Stack {
   }
 
   /** What partners call: the edge (CloudFront and WAF) where the stage has one, else the API itself. */
-  private partnerUrl({ settings, webAclArn }: IntegrationStackProps, api: WebhookApi): string {
+  private partnerUrl({ settings, webAclArn }: IntegrationStackProps, api: WebhookApi, { originVerify }: StageSecrets): string {
     const { floodDefence } = settings.webhooks;
     if (floodDefence.mode !== 'cloudfront-waf') return api.stage.url;
-    if (webAclArn === undefined) throw new Error(`${settings.resourcePrefix}: flood defence cloudfront-waf needs the edge stack's web ACL`);
-    const edge = new WebhookEdge(this, 'WebhookEdge', { prefix: settings.resourcePrefix, api, defence: floodDefence, webAclArn });
+    if (webAclArn === undefined || originVerify === undefined) throw new Error(`${settings.resourcePrefix}: flood defence cloudfront-waf needs the edge stack's web ACL and the origin secret`);
+    const edge = new WebhookEdge(this, 'WebhookEdge', { prefix: settings.resourcePrefix, api, defence: floodDefence, webAclArn, originSecret: originVerify });
     new CfnOutput(this, 'WebhooksDistributionDomain', { value: edge.distribution.distributionDomainName, description: `CNAME target of ${floodDefence.domainName}` });
     return edge.url;
   }

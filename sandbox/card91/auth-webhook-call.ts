@@ -10,12 +10,14 @@ export function authWebhookCaller(
   timeoutMs: number,
   /** The current counters: a reset replaces them. */
   counters: () => SandboxStats['webhook'],
+  /** Headers configured with the auth URL on Card91's portal, sent with every call. */
+  headers: Readonly<Record<string, string>> = {},
 ): (payload: AuthWebhookPayload) => Promise<WebhookVerdict> {
   return async (payload) => {
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -31,6 +31,8 @@ export interface Card91SandboxOptions {
   host?: string;
   /** Our auth-URL webhook; the sandbox POSTs to it on every login, as the real platform does. */
   authWebhookUrl: string;
+  /** Headers set on Card91's admin portal for the auth URL, sent with every call (our caller secret). */
+  authWebhookHeaders?: Readonly<Record<string, string>>;
   orgId?: string;
   faults?: SandboxFaults;
   seed?: SandboxSeed;
@@ -61,7 +63,7 @@ function dispatchContext(options: Card91SandboxOptions, world: SandboxWorld): Di
     orgId: options.orgId ?? SANDBOX_ORG_ID,
     issuer: new SandboxTokenIssuer(options.tokenTtlSeconds ?? 900),
     rateLimiter: options.rateLimit === false ? undefined : new PerTokenRateLimiter(options.rateLimit ?? { perSecond: 50, burst: 100 }),
-    callAuthWebhook: authWebhookCaller(options.authWebhookUrl, options.webhookTimeoutMs ?? 5_000, () => world.stats.webhook),
+    callAuthWebhook: authWebhookCaller(options.authWebhookUrl, options.webhookTimeoutMs ?? 5_000, () => world.stats.webhook, options.authWebhookHeaders),
     hungSockets: new Set<Socket>(),
   };
 }

@@ -57,6 +57,8 @@ describe('cdk-nag AwsSolutions', () => {
         'CardControls/Worker/Handler/Tracing AwsSolutions-IAM5[Resource::*]',
         'DcmsCredentials AwsSolutions-SMG4',
         'Card91SdkAuthSigning AwsSolutions-SMG4',
+        'Card91AuthCaller AwsSolutions-SMG4',
+        'OriginVerify AwsSolutions-SMG4',
         'CourierSecret-bluedart AwsSolutions-SMG4',
         'CourierSecret-bluedart-globex AwsSolutions-SMG4',
         'CourierSecret-delhivery AwsSolutions-SMG4',

@@ -7,7 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createAuthWebhookHandler } from '../../functions/card91-auth-webhook/auth-webhook.js';
+import { CALLER_SECRET_HEADER, createAuthWebhookHandler } from '../../functions/card91-auth-webhook/auth-webhook.js';
+import { InMemoryTokenReplayGuard } from '../../functions/card91-auth-webhook/token-replay.js';
 import type { AuthWebhookDependencies, AuthWebhookOutcome } from '../../functions/card91-auth-webhook/auth-webhook.js';
 import { startCard91Sandbox } from '../../sandbox/card91/index.js';
 import type { Card91SandboxOptions, RunningCard91Sandbox } from '../../sandbox/card91/index.js';
@@ -99,12 +100,16 @@ export async function startCard91Stack(options: Card91StackOptions = {}): Promis
     calls: [] as Card91CallInfo[],
   };
   const { businessToken } = options;
+  // What Card91's portal would be configured to send: the webhook refuses any other caller.
+  const callerSecret = randomBytes(32).toString('base64url');
   const webhook = await serveAuthWebhook({
     getSecrets: async () => stack.webhookSecrets,
+    callerSecrets: async () => [callerSecret],
+    replay: new InMemoryTokenReplayGuard(),
     businessTokenProvider: businessToken === undefined ? undefined : async () => businessToken,
     onOutcome: (outcome) => stack.outcomes.push(outcome),
   });
-  const sandbox = await startCard91Sandbox({ authWebhookUrl: webhook.url, orgId: ORG_ID, ...options.sandbox });
+  const sandbox = await startCard91Sandbox({ authWebhookUrl: webhook.url, authWebhookHeaders: { [CALLER_SECRET_HEADER]: callerSecret }, orgId: ORG_ID, ...options.sandbox });
   return Object.assign(stack, {
     sandbox,
     webhook,

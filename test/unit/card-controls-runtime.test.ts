@@ -34,7 +34,7 @@ describe('sdkAuthToken minting', () => {
   it('signs with the first secret of the document, for the mobile being logged in', async () => {
     const mint = sdkAuthTokenProvider({ CARD91_SDK_AUTH_SECRETS_JSON: JSON.stringify([CURRENT, PREVIOUS]) });
     const token = await mint('919876543210');
-    expect(await verifySdkAuthToken(token, '919876543210', [CURRENT])).toEqual({ ok: true });
+    expect(await verifySdkAuthToken(token, '919876543210', [CURRENT])).toMatchObject({ ok: true });
     expect(await verifySdkAuthToken(token, '919876543210', [PREVIOUS])).toEqual({ ok: false, reason: 'forged' });
   });
 

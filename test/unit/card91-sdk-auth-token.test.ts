@@ -39,7 +39,13 @@ describe('mintSdkAuthToken', () => {
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const signatureKey = createHmac('sha256', CURRENT.secret).update('card91-sdk-auth-token/signature').digest();
     expect(signature).toBe(createHmac('sha256', signatureKey).update(`${header}.${payload}`).digest('base64url'));
-    expect(Object.keys(decode(payload))).toEqual(['sub', 'iat', 'exp']);
+    expect(Object.keys(decode(payload))).toEqual(['sub', 'iat', 'exp', 'jti']);
+  });
+
+  it('mints a different token for each login, even for one mobile in the same second (each token is usable once)', async () => {
+    const [first, second] = await Promise.all([mintSdkAuthToken({ mobile: MOBILE, secret: CURRENT, now: NOW }), mintSdkAuthToken({ mobile: MOBILE, secret: CURRENT, now: NOW })]);
+    expect(first).not.toBe(second);
+    expect(decode(first!.split('.')[1]!).jti).not.toBe(decode(second!.split('.')[1]!).jti);
   });
 
   it('refuses weak secrets, unusable kids, malformed mobiles and unreasonable lifetimes', async () => {
@@ -59,7 +65,7 @@ beforeAll(async () => {
 
 describe('verifySdkAuthToken', () => {
   it('accepts a genuine, unexpired token for its mobile', async () => {
-    expect(await verifySdkAuthToken(token, MOBILE, [CURRENT], NOW + 299_000)).toEqual({ ok: true });
+    expect(await verifySdkAuthToken(token, MOBILE, [CURRENT], NOW + 299_000)).toMatchObject({ ok: true });
   });
 
   it('reports expired at and after exp', async () => {
@@ -72,9 +78,38 @@ describe('verifySdkAuthToken', () => {
 
   it('accepts tokens under either secret during a rotation', async () => {
     const old = await mintSdkAuthToken({ mobile: MOBILE, secret: PREVIOUS, now: NOW });
-    expect(await verifySdkAuthToken(old, MOBILE, [CURRENT, PREVIOUS], NOW)).toEqual({ ok: true });
-    expect(await verifySdkAuthToken(token, MOBILE, [CURRENT, PREVIOUS], NOW)).toEqual({ ok: true });
+    expect(await verifySdkAuthToken(old, MOBILE, [CURRENT, PREVIOUS], NOW)).toMatchObject({ ok: true });
+    expect(await verifySdkAuthToken(token, MOBILE, [CURRENT, PREVIOUS], NOW)).toMatchObject({ ok: true });
     expect(await verifySdkAuthToken(old, MOBILE, [CURRENT], NOW)).toEqual({ ok: false, reason: 'forged' });
+  });
+});
+
+/** A token genuinely signed under CURRENT for MOBILE, with the claims given: what a holder of the key could mint by hand. */
+function signedWith(claims: Record<string, number>): string {
+  const minted = decode(token.split('.')[1]!);
+  const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: CURRENT.kid })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ sub: minted.sub, ...claims })).toString('base64url');
+  const signatureKey = createHmac('sha256', CURRENT.secret).update('card91-sdk-auth-token/signature').digest();
+  return `${header}.${payload}.${createHmac('sha256', signatureKey).update(`${header}.${payload}`).digest('base64url')}`;
+}
+
+describe('verifySdkAuthToken: a lifetime minting could have given', () => {
+  const nowSeconds = NOW / 1_000;
+
+  it.each([
+    ['iat a day ahead', { iat: nowSeconds + 86_400, exp: nowSeconds + 86_700 }, 'premature'],
+    ['nbf a day ahead', { iat: nowSeconds, nbf: nowSeconds + 86_400, exp: nowSeconds + 3_000 }, 'premature'],
+    ['iat past the allowed skew', { iat: nowSeconds + 61, exp: nowSeconds + 361 }, 'premature'],
+    ['a 10-year lifetime', { iat: nowSeconds, exp: nowSeconds + 10 * 365 * 86_400 }, 'overlong'],
+    ['one second more than minting allows', { iat: nowSeconds - 10, exp: nowSeconds - 10 + 3_601 }, 'overlong'],
+    ['no iat at all', { exp: nowSeconds + 300 }, 'malformed'],
+  ] as const)('refuses a genuinely signed token with %s', async (_what, claims, reason) => {
+    expect(await verifySdkAuthToken(signedWith(claims), MOBILE, [CURRENT], NOW)).toEqual({ ok: false, reason });
+  });
+
+  it('accepts dates within the skew and the longest lifetime minting gives, and reports the expiry', async () => {
+    expect(await verifySdkAuthToken(signedWith({ iat: nowSeconds + 60, nbf: nowSeconds + 60, exp: nowSeconds + 360 }), MOBILE, [CURRENT], NOW)).toEqual({ ok: true, expiresAtSeconds: nowSeconds + 360 });
+    expect(await verifySdkAuthToken(signedWith({ iat: nowSeconds, exp: nowSeconds + 3_600 }), MOBILE, [CURRENT], NOW)).toEqual({ ok: true, expiresAtSeconds: nowSeconds + 3_600 });
   });
 });
 

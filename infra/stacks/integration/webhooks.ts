@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { TOKEN_KEY_PREFIX } from '../../../functions/card91-auth-webhook/token-replay.js';
 import type { webhookEnv } from '../../../functions/courier-webhook/config.js';
 import type { StageSettings } from '../../config/app-config.js';
 import { IntegrationFunction, type FunctionSettings } from '../../constructs/integration-function.js';
@@ -36,17 +37,37 @@ export function createWebhooks(scope: Construct, input: WebhooksInput): StageWeb
   return { api, card91Auth, courier };
 }
 
-/** Card91's login check: verifies the sdkAuthToken card-controls minted. */
-function createCard91AuthWebhook(scope: Construct, { functions, configuration }: WebhooksInput): IntegrationFunction {
-  const { card91SdkAuth } = configuration.secrets;
+/** Stages behind CloudFront: every webhook refuses what did not come through it (shared/edge/origin.ts). */
+function checkOrigin(handler: IntegrationFunction, { originVerify }: RuntimeConfiguration['secrets']): void {
+  if (originVerify === undefined) return;
+  handler.function.addEnvironment('ORIGIN_VERIFY_SECRET_ID', originVerify.secretArn);
+  handler.readSecrets(originVerify);
+}
+
+/** Card91's login check: a caller holding Card91's secret, an sdkAuthToken card-controls minted, used once. */
+function createCard91AuthWebhook(scope: Construct, { functions, tables, configuration }: WebhooksInput): IntegrationFunction {
+  const { card91SdkAuth, card91AuthCaller } = configuration.secrets;
   const card91Auth = new IntegrationFunction(scope, 'Card91AuthWebhook', {
     service: 'card91-auth-webhook',
     settings: functions,
     // Card91 waits on this answer during a customer's login: fail fast rather than hold the login.
     timeout: Duration.seconds(10),
-    environment: { CARD91_SDK_AUTH_SECRETS_ID: card91SdkAuth.secretArn },
+    environment: {
+      CARD91_SDK_AUTH_SECRETS_ID: card91SdkAuth.secretArn,
+      CARD91_CALLER_SECRET_ID: card91AuthCaller.secretArn,
+      REPLAY_TABLE: tables.webhookReplay.tableName,
+    },
   });
-  card91Auth.readSecrets(card91SdkAuth);
+  card91Auth.readSecrets(card91SdkAuth, card91AuthCaller);
+  checkOrigin(card91Auth, configuration.secrets);
+  // Remembering an accepted token is one conditional put, on this webhook's own items of the replay table.
+  card91Auth.function.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem'],
+      resources: [tables.webhookReplay.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TOKEN_KEY_PREFIX}*`] } },
+    }),
+  );
   return card91Auth;
 }
 
@@ -78,5 +99,6 @@ function createCourierWebhook(scope: Construct, { functions, queues, tables, con
   );
   courierWebhook.allow(['ssm:GetParameter'], [couriersParameter.parameterArn]);
   courierWebhook.readSecrets(...secrets.couriers);
+  checkOrigin(courierWebhook, secrets);
   return courierWebhook;
 }

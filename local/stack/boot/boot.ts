@@ -7,6 +7,7 @@ import { startCard91Sandbox, type RunningCard91Sandbox } from '../../../sandbox/
 import { startDcmsSandbox, type RunningDcmsSandbox } from '../../../sandbox/dcms/server.js';
 import type { QueueKey } from '../../../shared/config/resources.js';
 import { createResources, startEmulators, type LocalResources } from '../../emulators.js';
+import { LOCAL_CARD91_AUTH_URL_HEADERS } from '../../worker-env.js';
 import type { Accounting } from '../report/accounting.js';
 import { localAwsEnvironment, localClients, type LocalEndpoints } from './aws-clients.js';
 import type { CallLog } from '../report/call-log.js';
@@ -66,7 +67,7 @@ export async function bootDcms(env: StackEnvironment, shutdown: Shutdown): Promi
  */
 export async function bootCard91(env: StackEnvironment, shutdown: Shutdown): Promise<LocalStack['card91']> {
   if (env.CARD91_BASE_URL) return { url: env.CARD91_BASE_URL };
-  const sandbox = await shutdown.track(startCard91Sandbox({ port: env.CARD91_PORT, authWebhookUrl: `http://127.0.0.1:${env.WEBHOOK_PORT}${CARD91_AUTH_PATH}` }));
+  const sandbox = await shutdown.track(startCard91Sandbox({ port: env.CARD91_PORT, authWebhookUrl: `http://127.0.0.1:${env.WEBHOOK_PORT}${CARD91_AUTH_PATH}`, authWebhookHeaders: LOCAL_CARD91_AUTH_URL_HEADERS }));
   shutdown.add('Card91 sandbox', () => sandbox.close());
   return { url: sandbox.url, sandbox };
 }

@@ -94,11 +94,29 @@ describe('least privilege: webhooks', () => {
     expect(onState).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AWB#*'] } } })]);
   });
 
-  it('card91-auth-webhook: its signing secret, nothing else', () => {
+  it('card91-auth-webhook: its signing secret, the caller secret, one conditional put on the replay table, nothing else', () => {
     expectExactly('card91-auth-webhook', {
-      'secretsmanager:GetSecretValue': [ref(secretId('card91-sdk-auth-signing'))],
+      'secretsmanager:GetSecretValue': [ref(secretId('card91-sdk-auth-signing')), ref(secretId('card91-auth-caller'))],
+      'dynamodb:PutItem': [getAtt(tableId('webhookReplay'))],
       'kms:Decrypt': key,
     });
+  });
+
+  it('card91-auth-webhook: writes only its own items of the replay table (remembered tokens)', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>,
+    );
+    const onReplay = statements.filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(getAtt(tableId('webhookReplay'))) && statement.Action === 'dynamodb:PutItem');
+    expect(onReplay).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['card91-auth#sdk-token#*'] } } })]);
+  });
+
+  it('card91-auth-webhook: names its secrets and the replay table, never a secret value', () => {
+    const fn = template.toJSON().Resources[logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionName', fnName('card91-auth-webhook'))];
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      CARD91_CALLER_SECRET_ID: ref(secretId('card91-auth-caller')),
+      REPLAY_TABLE: ref(tableId('webhookReplay')),
+    });
+    expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('CARD91_CALLER_SECRET_JSON');
   });
 });
 
