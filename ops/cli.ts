@@ -113,7 +113,8 @@ dlq
       for (const queue of queuesOf(options.queue)) {
         results.push(await redrive(target, queue, { filters, dryRun: options.dryRun === true, ...(options.max !== undefined && { max: options.max }) }));
       }
-      return { data: { target: target.label, filter: describeFilters(filters), results }, text: renderRedrive(target, filters, results) };
+      // A DLQ another run was redriving is not done: the caller should look again once that run ends.
+      return { data: { target: target.label, filter: describeFilters(filters), results }, text: renderRedrive(target, filters, results), failed: results.some((r) => r.mode === 'busy') };
     }),
   );
 
@@ -165,7 +166,7 @@ program.addCommand(card91Command());
 function renderRedrive(target: OpsTarget, filters: readonly Filter[], results: readonly RedriveResult[]): string {
   const table = new Table({ head: ['queue', 'how', 'moved', 'left in DLQ', 'note'], style: { head: [], border: [] } });
   for (const r of results) {
-    const how = r.mode === 'dryRun' ? 'dry run (would move)' : r.mode === 'native' ? `SQS move task ${r.taskHandle ?? ''}`.trim() : 'copied one by one';
+    const how = { dryRun: 'dry run (would move)', native: `SQS move task ${r.taskHandle ?? ''}`.trim(), copy: 'copied one by one', busy: 'not moved: another redrive runs' }[r.mode];
     table.push([QUEUES[r.queue].name, how, r.moved, r.left, r.note ?? '']);
   }
   return `${target.label}: redrive of ${describeFilters(filters)}\n${table.toString()}`;
