@@ -1,3 +1,4 @@
+import type { Disclosure } from '../disclosure.js';
 import type { ImportResult } from './run.js';
 
 export interface ImportSummary {
@@ -18,7 +19,11 @@ export interface ImportSummary {
   stillQueued: number;
 }
 
-export function summarize(result: ImportResult, context: Pick<ImportSummary, 'source' | 'target' | 'queue' | 'stillQueued'> & { dlqBefore: number; dlqAfter: number }): ImportSummary {
+export function summarize(
+  result: ImportResult,
+  context: Pick<ImportSummary, 'source' | 'target' | 'queue' | 'stillQueued'> & { dlqBefore: number; dlqAfter: number },
+  view: Disclosure,
+): ImportSummary {
   const { source, target, queue, stillQueued, dlqBefore, dlqAfter } = context;
   const { lines, imported, rejected, completed } = result.checkpoint;
   return {
@@ -28,7 +33,8 @@ export function summarize(result: ImportResult, context: Pick<ImportSummary, 'so
     lines,
     imported,
     rejected: rejected.length,
-    rejections: rejected,
+    // Our reasons never quote a value, but SQS's refusals may.
+    rejections: rejected.map((r) => ({ ...r, reason: view.text(r.reason) })),
     resumedAfterLine: result.resumedAfter,
     sentThisRun: result.sentNow,
     completed,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runImport } from '../../ops/import/command.js';
+import { masked } from '../../ops/disclosure.js';
 import { resolveTarget } from '../../ops/target.js';
 import { queueDepth } from '../../ops/import/backlog.js';
 import { CheckpointStore } from '../../ops/import/checkpoint.js';
@@ -125,12 +126,12 @@ describe('ops import as the ops command', () => {
     // The tenants document lives in SSM in AWS; here it is the suite's one tenant.
     const target = { ...resolved, tenants: async () => ['ACME_BANK'] };
     try {
-      const { data, text, failed } = await runImport(target, true, path, { rate: 1_000, stateDir: join(dir, 'state') });
+      const { data, text, failed } = await runImport(target, { json: true, view: masked }, path, { rate: 1_000, stateDir: join(dir, 'state') });
       expect(failed).toBe(true);
       expect(data).toMatchObject({ lines: 3, imported: 2, rejected: 1, rejections: [{ line: 2, reason: 'BAD_JSON: body is not valid JSON' }], completed: true, deadLetters: { new: 0 } });
       expect(data.queue).toBe('core-banking-bulk');
       expect(text).toContain('line 2: BAD_JSON');
-      const again = await runImport(target, true, path, { rate: 1_000, stateDir: join(dir, 'state') });
+      const again = await runImport(target, { json: true, view: masked }, path, { rate: 1_000, stateDir: join(dir, 'state') });
       expect(again.data).toMatchObject({ imported: 2, sentThisRun: 0, resumedAfterLine: 3 });
     } finally {
       target.sqs.destroy();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inspectionReader } from '../../ops/dlq-messages.js';
+import type { Filter } from '../../ops/filters.js';
 import { redrive } from '../../ops/redrive.js';
 import { acquireRedriveLock } from '../../ops/redrive-lock.js';
 import { resolveTarget, type OpsTarget } from '../../ops/target.js';
@@ -75,14 +76,14 @@ function failingWorker(signal: AbortSignal): Promise<string[]> {
 }
 
 describe('ops dlq redrive, two runs at once on a standard queue', () => {
-  it.each([
-    ['every record (SQS move task where there is one)', [] as const],
-    ['by filter (copied one by one)', [{ field: 'code', values: ['HTTP_503'] }] as const],
+  it.each<[string, Filter[]]>([
+    ['every record (SQS move task where there is one)', []],
+    ['by filter (copied one by one)', [{ field: 'code', values: ['HTTP_503'] }]],
   ])('sends each dead letter back once, even while the workers dead-letter the copies again: %s', async (_how, filters) => {
     const ids = await deadLetter(7, 'HTTP_503');
     const stop = new AbortController();
     const worker = failingWorker(stop.signal);
-    const runs = await Promise.all([1, 2].map(() => redrive(target, 'courier', { filters: [...filters], dryRun: false })));
+    const runs = await Promise.all([1, 2].map(() => redrive(target, 'courier', { filters, dryRun: false })));
     // Let the worker take whatever the runs sent last.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     stop.abort();
