@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { mobileSchema } from '../shared/card91/index.js';
-import { maskDeep } from '../shared/observability/masking.js';
+import { disclosure } from './disclosure.js';
 import { connect, type ConnectionOptions } from './card91/connect.js';
 import { loadsLookup, transactionsLookup } from './card91/history-lookups.js';
 import type { Lookup } from './card91/lookup.js';
@@ -9,9 +9,10 @@ import { balancesLookup, cardsLookup, customerLookup, tripsLookup } from './card
 /**
  * Support lookups at Card91 for one cardholder, by mobile (the API is customer-scoped: every
  * lookup logs that customer in with our sdkAuthToken, which Card91 has our auth webhook verify).
- * Output is masked, JSON included, by the same rules as every log line
- * (shared/observability/masking.ts): names, mobile, email, date of birth, PAN, passport, account
- * numbers and document links never reach a terminal whole.
+ * Output is masked, JSON included, by the operator policy (shared/observability/personal-data.ts):
+ * only fields known to be safe are shown; names, mobile, email, date of birth, PAN, passport,
+ * account numbers and document links never reach a terminal whole, unless `--reveal` (an option of
+ * the ops CLI) is given, which leaves a warning naming the command on stderr.
  *
  *   npm run ops -- card91 customer --mobile 919876543210
  *   npm run ops -- card91 transactions --mobile 9876543210 --all --json
@@ -39,9 +40,10 @@ function lookupCommand<T, O extends object>(lookup: Lookup<T, O>): Command {
     .option('--json', 'print the masked result as JSON, for scripts');
   lookup.options?.(command);
   command.action(async (options: ConnectionOptions & O) => {
+    const view = disclosure(command.optsWithGlobals<{ reveal?: boolean }>().reveal, `card91 ${lookup.name}`);
     let masked: T;
     try {
-      masked = maskDeep(await lookup.fetch(await connect(options), options));
+      masked = view.data(await lookup.fetch(await connect(options), options));
     } catch (error) {
       // Card91 errors carry the method, the status and the code only: no body, no mobile.
       return command.error(`card91 ${lookup.name}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 1, code: 'card91.failed' });

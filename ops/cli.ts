@@ -10,6 +10,7 @@ import { QUEUES, type QueueKey } from '../shared/config/resources.js';
 import { DEFAULT_STACK_FILE, positiveInteger } from '../local/stack/boot/settings.js';
 import { findDeadLetters, listDeadLetters, renderDetail, renderListing } from './dlq.js';
 import { card91Command } from './card91.js';
+import { disclosure, type Disclosure } from './disclosure.js';
 import { describeFilters, parseFilter, type Filter } from './filters.js';
 import { lookupKit, renderKits } from './kit.js';
 import { inline, printable, printableJson } from './printable.js';
@@ -22,6 +23,7 @@ import { TargetError, parseQueue, resolveTarget, type OpsTarget, type TargetOpti
 /** Where to act (the options resolveTarget reads) and how to print. */
 interface GlobalOptions extends Omit<TargetOptions, 'max'> {
   json?: boolean;
+  reveal?: boolean;
 }
 
 /** Most DLQ messages read per queue on SQS, where looking means receiving. */
@@ -36,6 +38,7 @@ const program = new Command('npm run ops --')
   .option('--endpoint-dynamodb <url>', 'DynamoDB endpoint (another emulator)')
   .option('--prefix <stage>', 'resource prefix of the stage (queue and table names); required with the options above')
   .option('--json', 'print JSON for scripts')
+  .option('--reveal', 'show personal data whole (masked by default); leaves a warning naming the command on stderr')
   .showHelpAfterError('(add --help for usage)')
   .addHelpText(
     'after',
@@ -51,14 +54,24 @@ Examples:
   npm run ops -- --region eu-west-1 --profile prod --prefix prod dlq list --json`,
   );
 
+/** How a command prints: JSON or text, personal data masked or revealed. */
+interface Output {
+  json: boolean;
+  view: Disclosure;
+}
+
+/** `dlq show`, `kit`: what the reveal warning names. */
+const commandPath = (command: Command): string => (command.parent && command.parent.parent ? `${command.parent.name()} ${command.name()}` : command.name());
+
 /** Runs an action against the target the global options name, and prints JSON or text. */
-function action<A extends unknown[]>(run: (target: OpsTarget, json: boolean, ...args: A) => Promise<{ data: unknown; text: string; failed?: boolean }>) {
+function action<A extends unknown[]>(run: (target: OpsTarget, output: Output, ...args: A) => Promise<{ data: unknown; text: string; failed?: boolean }>) {
   return async (...args: A) => {
     const command = args[args.length - 1] as Command;
     const globals = command.optsWithGlobals<GlobalOptions>();
     const target = await resolveTarget({ ...globals, max: PEEK_LIMIT });
     try {
-      const { data, text, failed } = await run(target, globals.json === true, ...args);
+      const output = { json: globals.json === true, view: disclosure(globals.reveal, commandPath(command)) };
+      const { data, text, failed } = await run(target, output, ...args);
       // Dead letters and ledgers hold text anyone upstream wrote: nothing a terminal acts on is printed raw.
       console.log(globals.json ? printableJson(data) : printable(text));
       if (failed) process.exitCode = 1;
@@ -80,22 +93,22 @@ dlq
   .addOption(queuesOption())
   .option('--max <n>', 'rows shown per queue (JSON lists all)', positiveInteger, 50)
   .action(
-    action(async (target, _json, options: { queue?: QueueKey; max: number }) => {
-      const listings = await listDeadLetters(target, queuesOf(options.queue));
+    action(async (target, { view }, options: { queue?: QueueKey; max: number }) => {
+      const listings = await listDeadLetters(target, queuesOf(options.queue), view);
       return { data: { target: target.label, queues: listings }, text: `${target.label}\n${renderListing(listings, options.max)}` };
     }),
   );
 
 dlq
   .command('show')
-  .description('one dead-lettered record: reason, code, attempts, body with personal data masked')
+  .description('one dead-lettered record: reason, code, attempts, body with personal data masked (--reveal: whole)')
   .argument('<id>', 'DLQ message id, original message id or event id')
   .addOption(queuesOption())
   .action(
-    action(async (target, _json, id: string, options: { queue?: QueueKey }) => {
-      const found = await findDeadLetters(target, queuesOf(options.queue), id);
+    action(async (target, { view }, id: string, options: { queue?: QueueKey }) => {
+      const found = await findDeadLetters(target, queuesOf(options.queue), id, view);
       if (found.length === 0) return { data: { target: target.label, id, found: [] }, text: `no dead letter with id ${id} on ${target.label}`, failed: true };
-      return { data: { target: target.label, id, found }, text: renderDetail(found) };
+      return { data: { target: target.label, id, found }, text: renderDetail(found, view.reveal) };
     }),
   );
 
@@ -107,13 +120,14 @@ dlq
   .option('--dry-run', 'show what would move, move nothing')
   .option('--max <n>', 'move at most this many per queue', positiveInteger)
   .action(
-    action(async (target, _json, options: { queue?: QueueKey; filter?: Filter[]; dryRun?: boolean; max?: number }) => {
+    action(async (target, _output, options: { queue?: QueueKey; filter?: Filter[]; dryRun?: boolean; max?: number }) => {
       const filters = options.filter ?? [];
       const results: RedriveResult[] = [];
       for (const queue of queuesOf(options.queue)) {
         results.push(await redrive(target, queue, { filters, dryRun: options.dryRun === true, ...(options.max !== undefined && { max: options.max }) }));
       }
-      return { data: { target: target.label, filter: describeFilters(filters), results }, text: renderRedrive(target, filters, results) };
+      // A DLQ another run was redriving is not done: the caller should look again once that run ends.
+      return { data: { target: target.label, filter: describeFilters(filters), results }, text: renderRedrive(target, filters, results), failed: results.some((r) => r.mode === 'busy') };
     }),
   );
 
@@ -123,8 +137,8 @@ program
   .argument('<kitNo>')
   .option('--tenant <tenant>', 'the DCMS tenant (default: look in every configured tenant)')
   .action(
-    action(async (target, _json, kitNo: string, options: { tenant?: string }) => {
-      const kits = await lookupKit(target, kitNo, options.tenant ? [options.tenant] : await target.tenants());
+    action(async (target, { view }, kitNo: string, options: { tenant?: string }) => {
+      const kits = view.data(await lookupKit(target, kitNo, options.tenant ? [options.tenant] : await target.tenants()));
       if (kits.length === 0) return { data: { target: target.label, kitNo, kits }, text: `kit ${kitNo} is not in the ledger on ${target.label}`, failed: true };
       return { data: { target: target.label, kitNo, kits }, text: renderKits(kits) };
     }),
@@ -135,13 +149,15 @@ program
   .description('send CloudEvents from a JSONL file to their queues (routed by type, like npm start --feed)')
   .argument('<file>', 'one CloudEvent per line')
   .action(
-    action(async (target, _json, file: string) => {
+    action(async (target, { view }, file: string) => {
       const sent = await sendFile(target, file, target.consumers);
       const refused = sent.filter((s) => s.refused !== undefined);
       const table = new Table({ head: ['line', 'queue', 'type', 'event id', 'message id / refused'], style: { head: [], border: [] } });
-      for (const s of sent) table.push([s.line, s.queue, s.eventType ?? '(not an event)', s.eventId ?? '', s.messageId ?? `REFUSED: ${s.refused}`].map(inline));
+      // A refusal's reason can quote the line it refuses.
+      const shown = sent.map((s) => (s.refused === undefined ? s : { ...s, refused: view.text(s.refused) }));
+      for (const s of shown) table.push([s.line, s.queue, s.eventType ?? '(not an event)', s.eventId ?? '', s.messageId ?? `REFUSED: ${s.refused}`].map(inline));
       const text = `${table.toString()}\n${sent.length - refused.length} sent, ${refused.length} refused, to ${target.label}`;
-      return { data: { target: target.label, sent }, text, failed: refused.length > 0 };
+      return { data: { target: target.label, sent: shown }, text, failed: refused.length > 0 };
     }),
   );
 
@@ -153,9 +169,9 @@ program
   .option('--state-dir <dir>', 'where checkpoints are kept (one per file content and queue)', DEFAULT_IMPORT_STATE_DIR)
   .option('--wait', 'after sending, wait for the bulk workers to empty the queue, then count what was dead-lettered')
   .action(
-    action(async (target, json, source: string, options: { rate: number; stateDir: string; wait?: boolean }, command: Command) => {
+    action(async (target, { json, view }, source: string, options: { rate: number; stateDir: string; wait?: boolean }, command: Command) => {
       const { region, profile } = command.optsWithGlobals<GlobalOptions>();
-      return runImport(target, json, source, { ...options, ...(region !== undefined && { region }), ...(profile !== undefined && { profile }) });
+      return runImport(target, { json, view }, source, { ...options, ...(region !== undefined && { region }), ...(profile !== undefined && { profile }) });
     }),
   );
 
@@ -165,7 +181,7 @@ program.addCommand(card91Command());
 function renderRedrive(target: OpsTarget, filters: readonly Filter[], results: readonly RedriveResult[]): string {
   const table = new Table({ head: ['queue', 'how', 'moved', 'left in DLQ', 'note'], style: { head: [], border: [] } });
   for (const r of results) {
-    const how = r.mode === 'dryRun' ? 'dry run (would move)' : r.mode === 'native' ? `SQS move task ${r.taskHandle ?? ''}`.trim() : 'copied one by one';
+    const how = { dryRun: 'dry run (would move)', native: `SQS move task ${r.taskHandle ?? ''}`.trim(), copy: 'copied one by one', busy: 'not moved: another redrive runs' }[r.mode];
     table.push([QUEUES[r.queue].name, how, r.moved, r.left, r.note ?? '']);
   }
   return `${target.label}: redrive of ${describeFilters(filters)}\n${table.toString()}`;

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import Table from 'cli-table3';
 import { QUEUES, queueName, type QueueKey } from '../shared/config/resources.js';
-import { maskDeep, maskText } from '../shared/observability/masking.js';
+import { masked, type Disclosure } from './disclosure.js';
 import { failureOf, type DeadLetter, type DeadLetterFailure } from './dlq-messages.js';
 import { eventFields, type EventFields } from './event-fields.js';
 import { jsonObject } from './json-body.js';
 import { inline, printable } from './printable.js';
 import type { OpsTarget } from './target.js';
 
-/** One DLQ message as listed: its failure and event fields, never its body (PII). */
+/** One DLQ message as listed: its failure and event fields (identifiers, codes, types), never its body. */
 export type DeadLetterEntry = { queue: QueueKey; messageId: string; groupId?: string; sentAt?: string } & DeadLetterFailure & EventFields;
 
 export interface QueueListing {
@@ -20,7 +20,7 @@ export interface QueueListing {
   messages: DeadLetterEntry[];
 }
 
-const entryOf = (queue: QueueKey, message: DeadLetter): DeadLetterEntry => {
+const entryOf = (queue: QueueKey, message: DeadLetter, view: Disclosure): DeadLetterEntry => {
   const failure = failureOf(message);
   return {
     queue,
@@ -28,7 +28,8 @@ const entryOf = (queue: QueueKey, message: DeadLetter): DeadLetterEntry => {
     ...(message.groupId !== undefined && { groupId: message.groupId }),
     ...(message.sentAt !== undefined && { sentAt: message.sentAt }),
     ...failure,
-    ...(failure.reason !== undefined && { reason: maskText(failure.reason) }),
+    // Workers mask what they write; this is for dead letters anyone else wrote, and for patterns added since.
+    ...(failure.reason !== undefined && { reason: view.text(failure.reason) }),
     ...eventFields(message.body),
   };
 };
@@ -38,16 +39,16 @@ async function read(target: OpsTarget, queue: QueueKey) {
   return { dlq, listing: await target.deadLetters.list(dlq, await target.queueUrl(queue, true)) };
 }
 
-export async function listDeadLetters(target: OpsTarget, queues: readonly QueueKey[]): Promise<QueueListing[]> {
+export async function listDeadLetters(target: OpsTarget, queues: readonly QueueKey[], view: Disclosure = masked): Promise<QueueListing[]> {
   const listings: QueueListing[] = [];
   for (const queue of queues) {
     const { dlq, listing } = await read(target, queue);
-    listings.push({ queue, dlq, total: listing.total, complete: listing.complete, messages: listing.messages.map((m) => entryOf(queue, m)) });
+    listings.push({ queue, dlq, total: listing.total, complete: listing.complete, messages: listing.messages.map((m) => entryOf(queue, m, view)) });
   }
   return listings;
 }
 
-/** A body that is not a JSON object or array: nothing of it is shown, since nothing proves it holds no personal data. */
+/** A body that is not a JSON object or array: nothing of it is shown (unless revealed), since nothing proves it holds no personal data. */
 export interface UnparseableBody {
   unparseable: true;
   length: number;
@@ -55,40 +56,42 @@ export interface UnparseableBody {
 }
 
 export interface DeadLetterDetail extends DeadLetterEntry {
-  /** The body with personal data masked by key and shape (a JSON object or array), or only its length and hash. */
+  /** The body with personal data masked (a JSON object or array), or only its length and hash; whole when revealed. */
   body: unknown;
 }
 
 /** DLQ messages whose DLQ id, original message id or event id is `id`. */
-export async function findDeadLetters(target: OpsTarget, queues: readonly QueueKey[], id: string): Promise<DeadLetterDetail[]> {
+export async function findDeadLetters(target: OpsTarget, queues: readonly QueueKey[], id: string, view: Disclosure = masked): Promise<DeadLetterDetail[]> {
   const found: DeadLetterDetail[] = [];
   for (const queue of queues) {
     const { listing } = await read(target, queue);
     for (const message of listing.messages) {
-      const entry = entryOf(queue, message);
-      if (entry.messageId === id || entry.originalMessageId === id || entry.eventId === id) found.push({ ...entry, body: maskedBody(message.body) });
+      const entry = entryOf(queue, message, view);
+      if (entry.messageId === id || entry.originalMessageId === id || entry.eventId === id) found.push({ ...entry, body: maskedBody(message.body, view) });
     }
   }
   return found;
 }
 
 /**
- * A body as `dlq show` may print it. JSON objects and arrays are masked by key and by value shape
- * (the log masking). Anything else (broken JSON, a bare string) has no keys to tell a name, a date
- * of birth or an address from harmless text, so only its length and SHA-256 are shown: enough to
- * match it with the producer's copy.
+ * A body as `dlq show` may print it. JSON objects and arrays go through the operator policy: only
+ * fields known to be safe are shown. Anything else (broken JSON, a bare string) has no keys to
+ * judge by, so only its length and SHA-256 are shown: enough to match it with the producer's copy.
+ * Revealed, the body is shown as it is.
  */
-export function maskedBody(body: string): unknown {
+export function maskedBody(body: string, view: Disclosure = masked): unknown {
   const parsed = jsonObject(body);
-  if (parsed !== undefined) return maskDeep(parsed);
+  if (view.reveal) return parsed ?? body;
+  if (parsed !== undefined) return view.data(parsed);
   return { unparseable: true, length: body.length, sha256: createHash('sha256').update(body).digest('hex') } satisfies UnparseableBody;
 }
 
 const isUnparseable = (body: unknown): body is UnparseableBody => typeof body === 'object' && body !== null && (body as Partial<UnparseableBody>).unparseable === true;
 
-function renderBody(body: unknown): string {
+function renderBody(body: unknown, reveal: boolean): string {
   if (isUnparseable(body)) return `Body: not a JSON object, so not shown (it may hold personal data): ${body.length} characters, sha256 ${body.sha256}`;
-  return `Body (personal data masked):\n${printable(JSON.stringify(body, null, 2))}`;
+  if (reveal) return `Body (REVEALED: personal data shown whole):\n${printable(typeof body === 'string' ? body : JSON.stringify(body, null, 2))}`;
+  return `Body (fields not known to be safe masked):\n${printable(JSON.stringify(body, null, 2))}`;
 }
 
 export function renderListing(listings: readonly QueueListing[], max: number): string {
@@ -116,7 +119,7 @@ export function renderListing(listings: readonly QueueListing[], max: number): s
   return parts.join('\n');
 }
 
-export function renderDetail(details: readonly DeadLetterDetail[]): string {
+export function renderDetail(details: readonly DeadLetterDetail[], reveal = false): string {
   return details
     .map((d) => {
       const table = new Table({ style: { head: [], border: [] } });
@@ -134,7 +137,7 @@ export function renderDetail(details: readonly DeadLetterDetail[]): string {
         ['event', d.eventId && `${d.eventType} ${d.eventId} (tenant ${d.tenant ?? '?'})`],
       ];
       for (const [name, value] of rows) if (value !== undefined && value !== '') table.push({ [name]: inline(value) });
-      return `${table.toString()}\n${renderBody(d.body)}`;
+      return `${table.toString()}\n${renderBody(d.body, reveal)}`;
     })
     .join('\n\n');
 }

@@ -1,7 +1,6 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import Table from 'cli-table3';
-import { maskDeep } from '../shared/observability/masking.js';
 import { kitState, type KitState } from '../shared/persistence/kit-ledger.js';
 import type { OpsTarget } from './target.js';
 
@@ -63,9 +62,10 @@ export async function lookupKit(target: OpsTarget, kitNo: string, tenants: reado
         })),
     });
   }
-  return maskDeep(found);
+  return found;
 }
 
+/** Renders kits as the caller's disclosure left them (masked unless revealed). */
 export function renderKits(kits: readonly KitRecord[]): string {
   return kits
     .map((kit) => {

@@ -10,6 +10,7 @@ import { QUEUES, queueName, type QueueKey } from '../shared/config/resources.js'
 import { DLQ_ATTRIBUTES } from '../shared/messaging/dead-letter.js';
 import { failureOf, releaseAll, type DeadLetter } from './dlq-messages.js';
 import { matches, type Filter } from './filters.js';
+import { acquireRedriveLock } from './redrive-lock.js';
 import type { OpsTarget } from './target.js';
 
 export interface RedriveOptions {
@@ -22,8 +23,11 @@ export interface RedriveOptions {
 export interface RedriveResult {
   queue: QueueKey;
   dlq: string;
-  /** `native`: an SQS message move task (asynchronous); `copy`: received, sent to the source queue, deleted. */
-  mode: 'native' | 'copy' | 'dryRun';
+  /**
+   * `native`: an SQS message move task (asynchronous); `copy`: received, sent to the source queue,
+   * deleted; `busy`: another redrive of this DLQ was running, so nothing was moved.
+   */
+  mode: 'native' | 'copy' | 'dryRun' | 'busy';
   /** Messages moved (copy), to be moved (dry run), or in the DLQ when the task started (native). */
   moved: number;
   /** Messages in the DLQ afterwards (approximate on SQS; for a native task, those it has not moved yet). */
@@ -56,8 +60,30 @@ export async function redrive(target: OpsTarget, queue: QueueKey, options: Redri
     return { queue, dlq, mode: 'dryRun', moved: selected.length, left: messages.length - selected.length, messageIds: selected.map((m) => m.messageId) };
   }
 
+  const taken = await acquireRedriveLock({ dynamo: target.dynamo, tableName: target.tableName('integrationState') }, dlq);
+  if ('busy' in taken) {
+    const { total } = await target.deadLetters.list(dlq, dlqUrl);
+    return { queue, dlq, mode: 'busy', moved: 0, left: total, messageIds: [], note: `another redrive of this DLQ is running (${taken.busy.holder}, since ${taken.busy.startedAt}): nothing moved` };
+  }
+  try {
+    return await move(target, { queue, dlq, dlqUrl, sourceUrl, fifo: description.fifo }, options);
+  } finally {
+    await taken.lock.release();
+  }
+}
+
+interface Queues {
+  queue: QueueKey;
+  dlq: string;
+  dlqUrl: string;
+  sourceUrl: string;
+  fifo: boolean;
+}
+
+async function move(target: OpsTarget, queues: Queues, options: RedriveOptions): Promise<RedriveResult> {
+  const { queue, dlq, dlqUrl, sourceUrl } = queues;
   let note: string | undefined;
-  if (options.filters.length === 0 && options.max === undefined && !description.fifo) {
+  if (options.filters.length === 0 && options.max === undefined && !queues.fifo) {
     const native = await startMoveTask(target, dlqUrl, sourceUrl);
     if (native.started) {
       const { total } = await target.deadLetters.list(dlq, dlqUrl);
@@ -65,7 +91,7 @@ export async function redrive(target: OpsTarget, queue: QueueKey, options: Redri
     }
     note = `no SQS move task here (${native.reason}): copied one by one`;
   }
-  const messageIds = await copyBack(target, { dlqUrl, sourceUrl, fifo: description.fifo }, options);
+  const messageIds = await copyBack(target, queues, options);
   const { total } = await target.deadLetters.list(dlq, dlqUrl);
   return { queue, dlq, mode: 'copy', moved: messageIds.length, left: total, messageIds, ...(note && { note }) };
 }
@@ -81,12 +107,6 @@ async function startMoveTask(target: OpsTarget, dlqUrl: string, sourceUrl: strin
     if (/InvalidAction|UnsupportedOperation|UnknownOperation|NotImplemented/i.test(name)) return { started: false, reason: name };
     throw error;
   }
-}
-
-interface Queues {
-  dlqUrl: string;
-  sourceUrl: string;
-  fifo: boolean;
 }
 
 /** Returns the DLQ ids of the messages moved. */

@@ -24,11 +24,10 @@ export const responses = {
   alreadyAccepted: (eventIds: readonly string[]) => json(200, { accepted: eventIds.length, eventIds, replayed: true }),
   malformedJson: () => refusal(400, 'malformed_json', 'the body is not valid JSON'),
   invalid: (issues: readonly FieldIssue[]) => refusal(400, 'invalid_request', 'the body does not match the courier format; see issues', { issues }),
-  /** One body for every authentication failure, whatever the reason: no oracle for forgers. */
+  /** One body for every authentication failure, whatever the reason, and for an unknown courier: no oracle for forgers. */
   unauthorized: () => refusal(401, 'unauthorized', 'missing, expired or invalid credentials'),
   /** Not through the stage's edge: the same answer whatever the request, nothing of it read. */
   forbidden: () => refusal(403, 'forbidden', 'requests must be sent to the published webhook host name'),
-  unknownCourier: () => refusal(404, 'unknown_courier', 'no courier integration has this name'),
   inProgress: () => refusal(409, 'request_in_progress', 'this request is being processed; retry it shortly', {}, { 'retry-after': '1' }),
   tooLarge: (limit: number) => refusal(413, 'payload_too_large', `the body must not exceed ${limit} bytes`),
   unsupportedMediaType: () => refusal(415, 'unsupported_media_type', 'content-type must be application/json (charset utf-8)'),

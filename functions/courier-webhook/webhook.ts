@@ -90,8 +90,9 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
       const settings = (await deps.couriers()).get(name);
       if (!settings) {
         // The name is the caller's text: logged as a fingerprint, never used as a metric dimension.
-        logger.warn('request for an unknown courier', { courierName: fingerprint(name) });
-        return record('unknownCourier', UNKNOWN, responses.unknownCourier());
+        const answer = unknownCourierAnswer(deps.limits, event);
+        logger.warn('request for an unknown courier', { courierName: fingerprint(name), status: answer.statusCode });
+        return record('unknownCourier', UNKNOWN, answer);
       }
       courier = settings.courier;
       return await handle(webhook, requestScope(settings, logger, record), { event, clientIp: arrival.clientIp }, context);
@@ -107,6 +108,17 @@ export function createCourierWebhookHandler(deps: CourierWebhookDependencies): C
 interface Arrival {
   event: APIGatewayProxyEventV2;
   clientIp: string | undefined;
+}
+
+/**
+ * An unknown courier is answered as a known one whose credentials fail: the same checks before
+ * authentication (size, media type), then the same 401, so the answers do not tell which courier
+ * names exist.
+ */
+function unknownCourierAnswer(limits: WebhookLimits, event: APIGatewayProxyEventV2): WebhookResponse {
+  if (rawBody(event).length > limits.maxBodyBytes) return responses.tooLarge(limits.maxBodyBytes);
+  if (!isJsonContentType(header(event, 'content-type'))) return responses.unsupportedMediaType();
+  return responses.unauthorized();
 }
 
 /** A known courier's request, from its first check to its answer. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 
@@ -18,14 +18,27 @@ export const checkpointSchema = z.object({
   acknowledgedThrough: z.number().int().min(0),
   imported: z.number().int().min(0),
   rejected: z.array(z.object({ line: z.number().int().min(1), reason: z.string() })),
+  /** Lines repeating an earlier line of the file exactly: not sent. */
+  duplicates: z.array(z.object({ line: z.number().int().min(1), of: z.number().int().min(1) })).default([]),
+  /** Lines sent and acknowledged that SQS deduplicated (see SentLedger): not delivered, and not counted as imported. */
+  deduplicated: z.array(z.object({ line: z.number().int().min(1), eventId: z.string() })).default([]),
   completed: z.boolean(),
   startedAt: z.string(),
   updatedAt: z.string(),
 });
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
+/** A file's JSON, or undefined when it is not JSON (a damaged checkpoint says so when it is loaded). */
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export class CheckpointStore {
-  constructor(private readonly directory: string) {}
+  constructor(readonly directory: string) {}
 
   /** The file a given content imported to a given queue keeps its progress in. */
   path(sha256: string, queueUrl: string): string {
@@ -34,7 +47,7 @@ export class CheckpointStore {
   }
 
   /** The checkpoint of an earlier run of this import, or a fresh one. */
-  async load(start: Omit<Checkpoint, 'acknowledgedThrough' | 'imported' | 'rejected' | 'completed' | 'startedAt' | 'updatedAt'>): Promise<Checkpoint> {
+  async load(start: Pick<Checkpoint, 'source' | 'queueUrl' | 'sha256' | 'lines'>): Promise<Checkpoint> {
     const path = this.path(start.sha256, start.queueUrl);
     let text: string | undefined;
     try {
@@ -48,7 +61,26 @@ export class CheckpointStore {
       return parsed.data;
     }
     const now = new Date().toISOString();
-    return { ...start, acknowledgedThrough: 0, imported: 0, rejected: [], completed: false, startedAt: now, updatedAt: now };
+    return { ...start, acknowledgedThrough: 0, imported: 0, rejected: [], duplicates: [], deduplicated: [], completed: false, startedAt: now, updatedAt: now };
+  }
+
+  /** The newest checkpoint of the same source and queue with other content: the file changed since that run. */
+  async otherVersion(of: Pick<Checkpoint, 'source' | 'queueUrl' | 'sha256'>): Promise<Checkpoint | undefined> {
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    let newest: Checkpoint | undefined;
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
+      const parsed = checkpointSchema.safeParse(await readJson(join(this.directory, name)));
+      if (!parsed.success) continue;
+      const other = parsed.data;
+      if (other.source === of.source && other.queueUrl === of.queueUrl && other.sha256 !== of.sha256 && (!newest || other.updatedAt > newest.updatedAt)) newest = other;
+    }
+    return newest;
   }
 
   /** Replaces the checkpoint atomically: a crash mid-write leaves the previous one, never half of one. */

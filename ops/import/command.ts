@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SingleBar } from 'cli-progress';
 import { QUEUES } from '../../shared/config/resources.js';
+import type { Disclosure } from '../disclosure.js';
 import type { OpsTarget } from '../target.js';
 import { queueDepth, waitUntilDrained } from './backlog.js';
 import { CheckpointStore } from './checkpoint.js';
@@ -24,7 +25,7 @@ export interface ImportCommandOptions {
 }
 
 /** `ops import FILE.jsonl | s3://bucket/key`: the bulk import, from the check of its source to its summary. */
-export async function runImport(target: OpsTarget, json: boolean, spec: string, options: ImportCommandOptions) {
+export async function runImport(target: OpsTarget, { json, view }: { json: boolean; view: Disclosure }, spec: string, options: ImportCommandOptions) {
   if (isS3Uri(spec) && options.region === undefined && options.profile === undefined) {
     throw new Error('an s3:// source needs the AWS target: pass --region (and --profile) with --prefix');
   }
@@ -71,7 +72,7 @@ export async function runImport(target: OpsTarget, json: boolean, spec: string, 
       await waitUntilDrained(target.sqs, queueUrl, (depth) => !json && process.stderr.isTTY && process.stderr.write(`\rwaiting for the bulk workers: ${depth} messages left   `));
     }
     const [stillQueued, dlqAfter] = await Promise.all([queueDepth(target.sqs, queueUrl), queueDepth(target.sqs, dlqUrl)]);
-    const summary = summarize(result, { source: source.label, target: target.label, queue: QUEUES.coreBankingBulk.name, stillQueued, dlqBefore, dlqAfter });
+    const summary = summarize(result, { source: source.label, target: target.label, queue: QUEUES.coreBankingBulk.name, stillQueued, dlqBefore, dlqAfter }, view);
     return { data: summary, text: renderSummary(summary), failed: !summary.completed || summary.rejected > 0 };
   } finally {
     s3?.destroy();

@@ -38,15 +38,20 @@ export function importSource(spec: string, s3: () => S3Client): ImportSource {
   };
 }
 
+/** The byte order mark some editors (Excel, Notepad) put before UTF-8 text: not part of line 1. */
+const BOM = '\uFEFF';
+
 /**
  * The non-blank lines of a stream, one at a time, so a file of millions of events never sits in
- * memory. CRLF files work; blank lines separate nothing and are skipped (their numbers still count).
+ * memory. CRLF files and a leading BOM work; blank lines separate nothing and are skipped (their
+ * numbers still count).
  */
 export async function* readLines(stream: Readable): AsyncGenerator<FeedLine> {
   let line = 0;
   for await (const raw of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
     line += 1;
-    if (raw.trim().length > 0) yield { line, text: raw };
+    const text = line === 1 && raw.startsWith(BOM) ? raw.slice(BOM.length) : raw;
+    if (text.trim().length > 0) yield { line, text };
   }
 }
 

@@ -76,6 +76,12 @@ const IDENTIFIER_KEYS = new Set([
 const PAN = /\b\d{6}[\dX*]{3,9}\d{4}\b/g;
 const EMAIL = /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/g;
 const LONG_DIGITS = /\b\+?\d{10,19}\b/g;
+/** A card number or an Aadhaar number written in groups (`4111 1111 1111 1111`, `3782-822463-10005`, `2345 6789 0123`). */
+const GROUPED_DIGITS = /\b\d{4}(?:[ -]\d{4}){2,3}\b|\b\d{4}[ -]\d{6}[ -]\d{5}\b/g;
+/** An Indian mobile number, with or without +91 or 0, whole or split after five digits (`+91 98765 43210`). */
+const MOBILE = /(?:\+91[ -]?|(?<![\w+])0?)[6-9]\d{4}[ -]?\d{5}(?!\d)/g;
+/** A PAN, the Indian tax id (`ABCDE1234F`). */
+const TAX_PAN = /\b[a-z]{5}\d{4}[a-z]\b/gi;
 
 /** `••••6384`: the last four characters only, never more than a quarter of the value. */
 export function maskTail(value: string): string {
@@ -83,12 +89,15 @@ export function maskTail(value: string): string {
   return `${'•'.repeat(Math.max(4, value.length - keep))}${value.slice(value.length - keep)}`;
 }
 
-/** Masks PAN-, email- and phone-shaped substrings in free text. */
+/** Masks card-, Aadhaar-, phone-, email- and tax-id-shaped substrings in free text. */
 export function maskText(text: string): string {
   return text
     .replace(EMAIL, '«email»')
+    .replace(GROUPED_DIGITS, (digits) => maskTail(digits.replace(/[ -]/g, '')))
+    .replace(MOBILE, (mobile) => maskTail(mobile.replace(/[ +-]/g, '')))
     .replace(PAN, (pan) => maskTail(pan))
-    .replace(LONG_DIGITS, (digits) => maskTail(digits));
+    .replace(LONG_DIGITS, (digits) => maskTail(digits))
+    .replace(TAX_PAN, '«pan»');
 }
 
 /** JSON replacer for the logger: masks by key first, then by value shape. */

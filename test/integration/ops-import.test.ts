@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runImport } from '../../ops/import/command.js';
+import { masked } from '../../ops/disclosure.js';
 import { resolveTarget } from '../../ops/target.js';
 import { queueDepth } from '../../ops/import/backlog.js';
 import { CheckpointStore } from '../../ops/import/checkpoint.js';
 import { importEvents, type ImportOptions } from '../../ops/import/run.js';
 import { importSource, scanSource } from '../../ops/import/source.js';
+import { renderSummary, summarize } from '../../ops/import/summary.js';
 import { accountOpened, customerCreated } from '../support/events.js';
 import { localAws, type LocalAws } from '../support/local-aws.js';
 
@@ -125,16 +127,78 @@ describe('ops import as the ops command', () => {
     // The tenants document lives in SSM in AWS; here it is the suite's one tenant.
     const target = { ...resolved, tenants: async () => ['ACME_BANK'] };
     try {
-      const { data, text, failed } = await runImport(target, true, path, { rate: 1_000, stateDir: join(dir, 'state') });
+      const { data, text, failed } = await runImport(target, { json: true, view: masked }, path, { rate: 1_000, stateDir: join(dir, 'state') });
       expect(failed).toBe(true);
       expect(data).toMatchObject({ lines: 3, imported: 2, rejected: 1, rejections: [{ line: 2, reason: 'BAD_JSON: body is not valid JSON' }], completed: true, deadLetters: { new: 0 } });
       expect(data.queue).toBe('core-banking-bulk');
       expect(text).toContain('line 2: BAD_JSON');
-      const again = await runImport(target, true, path, { rate: 1_000, stateDir: join(dir, 'state') });
+      const again = await runImport(target, { json: true, view: masked }, path, { rate: 1_000, stateDir: join(dir, 'state') });
       expect(again.data).toMatchObject({ imported: 2, sentThisRun: 0, resumedAfterLine: 3 });
     } finally {
       target.sqs.destroy();
       target.dynamo.destroy();
     }
+  });
+});
+
+describe('ops import: nothing silently dropped', () => {
+  /** Imports `lines` as a file named `name` in `dir`, with the checkpoints and sent ledger of `dir/state`. */
+  async function importLines(dir: string, name: string, lines: string[], prefix = '') {
+    const path = join(dir, name);
+    await writeFile(path, `${prefix}${lines.join('\n')}\n`);
+    const source = localSource(path);
+    const queueUrl = aws.resources.queues.coreBankingBulk.url;
+    const result = await importEvents({ source, sqs: aws.sqs, queueUrl, tenants: new Set(['ACME_BANK']), store: new CheckpointStore(join(dir, 'state')), scan: await scanSource(source), rate: 1_000 });
+    const summary = summarize(result, { source: path, target: 'fauxqs', queue: 'core-banking-bulk', stillQueued: 0, dlqBefore: 0, dlqAfter: 0 }, masked);
+    return { result, summary, text: renderSummary(summary) };
+  }
+
+  it('rejects lines sharing an event id with different content, naming each other, and counts exact repeats as duplicates', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'import-'));
+    const priya = customerCreated('D1', { firstName: 'Priya' });
+    const anil = { ...customerCreated('D2', { firstName: 'Anil' }), id: priya.id };
+    const account = accountOpened('D3');
+    const lines = [JSON.stringify(priya), JSON.stringify(account), JSON.stringify(anil), JSON.stringify(account), JSON.stringify(customerCreated('D4'))];
+    aws.sqs.middlewareStack.remove('importSendCounter');
+    const sent = countSends(aws);
+    const { summary, text } = await importLines(dir, 'dupes.jsonl', lines);
+    expect(summary).toMatchObject({ lines: 5, imported: 2, rejected: 2, duplicates: 1, duplicateLines: [{ line: 4, of: 2 }], deduplicatedBySqs: 0 });
+    expect(summary.rejections).toEqual([
+      { line: 1, reason: 'DUPLICATE_ID: the event id is also on line 3 with different content; none of them is sent' },
+      { line: 3, reason: 'DUPLICATE_ID: the event id is also on line 1 with different content; none of them is sent' },
+    ]);
+    expect(sent.get(priya.id)).toBeUndefined();
+    expect(sent.get(account.id)).toBe(1);
+    expect(text).toContain('line 4 repeats line 2');
+  });
+
+  it('counts what SQS deduplicated against an earlier run, and rejects an id an earlier run imported with other content', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'import-'));
+    const first = [customerCreated('S1'), customerCreated('S2')];
+    expect((await importLines(dir, 'monday.jsonl', first.map((e) => JSON.stringify(e)))).summary).toMatchObject({ imported: 2, deduplicatedBySqs: 0 });
+    // Another file, minutes later: S1 again as it was, S2's id reused for someone else, and a new one.
+    const again = [JSON.stringify(first[0]), JSON.stringify({ ...customerCreated('S9'), id: first[1]!.id }), JSON.stringify(customerCreated('S3'))];
+    const { summary, text } = await importLines(dir, 'tuesday.jsonl', again);
+    expect(summary).toMatchObject({ lines: 3, imported: 1, rejected: 1, deduplicatedBySqs: 1, deduplicatedLines: [{ line: 1, eventId: first[0]!.id }] });
+    expect(summary.rejections[0]).toEqual({ line: 2, reason: `DUPLICATE_ID: the event id was imported to this queue before with different content (${join(dir, 'monday.jsonl')} line 2); not sent` });
+    expect(text).toContain('deduplicated by SQS 1');
+  });
+
+  it('accepts a UTF-8 byte order mark before line 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'import-'));
+    const { summary } = await importLines(dir, 'bom.jsonl', [JSON.stringify(customerCreated('B1')), JSON.stringify(accountOpened('B1'))], '\uFEFF');
+    expect(summary).toMatchObject({ lines: 2, imported: 2, rejected: 0 });
+  });
+
+  it('names a file changed since an earlier run instead of silently starting again from line 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'import-'));
+    const lines = [JSON.stringify(customerCreated('F1')), JSON.stringify(customerCreated('F2'))];
+    expect((await importLines(dir, 'book.jsonl', lines)).summary.changedSince).toBeUndefined();
+    const { summary, text } = await importLines(dir, 'book.jsonl', [...lines, JSON.stringify(customerCreated('F3'))]);
+    expect(summary.changedSince).toMatchObject({ lines: 2, acknowledgedThrough: 2, completed: true });
+    expect(text).toContain(`CHANGED: ${join(dir, 'book.jsonl')} is not the file an earlier run imported to this queue (completed`);
+    expect(text).toContain('this run started from line 1');
+    // Its unchanged lines were sent moments ago: SQS drops them, and the summary says so.
+    expect(summary).toMatchObject({ imported: 1, deduplicatedBySqs: 2 });
   });
 });

@@ -146,7 +146,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     problems: {
       unaccounted: accounting.unaccounted,
       missingFromDlq: accounting.missingFromDlq.map(masked),
-      refused: accounting.refused,
+      // A refusal's reason can quote the line it refuses.
+      refused: accounting.refused.map((r) => ({ ...r, reason: maskText(r.reason) })),
       settledMoreThanOnce: accounting.settledMoreThanOnce,
     },
     dcms: { url: input.dcmsUrl, calls: input.dcmsCalls, ...(sandbox && { sandbox }) },

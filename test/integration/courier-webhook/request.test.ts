@@ -37,11 +37,17 @@ describe('courier webhook over HTTP: requests', () => {
     expect(answer.body).toEqual({ error: 'malformed_json', message: 'the body is not valid JSON' });
   });
 
-  it('answers 404 for a courier that is not configured', async () => {
+  it('answers a courier that is not configured exactly as a known courier with a bad signature, so courier names cannot be enumerated', async () => {
     const webhook = await startWebhook();
-    const answer = await webhook.post('fedex', genericEvent('4240181604'));
-    expect(answer.status).toBe(404);
-    expect(answer.body).toEqual({ error: 'unknown_courier', message: 'no courier integration has this name' });
+    const seen = (answer: Awaited<ReturnType<typeof webhook.post>>) => ({ status: answer.status, text: answer.text, contentType: answer.headers.get('content-type'), cacheControl: answer.headers.get('cache-control') });
+    const unknown = await webhook.post('fedex', genericEvent('4240181604'), { secrets: [OTHER] });
+    const forged = await webhook.post('acme-courier', genericEvent('4240181604'), { secrets: [OTHER] });
+    expect(seen(unknown)).toEqual(seen(forged));
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual({ error: 'unauthorized', message: 'missing, expired or invalid credentials' });
+    // The checks before authentication answer alike too.
+    const notJson = { headers: { 'content-type': 'text/plain' } };
+    expect(seen(await webhook.post('fedex', genericEvent('4240181605'), notJson))).toEqual(seen(await webhook.post('acme-courier', genericEvent('4240181605'), notJson)));
   });
 
   it('reads base64-encoded bodies (isBase64Encoded), checking the signature over the decoded bytes', async () => {
