@@ -20,6 +20,7 @@ function fakeRuntime() {
   const settled: string[] = [];
   const requeued: Array<{ id: string; dueAt: number; attempts: number | undefined }> = [];
   const settler = {
+    policy: { budgetSeconds: 600, backoffBaseSeconds: 1, backoffCapSeconds: 8, circuitTrialCapSeconds: 4 },
     settle: async (r: SQSRecord, error: IntegrationError): Promise<Settlement> => {
       settled.push(r.messageId);
       return { kind: 'retryLater', failure: error, delaySeconds: 7, history: { attempts: 3, firstFailedAt: 1_000, budgetFrom: 1_000 } };
