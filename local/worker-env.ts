@@ -1,4 +1,4 @@
-import { SANDBOX_ORG_ID } from '../sandbox/card91/seed-data.js';
+import { LOCAL_CARD91_SDK_AUTH_SECRETS, SANDBOX_ORG_ID } from '../shared/tooling/local-card91.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
 import type { Lane } from '../shared/resilience/fleet-rate-limiter.js';
 import type { LocalResources } from './emulators.js';
@@ -63,12 +63,6 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
     ...(options.fast && { DCMS_TIMEOUT_MS: FAST_PLATFORM_TIMEOUT_MS, SETTLE_WINDOW_SECONDS: '20' }),
   };
 }
-
-/**
- * The sdkAuthToken signing secret of local runs only: published here on purpose, so that the local
- * auth webhook, the card-controls worker and the ops CLI agree on it without any setup.
- */
-export const LOCAL_CARD91_SDK_AUTH_SECRETS = [{ kid: 'local', secret: 'local-only-card91-sdk-auth-secret-0123456789' }] as const;
 
 export interface LocalCard91WorkerEnvOptions extends Omit<QueueWorkerEnvOptions, 'queue'> {
   /** The card-controls queue unless told otherwise. */

@@ -2,7 +2,7 @@ import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { SIGNATURE_HEADER } from '../../functions/courier-webhook/signature.js';
+import { SIGNATURE_HEADER } from '../../shared/courier/signature.js';
 import { WEBHOOK_ROUTES } from '../../shared/config/resources.js';
 import type { FloodDefence } from '../config/app-config.js';
 import { DataKey } from '../constructs/data-key.js';

@@ -1,7 +1,7 @@
 import { GetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOCAL_AWS } from '../../local/emulators.js';
+import { LOCAL_AWS } from '../../shared/tooling/local-aws.js';
 import { FailureCategory, IntegrationError } from '../../shared/resilience/errors.js';
 import { FleetRateLimiter, RATE_LIMIT_DEADLINE, rateBucketPk, type FleetRateLimiterOptions, type Lane } from '../../shared/resilience/fleet-rate-limiter.js';
 import type { RateLimit } from '../../shared/resilience/rate-limiter.js';

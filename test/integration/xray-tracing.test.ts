@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { LOCAL_AWS } from '../../local/emulators.js';
+import { LOCAL_AWS } from '../../shared/tooling/local-aws.js';
 import { XRayTracer } from '../../shared/observability/xray.js';
 import { localAws } from '../support/local-aws.js';
 

@@ -40,7 +40,7 @@ export function createRuntimeConfiguration(scope: Construct, settings: StageSett
   const secrets = createSecrets(scope, settings, key);
   const couriersParameter = new StringParameter(scope, 'CouriersParameter', {
     parameterName: `/${prefix}/couriers`,
-    description: 'Courier integrations of the courier webhook (functions/courier-webhook/couriers.ts)',
+    description: 'Courier integrations of the courier webhook (shared/courier/couriers.ts)',
     stringValue: Stack.of(scope).toJsonString(settings.couriers.map((c, i) => ({ ...c, secretId: secrets.couriers[i]!.secretArn }))),
     tier: ParameterTier.INTELLIGENT_TIERING,
   });

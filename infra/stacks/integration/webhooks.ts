@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { webhookEnv } from '../../../functions/courier-webhook/config.js';
+import type { webhookEnv } from '../../../shared/config/courier-webhook-env.js';
 import type { StageSettings } from '../../config/app-config.js';
 import { IntegrationFunction, type FunctionSettings } from '../../constructs/integration-function.js';
 import type { VariablesOf } from '../../constructs/queue-worker.js';
