@@ -45,8 +45,11 @@ describe('DCMS sandbox: outages and lost writes', () => {
 
   it('outage: everything in scope answers 503 for the window, which opens at the first call, then DCMS recovers', async () => {
     // The outage clock is the sandbox's performance.now(): faked, it moves only when the test moves it.
+    // It starts where the real one is, so the sandbox's rate limit does not see time go back.
+    const realNow = performance.now();
     vi.useFakeTimers({ toFake: ['performance'] });
     onTestFinished(() => void vi.useRealTimers());
+    vi.advanceTimersByTime(realNow - performance.now());
     sandbox.setFaults({ outage: { durationMs: 500 } });
     vi.advanceTimersByTime(300); // time before the first call is not spent in the window
     const first = await card('676765');
