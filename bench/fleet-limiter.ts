@@ -17,7 +17,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { LOCAL_AWS, createResources, startEmulators } from '../local/emulators.js';
+import { createResources, startEmulators } from '../local/emulators.js';
+import { LOCAL_AWS } from '../shared/tooling/local-aws.js';
 import { FleetRateLimiter, type Lane } from '../shared/resilience/fleet-rate-limiter.js';
 import type { RateLimit } from '../shared/resilience/rate-limiter.js';
 import { freePort } from '../local/free-port.js';

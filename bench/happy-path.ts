@@ -13,7 +13,8 @@ import { startDcmsSandbox } from '../sandbox/dcms/server.js';
 import { DcmsClient } from '../shared/dcms/client.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
 import { createDcmsWorkerRuntime, type DcmsWorkerRuntime } from '../shared/worker/dcms-runtime.js';
-import { accountOpened, customerCreated, kitStatus } from '../test/support/events.js';
+import { kitStatus } from '../local/demo/events.js';
+import { accountOpened, customerCreated } from './support/events.js';
 import { startBenchAws } from './support/local-aws.js';
 
 const count = Number(process.argv[2] ?? 200);
@@ -94,7 +95,7 @@ try {
   const reader = new DcmsClient({ baseUrl: dcms.url });
   const kits = (await Promise.all(Array.from({ length: count }, (_, i) => reader.viewCustomer('ACME_BANK', `B${i}`)))).map((view) => view!.kitInfo[0]!.kitNo);
   before = structuredClone(dcms.stats().calls);
-  const courier = await runWorker('courier', kits.map((kitNo) => kitStatus(kitNo, 'IN_TRANSIT', '2026-11-20T10:00:00Z')), 1);
+  const courier = await runWorker('courier', kits.map((kitNo) => kitStatus('ACME_BANK', kitNo, 'IN_TRANSIT', new Date('2026-11-20T10:00:00Z'))), 1);
   report('courier.kit.status.v1', courier, { '/inventory/update/deliveryStatus': callsOf(before, '/inventory/update/deliveryStatus') });
   console.log(`\nsecond cards issued for the same account and card type: ${dcms.stats().duplicateCards}`);
 } finally {

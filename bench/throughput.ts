@@ -22,9 +22,9 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DCMS_LOAD, dcmsMaxConcurrency } from '../infra/config/dcms-concurrency.js';
 import type { RateLimit } from '../shared/resilience/rate-limiter.js';
-import { accountOpened, customerCreated } from '../test/support/events.js';
+import { accountOpened, customerCreated, type BankEvent } from './support/events.js';
 import { startBenchAws } from './support/local-aws.js';
-import { startLanes, type BankEvent, type LaneRun, type Lanes } from './support/lanes.js';
+import { startLanes, type LaneRun, type Lanes } from './support/lanes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,7 +52,7 @@ const groupOf = (event: BankEvent) => `${event.tenant}:${String(event.data.entit
 
 /** A customer and its account, in that order, per entity: the book a bank loads. */
 function book(tenant: string, prefix: string, events: number): BankEvent[] {
-  return Array.from({ length: Math.ceil(events / 2) }, (_, i) => [customerCreated(`${prefix}${i}`, {}, tenant), accountOpened(`${prefix}${i}`, '8642135', 'PHYSICAL', tenant)]).flat().slice(0, events);
+  return Array.from({ length: Math.ceil(events / 2) }, (_, i) => [customerCreated(`${prefix}${i}`, tenant), accountOpened(`${prefix}${i}`, tenant)]).flat().slice(0, events);
 }
 
 async function enqueue(queueUrl: string, events: readonly BankEvent[]): Promise<void> {
@@ -67,7 +67,7 @@ async function trickleUntilLoaded(lanes: Lanes, run: LaneRun, events: number): P
   let trickled = 0;
   while (run.bulkDone < events) {
     const entity = `B${Math.floor(trickled / 2)}`;
-    const event = trickled % 2 === 0 ? customerCreated(entity, {}, TENANT_B) : accountOpened(entity, '8642135', 'PHYSICAL', TENANT_B);
+    const event = trickled % 2 === 0 ? customerCreated(entity, TENANT_B) : accountOpened(entity, TENANT_B);
     run.sentAt.set(event.id, performance.now());
     await enqueue(lanes.realtimeQueueUrl, [event]);
     trickled += 1;

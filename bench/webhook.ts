@@ -14,10 +14,11 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createCourierWebhookHandler } from '../functions/courier-webhook/webhook.js';
 import type { ReplayClaim, ReplayGuard, ReplayState } from '../functions/courier-webhook/replay.js';
 import { createCourierWebhookRuntime } from '../functions/courier-webhook/runtime.js';
-import { LOCAL_AWS, createResources, startEmulators } from '../local/emulators.js';
+import { createResources, startEmulators } from '../local/emulators.js';
+import { LOCAL_AWS } from '../shared/tooling/local-aws.js';
 import { startApiGatewayServer } from '../local/http/api-gateway-server.js';
 import { COURIER_EVENTS_ROUTE, LOCAL_COURIERS, LOCAL_SIGNING_KEY, localCourierWebhookEnv } from '../local/http/courier-webhook.js';
-import { courierEventsUrl, signCourierRequest } from '../ops/sign.js';
+import { courierEventsUrl, signCourierRequest } from '../shared/tooling/courier-signing.js';
 import { freePort } from '../local/free-port.js';
 
 const seconds = Number(process.argv[2] ?? 5);

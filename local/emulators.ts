@@ -7,10 +7,8 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCom
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { QUEUES, TABLES, queueName, tableName, visibilityTimeoutSeconds, type QueueDescription } from '../shared/config/resources.js';
+import { LOCAL_AWS } from '../shared/tooling/local-aws.js';
 import { alignFauxqsCharacters } from './fauxqs-sqs-characters.js';
-
-/** Credentials DynamoDB Local and fauxqs accept (DynamoDB Local wants letters and digits only). */
-export const LOCAL_AWS = { region: 'us-east-1', accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 export interface Emulators {
   dynamoEndpoint: string;

@@ -1,5 +1,4 @@
-import { CALLER_SECRET_HEADER } from '../functions/card91-auth-webhook/auth-webhook.js';
-import { SANDBOX_ORG_ID } from '../sandbox/card91/seed-data.js';
+import { LOCAL_CARD91_SDK_AUTH_SECRETS, SANDBOX_ORG_ID } from '../shared/tooling/local-card91.js';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
 import type { Lane } from '../shared/resilience/fleet-rate-limiter.js';
 import type { LocalResources } from './emulators.js';
@@ -68,21 +67,6 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
     ...(options.fast && { DCMS_TIMEOUT_MS: FAST_PLATFORM_TIMEOUT_MS, SETTLE_WINDOW_SECONDS: '20' }),
   };
 }
-
-/**
- * The sdkAuthToken signing secret of local runs only: published here on purpose, so that the local
- * auth webhook, the card-controls worker and the ops CLI agree on it without any setup.
- */
-export const LOCAL_CARD91_SDK_AUTH_SECRETS = [{ kid: 'local', secret: 'local-only-card91-sdk-auth-secret-0123456789' }] as const;
-
-/**
- * The caller secret the local Card91 sandbox sends to the local auth webhook, as Card91's portal
- * is configured to: published on purpose, like the signing secret (local runs only).
- */
-export const LOCAL_CARD91_CALLER_SECRET = { current: 'local-only-card91-caller-secret-0123456789' } as const;
-
-/** The headers the local Card91 sandbox sends with each auth-URL call. */
-export const LOCAL_CARD91_AUTH_URL_HEADERS = { [CALLER_SECRET_HEADER]: LOCAL_CARD91_CALLER_SECRET.current };
 
 export interface LocalCard91WorkerEnvOptions extends Omit<QueueWorkerEnvOptions, 'queue'> {
   /** The card-controls queue unless told otherwise. */

@@ -7,7 +7,7 @@
 import { Command, Option } from 'commander';
 import Table from 'cli-table3';
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
-import { DEFAULT_STACK_FILE, positiveInteger } from '../local/stack/boot/settings.js';
+import { DEFAULT_STACK_FILE, positiveInteger } from '../shared/tooling/stack-settings.js';
 import { findDeadLetters, listDeadLetters, renderDetail, renderListing } from './dlq.js';
 import { card91Command } from './card91.js';
 import { disclosure, type Disclosure } from './disclosure.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import Table from 'cli-table3';
 import { QUEUES, queueName, type QueueKey } from '../shared/config/resources.js';
+import { failureOf, type DeadLetter, type DeadLetterFailure } from '../shared/tooling/dlq-messages.js';
 import { masked, type Disclosure } from './disclosure.js';
-import { failureOf, type DeadLetter, type DeadLetterFailure } from './dlq-messages.js';
 import { eventFields, type EventFields } from './event-fields.js';
 import { jsonObject } from './json-body.js';
 import { inline, printable } from './printable.js';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import type { DeadLetter } from './dlq-messages.js';
-import { failureOf } from './dlq-messages.js';
+import type { DeadLetter } from '../shared/tooling/dlq-messages.js';
+import { failureOf } from '../shared/tooling/dlq-messages.js';
 import { eventFields } from './event-fields.js';
 
 /** What `--filter key=value` can match, and where each value is read from (a Map: `constructor` is no key). */

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { QUEUES, queueName, type QueueKey } from '../shared/config/resources.js';
 import { DLQ_ATTRIBUTES } from '../shared/messaging/dead-letter.js';
-import { failureOf, releaseAll, type DeadLetter } from './dlq-messages.js';
+import { failureOf, releaseAll, type DeadLetter } from '../shared/tooling/dlq-messages.js';
 import { matches, type Filter } from './filters.js';
 import { acquireRedriveLock } from './redrive-lock.js';
 import type { OpsTarget } from './target.js';

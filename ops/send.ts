@@ -1,7 +1,7 @@
 import { QUEUES, type QueueKey } from '../shared/config/resources.js';
-import { readFeedLines } from '../local/stack/feed/jsonl.js';
-import { routeLine } from './routing.js';
-import { sendMessages } from '../local/stack/feed/sender.js';
+import { readFeedLines } from '../shared/tooling/jsonl.js';
+import { routeLine } from '../shared/tooling/routing.js';
+import { sendMessages } from '../shared/tooling/sender.js';
 import type { OpsTarget } from './target.js';
 
 export interface SentLine {

@@ -1,43 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeaderValue } from '../functions/courier-webhook/signature.js';
-import { WEBHOOK_ROUTES } from '../shared/config/resources.js';
+import { courierEventsUrl, signCourierRequest, type SignedHeaders } from '../shared/tooling/courier-signing.js';
 
 /**
- * Signs a courier webhook request the way a courier must (the webhook's own signing code, so the
- * two cannot drift): for operators testing an integration, and for a courier's developers as the
- * worked example. `npm run ops -- sign …` exposes the same command.
+ * The operator's `sign` command: prints the headers a courier must send and a curl command, for
+ * operators testing an integration and for a courier's developers as the worked example.
+ * `npm run ops -- sign …` exposes the same command.
  *
  *   COURIER_SIGNING_SECRET=… npx tsx ops/sign.ts --courier bluedart --file body.json
  */
 
-export interface SignRequestOptions {
-  /** One key, or two (current first) to sign as a courier does in the middle of a rotation. */
-  secrets: readonly string[];
-  /** The exact bytes that will be sent. */
-  body: Uint8Array;
-  /** Unix seconds; now by default. */
-  timestamp?: number;
-}
-
-export type SignedHeaders = Record<'content-type' | typeof TIMESTAMP_HEADER | typeof SIGNATURE_HEADER, string>;
-
-export function signCourierRequest(options: SignRequestOptions): SignedHeaders {
-  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1_000));
-  return {
-    'content-type': 'application/json',
-    [TIMESTAMP_HEADER]: timestamp,
-    [SIGNATURE_HEADER]: options.secrets.map((secret) => signatureHeaderValue(secret, timestamp, options.body)).join(','),
-  };
-}
-
-export const courierEventsUrl = (baseUrl: string, courier: string): string =>
-  `${baseUrl.replace(/\/+$/, '')}${WEBHOOK_ROUTES.courierEvents.path.replace('{courier}', encodeURIComponent(courier))}`;
-
 const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** A curl command sending the file byte for byte (`--data-binary`: `-d` would strip its newlines and break the signature). */
-export function curlCommand(url: string, headers: SignedHeaders, file: string): string {
+function curlCommand(url: string, headers: SignedHeaders, file: string): string {
   const headerArgs = Object.entries(headers).map(([name, value]) => `-H ${shellQuote(`${name}: ${value}`)}`);
   return ['curl -sS -X POST', shellQuote(url), ...headerArgs, `--data-binary @${shellQuote(file)}`].join(' ');
 }

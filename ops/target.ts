@@ -3,10 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { QUEUES, TABLES, queueName, tableName, type QueueKey, type TableKey } from '../shared/config/resources.js';
-import { LOCAL_AWS } from '../local/emulators.js';
-import { localClients } from '../local/stack/boot/aws-clients.js';
-import { isRunning, readStackFile } from '../local/stack/boot/stack-file.js';
-import { inspectionReader, peekReader, type DeadLetterReader } from './dlq-messages.js';
+import { LOCAL_AWS, localClients } from '../shared/tooling/local-aws.js';
+import { isRunning, readStackFile } from '../shared/tooling/stack-file.js';
+import { inspectionReader, peekReader, type DeadLetterReader } from '../shared/tooling/dlq-messages.js';
 
 /** Where the operator CLI works: the running local stack, or SQS/DynamoDB of an AWS account. */
 export interface OpsTarget {
@@ -19,7 +18,7 @@ export interface OpsTarget {
   deadLetters: DeadLetterReader;
   /** Tenants to search when no --tenant is given. */
   tenants(): Promise<string[]>;
-  /** Queues with a consumer: where `send` may route events (the others fall back, see routing.ts). */
+  /** Queues with a consumer: where `send` may route events (the others fall back, see shared/tooling/routing.ts). */
   consumers: ReadonlySet<QueueKey>;
   queueUrl(queue: QueueKey, dlq?: boolean): Promise<string>;
   queueArn(queueUrl: string): Promise<string>;

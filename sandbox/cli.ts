@@ -5,7 +5,7 @@
  *   npm run sandbox -- --dcms-port 4010 --card91-port 4020 --error-rate 0.05 --latency-ms 50
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { LOCAL_CARD91_AUTH_URL_HEADERS } from '../local/worker-env.js';
+import { LOCAL_CARD91_AUTH_URL_HEADERS } from '../shared/tooling/local-card91.js';
 import { startCard91Sandbox, type RunningCard91Sandbox } from './card91/server.js';
 import { parseFaultSettingsJson, startDcmsSandbox, type FaultSettings, type RunningDcmsSandbox } from './dcms/server.js';
 

@@ -7,10 +7,7 @@ import { QUEUES } from '../../shared/config/resources.js';
 import type { RateLimit } from '../../shared/resilience/rate-limiter.js';
 import type { Lane } from '../../shared/resilience/tenant-rate-limiter.js';
 import { createDcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
-import type { accountOpened, customerCreated } from '../../test/support/events.js';
 import type { BenchAws } from './local-aws.js';
-
-export type BankEvent = ReturnType<typeof customerCreated> | ReturnType<typeof accountOpened>;
 
 /** What the workers saw while a run went on. */
 export interface LaneRun {

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_AWS, startEmulators, type Emulators } from '../../local/emulators.js';
+import { startEmulators, type Emulators } from '../../local/emulators.js';
+import { LOCAL_AWS } from '../../shared/tooling/local-aws.js';
 import { freePort } from '../../local/free-port.js';
 
 export interface BenchAws {

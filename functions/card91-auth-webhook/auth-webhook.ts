@@ -14,6 +14,7 @@
  * them into a 500, Card91 refuses the login, and the error reaches our logs with its cause.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CALLER_SECRET_HEADER } from '../../shared/card91/auth-webhook-contract.js';
 import type { SdkAuthSecret, SdkAuthTokenFailure } from '../../shared/card91/sdk-auth-token.js';
 import type { OriginCheck } from '../../shared/edge/origin.js';
 import { matchesSharedSecret, type SharedSecretSource } from '../../shared/security/shared-secret.js';
@@ -28,13 +29,6 @@ export type AuthWebhookOutcome =
   | { outcome: 'rejected'; reason: LoginRejection }
   | { outcome: 'malformed-request' }
   | { outcome: 'not-through-edge' };
-
-/**
- * The header Card91 sends on every auth-URL call, set on Card91's admin portal next to the URL:
- * the shared secret that tells Card91's calls from anyone else's (lower case, as API Gateway
- * passes header names).
- */
-export const CALLER_SECRET_HEADER = 'x-card91-webhook-secret';
 
 export interface AuthWebhookDependencies {
   /** Every secret currently valid for verification (two during a rotation). */

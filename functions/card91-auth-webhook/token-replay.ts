@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TOKEN_KEY_PREFIX } from '../../shared/card91/auth-webhook-contract.js';
 
 /**
  * Each sdkAuthToken opens one login: the webhook remembers the tokens it accepted until they
@@ -11,8 +12,6 @@ export interface TokenReplayGuard {
   firstUse(token: string, expiresAtSeconds: number): Promise<boolean>;
 }
 
-/** Items of the webhook-replay table this webhook writes, and the only ones its role may touch. */
-export const TOKEN_KEY_PREFIX = 'card91-auth#sdk-token#';
 
 export const tokenKey = (token: string): string => `${TOKEN_KEY_PREFIX}${createHash('sha256').update(token, 'utf8').digest('hex')}`;
 

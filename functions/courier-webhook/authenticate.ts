@@ -1,5 +1,5 @@
-import type { CourierAuth } from './auth-settings.js';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature, type SignatureFailure } from './signature.js';
+import type { CourierAuth } from '../../shared/courier/auth-settings.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature, type SignatureFailure } from '../../shared/courier/signature.js';
 import { sourceAllowed } from './source-ip.js';
 import { verifyToken, type TokenFailure } from './token.js';
 

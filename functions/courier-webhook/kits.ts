@@ -1,6 +1,6 @@
 import pMap from 'p-map';
 import type { AwbKey, LearnResult } from '../../shared/persistence/awb-index.js';
-import type { CourierSettings } from './couriers.js';
+import type { CourierSettings } from '../../shared/courier/couriers.js';
 import type { KitScan, MappedScan } from './mapping/index.js';
 
 /** The AWB index as the webhook uses it (shared/persistence/awb-index.ts). */

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CourierSettings } from './couriers.js';
+import type { CourierSettings } from '../../shared/courier/couriers.js';
 import type { Outcome, RecordOutcome } from './outcomes.js';
 import { responses, type WebhookResponse } from './responses.js';
 

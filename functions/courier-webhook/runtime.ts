@@ -4,10 +4,10 @@ import { originCheckFrom } from '../../shared/edge/origin.js';
 import { createTelemetry, type Telemetry } from '../../shared/observability/telemetry.js';
 import { AwbIndex } from '../../shared/persistence/awb-index.js';
 import type { CourierWebhookDependencies } from './webhook.js';
-import { loadWebhookEnv } from './config.js';
-import { courierDirectoryLoader } from './couriers.js';
+import { loadWebhookEnv } from '../../shared/config/courier-webhook-env.js';
+import { courierDirectoryLoader } from '../../shared/courier/couriers.js';
 import { DynamoReplayGuard } from './replay.js';
-import { secretsManagerSource, staticSecretsSource, type CourierSecrets } from './secrets.js';
+import { secretsManagerSource, staticSecretsSource, type CourierSecrets } from '../../shared/courier/secrets.js';
 
 /** JSON.parse quotes the text it fails on, and this text holds keys: its error is not passed on. */
 function parseSecretsDocument(json: string): Record<string, CourierSecrets> {

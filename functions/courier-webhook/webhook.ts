@@ -6,7 +6,7 @@ import { directOrigin, type OriginCheck } from '../../shared/edge/origin.js';
 import { TokenBucketLimiter } from '../../shared/resilience/rate-limiter.js';
 import { queueAndAnswer } from './accept.js';
 import { authenticate } from './authenticate.js';
-import type { CourierDirectory } from './couriers.js';
+import type { CourierDirectory } from '../../shared/courier/couriers.js';
 import type { EnqueueOptions } from './enqueue.js';
 import { resolveKits, type AwbDirectory } from './kits.js';
 import { fingerprint, loggableCode } from './log-safe.js';
@@ -16,7 +16,7 @@ import { replayRecord, type ReplayGuard } from './replay.js';
 import { requestScope, type RequestScope } from './request-scope.js';
 import { header, isJsonContentType, rawBody } from './request.js';
 import { responses, type WebhookResponse } from './responses.js';
-import type { SecretsSource } from './secrets.js';
+import type { SecretsSource } from '../../shared/courier/secrets.js';
 
 export interface WebhookLimits {
   maxBodyBytes: number;

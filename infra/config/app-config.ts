@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
-import { courierSettings } from '../../functions/courier-webhook/couriers.js';
+import { courierSettings } from '../../shared/courier/couriers.js';
 import { WEBHOOK_ROUTES, type WebhookRouteName } from '../../shared/config/resources.js';
 import { tenantsDocument } from '../../shared/config/tenants.js';
 import { card91WorkerEnv } from '../../shared/config/worker-env.js';

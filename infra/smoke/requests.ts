@@ -1,6 +1,6 @@
 import { CUSTOMER_CREATED, customerCreatedEvent, type CustomerCreatedEvent } from '../../shared/contracts/index.js';
-import { courierEventsUrl, signCourierRequest, type SignedHeaders } from '../../ops/sign.js';
-import { routeLine, type RoutedMessage } from '../../ops/routing.js';
+import { courierEventsUrl, signCourierRequest, type SignedHeaders } from '../../shared/tooling/courier-signing.js';
+import { routeLine, type RoutedMessage } from '../../shared/tooling/routing.js';
 import type { SmokeTestSettings } from '../config/app-config.js';
 
 /**

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { courierSecrets } from '../../functions/courier-webhook/secrets.js';
+import { courierSecrets } from '../../shared/courier/secrets.js';
 import { appSettings, CONTEXT_KEY, type SmokeTestSettings, type StageSettings } from '../config/app-config.js';
 import { coreBankingMessage, courierRequest, customerEvent } from './requests.js';
 import { StageQueues } from './stage-queues.js';

@@ -17,7 +17,7 @@ const CDK_CLI_VERSION: string = createRequire(import.meta.url)('aws-cdk/package.
 export const CHANGE_SET_NAME = 'PipelineChange';
 
 /**
- * Source → synth (install, test, synth) → dev → smoke test → prod, the pipeline updating itself
+ * Source → synth (install, test, synth) → dev → smoke test and chaos drills → prod, the pipeline updating itself
  * first. Prod: a permissions-broadening check, then per stack: change set created, approved by a
  * person who has read it, executed.
  */
@@ -50,7 +50,8 @@ export class PipelineStack extends Stack {
 
     const dev = stage('dev', 'Dev');
     const smokeTest = stages.dev.smokeTest ? this.smokeTest(dev, input) : undefined;
-    this.pipeline.addStage(dev, { post: smokeTest ? [smokeTest] : [] });
+    const chaos = chaosDrills(input);
+    this.pipeline.addStage(dev, { post: [...(smokeTest ? [smokeTest] : []), chaos] });
 
     const prod = stage('prod', 'Prod');
     this.pipeline.addStage(prod, {
@@ -80,7 +81,7 @@ export class PipelineStack extends Stack {
       }
     }
     pinSecurityCheckCli(this.pipeline);
-    acknowledgePipelineFindings(this.pipeline, smokeTest);
+    acknowledgePipelineFindings(this.pipeline, smokeTest, chaos);
   }
 
   /**
@@ -111,6 +112,19 @@ export class PipelineStack extends Stack {
       ],
     });
   }
+}
+
+/**
+ * The full chaos drills (`npm run chaos`: the fault mix over three seeds, the 90 s outage, the slow
+ * commits), too long for every commit's `npm test`, which keeps one short run of each. They run on
+ * the build's own local stack once dev is deployed, and prod waits for them.
+ */
+function chaosDrills(input: CodePipelineSource): CodeBuildStep {
+  return new CodeBuildStep('ChaosDrills', {
+    input,
+    // DynamoDB Local needs the image's Java, as in the synth step.
+    commands: ['npm ci --no-audit --no-fund', 'npm run chaos', 'npm run chaos -- --drill outage', 'npm run chaos -- --drill slow-commit'],
+  });
 }
 
 /**

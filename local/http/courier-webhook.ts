@@ -1,5 +1,5 @@
-import type { CourierSettingsInput } from '../../functions/courier-webhook/couriers.js';
-import type { CourierSecrets } from '../../functions/courier-webhook/secrets.js';
+import type { CourierSettingsInput } from '../../shared/courier/couriers.js';
+import type { CourierSecrets } from '../../shared/courier/secrets.js';
 import { webhookRouteKey } from '../../shared/config/resources.js';
 import type { LocalResources } from '../emulators.js';
 

@@ -1,9 +1,8 @@
-import { SANDBOX_ORG_ID } from '../../sandbox/card91/seed-data.js';
 import { Card91Client } from '../../shared/card91/index.js';
 import { sdkAuthTokenProvider } from '../../shared/worker/card91-runtime.js';
-import { DEFAULT_STACK_FILE } from '../../local/stack/boot/settings.js';
-import { isRunning, readStackFile } from '../../local/stack/boot/stack-file.js';
-import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../local/worker-env.js';
+import { DEFAULT_STACK_FILE } from '../../shared/tooling/stack-settings.js';
+import { isRunning, readStackFile } from '../../shared/tooling/stack-file.js';
+import { LOCAL_CARD91_SDK_AUTH_SECRETS, SANDBOX_ORG_ID } from '../../shared/tooling/local-card91.js';
 
 /** The options of every lookup: the cardholder, which Card91, and how to print. */
 export interface ConnectionOptions {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { platformIdSchema, type CardLoad, type Transaction } from '../../shared/card91/index.js';
-import { positiveInteger } from '../../local/stack/boot/settings.js';
+import { positiveInteger } from '../../shared/tooling/stack-settings.js';
 import type { Lookup } from './lookup.js';
 import { table } from './tables.js';
 

@@ -1,3 +1,5 @@
+import { SANDBOX_ORG_ID } from '../../shared/tooling/local-card91.js';
+
 /**
  * Deterministic sample data for the Card91 sandbox, shaped after the samples in
  * docs/reference/card91.md with fictional people. Amounts are decimal strings (the wire
@@ -138,7 +140,6 @@ export interface SandboxSeed {
   customers: SeedCustomer[];
 }
 
-export const SANDBOX_ORG_ID = 'OID240605060125057ID16561311';
 const OTHER_ORG_ID = 'OID240621070419750ID10693408';
 
 const two = (n: number) => String(n).padStart(2, '0');

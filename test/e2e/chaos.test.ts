@@ -7,9 +7,11 @@ import { DEFAULT_MODE_SETTINGS } from '../../local/chaos/modes.js';
 import type { ChaosRow } from '../../local/chaos/results.js';
 
 /**
- * `npm run chaos`, smaller: the whole local stack (npm start --once, the demo's valid events)
- * against a sick DCMS sandbox. Whatever DCMS does, a valid event is never dead-lettered, DCMS never
- * issues a second card, and every kit ends in its newest scan's status, read from DCMS's own state.
+ * One short seed of each `npm run chaos` drill: the whole local stack (npm start --once, the demo's
+ * valid events) against a sick DCMS sandbox. Whatever DCMS does, a valid event is never
+ * dead-lettered, DCMS never issues a second card, and every kit ends in its newest scan's status,
+ * read from DCMS's own state. The full drills (more seeds and customers, the 90 s outage) run in
+ * the deploy pipeline before prod (infra/stacks/pipeline-stack.ts).
  */
 describe('chaos: the local stack against a sick DCMS', () => {
   let workDir: string;
@@ -47,16 +49,15 @@ describe('chaos: the local stack against a sick DCMS', () => {
     expect(row.passed).toBe(true);
   };
 
-  it('the fault mix (10% 5xx, 5% 429, 3% 5xx and 2% drops after committing, 0.3% commits after 17 s), two seeds of 400+ events', async () => {
-    const rows = await run({ mode: 'mix', seeds: [101, 102], customers: 130 });
-    for (const row of rows) {
-      expect(row.events, row.outputFile).toBeGreaterThanOrEqual(400);
-      expectZeros(row);
-    }
-  }, 900_000);
+  it('the fault mix (10% 5xx, 5% 429, 3% 5xx and 2% drops after committing, 0.3% commits after 17 s), one seed', async () => {
+    const [row] = await run({ mode: 'mix', seeds: [101], customers: 40 });
+    expect(row!.events, row!.outputFile).toBeGreaterThanOrEqual(120);
+    expect(row!.injectedFaults.error).toBeGreaterThan(0);
+    expectZeros(row!);
+  }, 600_000);
 
-  it('an outage: DCMS answers 503 to everything for 20 s in each demo phase, then recovers', async () => {
-    const [row] = await run({ mode: 'outage', seeds: [201], customers: 40, outageSeconds: 20 });
+  it('an outage: DCMS answers 503 to everything for 10 s in each demo phase, then recovers', async () => {
+    const [row] = await run({ mode: 'outage', seeds: [201], customers: 20, outageSeconds: 10 });
     expectZeros(row!);
     expect(row!.injectedFaults.error).toBeGreaterThan(0);
     expect(row!.retries).toBeGreaterThan(0);

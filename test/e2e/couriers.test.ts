@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SIGNING_KEY, localToken } from '../../local/http/courier-webhook.js';
-import { courierEventsUrl, signCourierRequest } from '../../ops/sign.js';
+import { courierEventsUrl, signCourierRequest } from '../../shared/tooling/courier-signing.js';
 import { customerCreated } from '../support/events.js';
 import type { StackPorts } from '../../local/isolated-stack-env.js';
 import { startRunningStack } from '../support/running-stack.js';

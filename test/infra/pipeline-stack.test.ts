@@ -40,6 +40,13 @@ describe('deploy pipeline', () => {
     });
   });
 
+  it('runs the full chaos drills once dev is deployed, before prod', () => {
+    const chaos = actionsOf('Dev').find((a) => a.Name === 'ChaosDrills');
+    expect(chaos?.ActionTypeId).toMatchObject({ Category: 'Build', Provider: 'CodeBuild' });
+    const spec = buildSpecs.find((s) => s.includes('npm run chaos'));
+    for (const command of ['npm run chaos', 'npm run chaos -- --drill outage', 'npm run chaos -- --drill slow-commit']) expect(spec).toContain(command);
+  });
+
   it('updates itself with the CDK CLI the project pins', () => {
     expect(buildSpecs.some((spec) => spec.includes(`aws-cdk@${pinned}`))).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { courierSettings, type CourierSettings } from '../../functions/courier-webhook/couriers.js';
+import { courierSettings, type CourierSettings } from '../../shared/courier/couriers.js';
 import { readCourierPayload, toEvents } from '../../functions/courier-webhook/mapping/index.js';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../functions/courier-webhook/signature.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../shared/courier/signature.js';
 import { SMOKE_TEST_RUNNER_ROLE_NAME, smokeTestRoleName } from '../../infra/smoke/names.js';
 import { coreBankingMessage, courierBody, courierRequest, customerEvent } from '../../infra/smoke/requests.js';
 import { courierAccepted, grownDeadLetterQueues, waitForDrain, type QueueDepth } from '../../infra/smoke/verdict.js';

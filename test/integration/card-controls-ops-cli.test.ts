@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { card91Command } from '../../ops/card91.js';
-import { writeStackFile, type StackDescription } from '../../local/stack/boot/stack-file.js';
-import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../local/worker-env.js';
+import { writeStackFile, type StackDescription } from '../../shared/tooling/stack-file.js';
+import { LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../shared/tooling/local-card91.js';
 import { ASHA } from '../support/card91-fixtures.js';
 import { startCard91Stack, type Card91Stack } from './card91-harness.js';
 

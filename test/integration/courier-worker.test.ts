@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
 import { issueKits } from '../support/dcms-fixtures.js';
 import { kitStatus } from '../support/events.js';
@@ -68,7 +68,9 @@ describe('courier worker, DCMS outages', () => {
     const [kit] = await issueKits(harness.dcms.url, 1);
     await harness.send([kitStatus(kit!, 'IN_TRANSIT', at(5))]);
     const draining = harness.drain(30_000);
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    // The outage lasts until the event has been refused and handed back to SQS at least twice.
+    const refusals = () => Object.entries(harness.dcms.stats().calls['/inventory/update/deliveryStatus'] ?? {}).reduce((sum, [status, count]) => (status === '200' ? sum : sum + count), 0);
+    await vi.waitFor(() => expect(refusals()).toBeGreaterThanOrEqual(2), { timeout: 20_000, interval: 50 });
     harness.dcms.setFaults({});
     await draining;
     expect(await harness.deadLetters()).toHaveLength(0);

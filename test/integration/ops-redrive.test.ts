@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { inspectionReader } from '../../ops/dlq-messages.js';
+import { inspectionReader } from '../../shared/tooling/dlq-messages.js';
 import type { Filter } from '../../ops/filters.js';
 import { redrive } from '../../ops/redrive.js';
 import { acquireRedriveLock } from '../../ops/redrive-lock.js';

@@ -1,6 +1,6 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_AWS } from '../../local/emulators.js';
+import { LOCAL_AWS } from '../../shared/tooling/local-aws.js';
 import { BucketRefusal, RateBucket, rateBucketPk } from '../../shared/resilience/rate-bucket.js';
 import { localAws } from '../support/local-aws.js';
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
-import { LOCAL_AWS, createResources, type LocalResources } from '../../local/emulators.js';
+import { createResources, type LocalResources } from '../../local/emulators.js';
+import { LOCAL_AWS } from '../../shared/tooling/local-aws.js';
 
 export interface LocalAws {
   sqs: SQSClient;

@@ -46,8 +46,8 @@ describe('DependencyBreaker', () => {
 
   it('is not opened by rate limiting or business errors', async () => {
     const breaker = breakerOpeningAfter(1);
-    await expect(breaker.execute(() => Promise.reject(transient({ status: 429, code: 'HTTP_429' })))).rejects.toBeDefined();
-    await expect(breaker.execute(() => Promise.reject(permanent()))).rejects.toBeDefined();
+    await expect(breaker.execute(() => Promise.reject(transient({ status: 429, code: 'HTTP_429' })))).rejects.toMatchObject({ code: 'HTTP_429' });
+    await expect(breaker.execute(() => Promise.reject(permanent()))).rejects.toMatchObject({ code: 'invalid.input.request', category: 'Permanent' });
     expect(breaker.isOpen).toBe(false);
   });
 

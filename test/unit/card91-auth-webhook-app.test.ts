@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from 'jose';
 import { BUSINESS_TOKEN_TTL_SECONDS, createAuthWebhookLambda } from '../../functions/card91-auth-webhook/app.js';
-import { CALLER_SECRET_HEADER } from '../../functions/card91-auth-webhook/auth-webhook.js';
+import { CALLER_SECRET_HEADER } from '../../shared/card91/auth-webhook-contract.js';
 import { localLambdaContext } from '../../local/event-source/lambda-context.js';
 import { mintSdkAuthToken } from '../../shared/card91/index.js';
 import { SecretsManagerSecrets } from '../../shared/config/secrets.js';

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { CALLER_SECRET_HEADER, createAuthWebhookHandler } from '../../functions/card91-auth-webhook/auth-webhook.js';
+import { createAuthWebhookHandler } from '../../functions/card91-auth-webhook/auth-webhook.js';
+import { CALLER_SECRET_HEADER } from '../../shared/card91/auth-webhook-contract.js';
 import type { AuthWebhookDependencies, AuthWebhookOutcome } from '../../functions/card91-auth-webhook/auth-webhook.js';
 import { InMemoryTokenReplayGuard } from '../../functions/card91-auth-webhook/token-replay.js';
 import { mintSdkAuthToken } from '../../shared/card91/sdk-auth-token.js';

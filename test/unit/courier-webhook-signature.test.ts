@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeSignature, signatureHeaderValue, verifySignature } from '../../functions/courier-webhook/signature.js';
+import { computeSignature, signatureHeaderValue, verifySignature } from '../../shared/courier/signature.js';
 
 const CURRENT = 'current-courier-signing-key-000000000001';
 const PREVIOUS = 'previous-courier-signing-key-00000000002';

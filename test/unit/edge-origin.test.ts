@@ -6,11 +6,11 @@
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { courierDirectoryLoader } from '../../functions/courier-webhook/couriers.js';
-import { staticSecretsSource } from '../../functions/courier-webhook/secrets.js';
+import { courierDirectoryLoader } from '../../shared/courier/couriers.js';
+import { staticSecretsSource } from '../../shared/courier/secrets.js';
 import { createCourierWebhookHandler, type CourierWebhookDependencies } from '../../functions/courier-webhook/webhook.js';
 import { localLambdaContext } from '../../local/event-source/lambda-context.js';
-import { signCourierRequest } from '../../ops/sign.js';
+import { signCourierRequest } from '../../shared/tooling/courier-signing.js';
 import { directOrigin, edgeOrigin, ORIGIN_VERIFY_HEADER, originCheckFrom, VIEWER_ADDRESS_HEADER, viewerIp } from '../../shared/edge/origin.js';
 import { createTelemetry } from '../../shared/observability/telemetry.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeLine } from '../../ops/routing.js';
+import { routeLine } from '../../shared/tooling/routing.js';
 import { cardControl } from '../support/events.js';
 
 /** fauxqs takes deduplication ids SQS refuses: our own senders (`--feed`, `ops send`) never hand it one. */

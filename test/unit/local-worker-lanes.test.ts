@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalResources } from '../../local/emulators.js';
 import { localWorkerEnv } from '../../local/worker-env.js';
-import { routeLine } from '../../ops/routing.js';
+import { routeLine } from '../../shared/tooling/routing.js';
 import { QUEUES, type QueueKey } from '../../shared/config/resources.js';
 import { CUSTOMER_CREATED } from '../../shared/contracts/index.js';
 import { createDcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskedBody, renderDetail, renderListing, type DeadLetterDetail, type QueueListing } from '../../ops/dlq.js';
-import type { DeadLetter } from '../../ops/dlq-messages.js';
+import type { DeadLetter } from '../../shared/tooling/dlq-messages.js';
 import { matches, parseFilter } from '../../ops/filters.js';
 import { printable, printableJson } from '../../ops/printable.js';
 

@@ -116,16 +116,19 @@ describe('FIFO record batches: a record waiting on its customer', () => {
 describe('FIFO record batches: message groups', () => {
   it('runs message groups of one batch at once', async () => {
     const { runtime } = fakeRuntime();
-    let running = 0;
-    let most = 0;
+    const groups = ['A', 'B', 'C', 'D'];
+    let started = 0;
+    let allStarted!: () => void;
+    const together = new Promise<void>((resolve) => (allStarted = resolve));
+    // Each record waits until every group's record has started: only groups run at once get through.
     const handler = accountsHandler(runtime, async () => {
-      running += 1;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      running -= 1;
+      started += 1;
+      if (started === groups.length) allStarted();
+      await together;
       return { outcome: 'succeeded' };
     });
-    await handler({ Records: ['A', 'B', 'C', 'D'].map((g, i) => record(`r${i}`, `ACME_BANK:${g}`, g)) }, context);
-    expect(most).toBe(4);
+    const response = await handler({ Records: groups.map((g, i) => record(`r${i}`, `ACME_BANK:${g}`, g)) }, context);
+    expect(started).toBe(groups.length);
+    expect(response.batchItemFailures).toEqual([]);
   });
 });

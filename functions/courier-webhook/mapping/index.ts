@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { COURIER_KIT_STATUS, courierKitStatusEvent, kitNumber, type CourierKitStatusEvent, type DeliveryStatus } from '../../../shared/contracts/courier-kit-status.js';
-import type { CourierFormat, CourierSettings } from '../couriers.js';
+import type { CourierFormat, CourierSettings } from '../../../shared/courier/couriers.js';
 import { bluedartFormat } from './bluedart.js';
 import { delhiveryFormat } from './delhivery.js';
 import { genericFormat } from './generic.js';

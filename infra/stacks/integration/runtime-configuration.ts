@@ -3,7 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret, type ISecret, type SecretStringGenerator } from 'aws-cdk-lib/aws-secretsmanager';
 import { ParameterTier, StringParameter, type IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { CALLER_SECRET_HEADER } from '../../../functions/card91-auth-webhook/auth-webhook.js';
+import { CALLER_SECRET_HEADER } from '../../../shared/card91/auth-webhook-contract.js';
 import { ORIGIN_VERIFY_HEADER } from '../../../shared/edge/origin.js';
 import type { StageSettings } from '../../config/app-config.js';
 
@@ -46,7 +46,7 @@ export function createRuntimeConfiguration(scope: Construct, settings: StageSett
   const secrets = createSecrets(scope, settings, key);
   const couriersParameter = new StringParameter(scope, 'CouriersParameter', {
     parameterName: `/${prefix}/couriers`,
-    description: 'Courier integrations of the courier webhook (functions/courier-webhook/couriers.ts)',
+    description: 'Courier integrations of the courier webhook (shared/courier/couriers.ts)',
     stringValue: Stack.of(scope).toJsonString(settings.couriers.map((c, i) => ({ ...c, secretId: secrets.couriers[i]!.secretArn }))),
     tier: ParameterTier.INTELLIGENT_TIERING,
   });

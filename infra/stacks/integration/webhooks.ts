@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { TOKEN_KEY_PREFIX } from '../../../functions/card91-auth-webhook/token-replay.js';
-import type { webhookEnv } from '../../../functions/courier-webhook/config.js';
+import { TOKEN_KEY_PREFIX } from '../../../shared/card91/auth-webhook-contract.js';
+import type { webhookEnv } from '../../../shared/config/courier-webhook-env.js';
 import type { StageSettings } from '../../config/app-config.js';
 import { IntegrationFunction, type FunctionSettings } from '../../constructs/integration-function.js';
 import type { VariablesOf } from '../../constructs/queue-worker.js';

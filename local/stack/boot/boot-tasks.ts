@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import type { ListrTask } from 'listr2';
-import { LOCAL_AWS } from '../../emulators.js';
+import { LOCAL_AWS } from '../../../shared/tooling/local-aws.js';
 import { bootCard91, bootDcms, bootEmulators, bootFunctions, bootResources, functionLogFile, type LocalStack } from './boot.js';
 import type { LocalCouriers } from './local-couriers.js';
 import { assertJava, assertPortsFree, type PortClaim } from './prerequisites.js';
-import { LOCAL_PREFIX, type StackEnvironment } from './settings.js';
+import { LOCAL_PREFIX, type StackEnvironment } from '../../../shared/tooling/stack-settings.js';
 import type { Shutdown } from './shutdown.js';
-import { removeStackFile, writeStackFile } from './stack-file.js';
+import { removeStackFile, writeStackFile } from '../../../shared/tooling/stack-file.js';
 import type { LocalTenants } from './tenants-file.js';
 
 export interface BootContext {

@@ -7,15 +7,15 @@ import { startCard91Sandbox, type RunningCard91Sandbox } from '../../../sandbox/
 import { startDcmsSandbox, type RunningDcmsSandbox } from '../../../sandbox/dcms/server.js';
 import type { QueueKey } from '../../../shared/config/resources.js';
 import { createResources, startEmulators, type LocalResources } from '../../emulators.js';
-import { LOCAL_CARD91_AUTH_URL_HEADERS } from '../../worker-env.js';
+import { LOCAL_CARD91_AUTH_URL_HEADERS } from '../../../shared/tooling/local-card91.js';
 import type { Accounting } from '../report/accounting.js';
-import { localAwsEnvironment, localClients, type LocalEndpoints } from './aws-clients.js';
+import { localAwsEnvironment, localClients, type LocalEndpoints } from '../../../shared/tooling/local-aws.js';
 import type { CallLog } from '../report/call-log.js';
 import type { FedCourierScans } from '../feed/courier-scans.js';
 import { LOCAL_VISIBILITY_SECONDS } from './event-source-settings.js';
 import { FunctionHost } from './function-host-client.js';
 import type { LocalCouriers } from './local-couriers.js';
-import { LOCAL_PREFIX, type StackEnvironment } from './settings.js';
+import { LOCAL_PREFIX, type StackEnvironment } from '../../../shared/tooling/stack-settings.js';
 import type { Shutdown } from './shutdown.js';
 import { CARD91_AUTH_PATH } from './webhook-routes.js';
 

@@ -1,4 +1,4 @@
-import type { CourierSettingsInput } from '../../../functions/courier-webhook/couriers.js';
+import type { CourierSettingsInput } from '../../../shared/courier/couriers.js';
 import { LOCAL_SIGNING_KEY, localCourierSecrets, localToken, nativeCouriers } from '../../http/courier-webhook.js';
 
 export interface LocalCouriers {

@@ -1,7 +1,7 @@
 import { createAuthWebhookLambda } from '../../../functions/card91-auth-webhook/app.js';
 import { createCourierWebhookLambda } from '../../../functions/courier-webhook/app.js';
 import { startApiGatewayServer, type HttpLambdaHandler, type RunningApiGatewayServer } from '../../http/api-gateway-server.js';
-import { LOCAL_CARD91_CALLER_SECRET, LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../worker-env.js';
+import { LOCAL_CARD91_CALLER_SECRET, LOCAL_CARD91_SDK_AUTH_SECRETS } from '../../../shared/tooling/local-card91.js';
 import type { HostConfiguration } from './host-protocol.js';
 import { CARD91_AUTH_PATH, COURIER_EVENTS_PATH } from './webhook-routes.js';
 

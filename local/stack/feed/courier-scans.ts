@@ -1,5 +1,5 @@
 import { COURIER_KIT_STATUS, courierKitStatusEvent, type DeliveryStatus } from '../../../shared/contracts/index.js';
-import type { SendResult } from './sender.js';
+import type { SendResult } from '../../../shared/tooling/sender.js';
 
 /** The newest courier scan a run fed for one kit: the status DCMS must end up showing. */
 export interface NewestScan {

@@ -4,7 +4,7 @@ import { demoTasks, type DemoSettings, type DemoState } from '../../demo/demo-ta
 import { describeFaults } from '../../demo/faults.js';
 import type { LocalStack } from '../boot/boot.js';
 import { Feeder } from './feeder.js';
-import type { FeedLine } from './jsonl.js';
+import type { FeedLine } from '../../../shared/tooling/jsonl.js';
 import { Processing } from './processing.js';
 
 export interface FeedSettings {

@@ -3,8 +3,8 @@ import type { QueueKey } from '../../../shared/config/resources.js';
 import type { LocalResources } from '../../emulators.js';
 import type { Accounting } from '../report/accounting.js';
 import type { FedCourierScans } from './courier-scans.js';
-import { routeLine } from '../../../ops/routing.js';
-import { sendMessages, type SendResult } from './sender.js';
+import { routeLine } from '../../../shared/tooling/routing.js';
+import { sendMessages, type SendResult } from '../../../shared/tooling/sender.js';
 
 export interface FeedOutcome {
   results: SendResult[];

@@ -1,6 +1,6 @@
 import type { QueueKey } from '../../../shared/config/resources.js';
 import type { EventOutcome, OutcomeReport } from '../../../shared/observability/telemetry.js';
-import type { SendResult } from '../feed/sender.js';
+import type { SendResult } from '../../../shared/tooling/sender.js';
 import { LOCAL_RETRY_BUDGET_SECONDS } from '../../worker-env.js';
 
 /** Outcomes that end a record's life; `retried` is not one (the record comes back). */

@@ -1,7 +1,7 @@
 import { QUEUES, queueName, type QueueKey } from '../../../shared/config/resources.js';
-import { failureOf, type DeadLetterReader } from '../../../ops/dlq-messages.js';
+import { failureOf, type DeadLetterReader } from '../../../shared/tooling/dlq-messages.js';
 import type { DeadLetterSighting } from './accounting.js';
-import { LOCAL_PREFIX } from '../boot/settings.js';
+import { LOCAL_PREFIX } from '../../../shared/tooling/stack-settings.js';
 import type { LocalResources } from '../../emulators.js';
 
 /**

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningDcmsSandbox } from '../../../sandbox/dcms/server.js';
-import { inspectionReader } from '../../../ops/dlq-messages.js';
+import { inspectionReader } from '../../../shared/tooling/dlq-messages.js';
 import type { LocalStack } from '../boot/boot.js';
 import { dlqSightings } from './dlq-sightings.js';
 import type { Processing } from '../feed/processing.js';

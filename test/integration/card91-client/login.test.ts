@@ -46,8 +46,8 @@ describe('M1 login through our auth-URL webhook', () => {
     const next = newSecret('2027-01');
     stack.webhookSecrets = [next, previous];
 
-    await expect(stack.client({ sdkAuthTokenProvider: async (mobile) => mintSdkAuthToken({ mobile, secret: previous }) }).loginWithToken(ASHA.mobile)).resolves.toBeDefined();
-    await expect(stack.client({ sdkAuthTokenProvider: async (mobile) => mintSdkAuthToken({ mobile, secret: next }) }).loginWithToken(ASHA.mobile)).resolves.toBeDefined();
+    await expect(stack.client({ sdkAuthTokenProvider: async (mobile) => mintSdkAuthToken({ mobile, secret: previous }) }).loginWithToken(ASHA.mobile)).resolves.toMatchObject({ mobile: ASHA.mobile });
+    await expect(stack.client({ sdkAuthTokenProvider: async (mobile) => mintSdkAuthToken({ mobile, secret: next }) }).loginWithToken(ASHA.mobile)).resolves.toMatchObject({ mobile: ASHA.mobile });
 
     stack.webhookSecrets = [next];
     const withPrevious = stack.client({ sdkAuthTokenProvider: async (mobile) => mintSdkAuthToken({ mobile, secret: previous }) });

@@ -3,8 +3,8 @@
  * (one mid-rotation, one behind a source-IP allow-list, one with a tiny rate) and token couriers
  * in the shapes Blue Dart, Delhivery and Shiprocket push.
  */
-import type { CourierSettingsInput } from '../../../functions/courier-webhook/couriers.js';
-import type { CourierSecrets } from '../../../functions/courier-webhook/secrets.js';
+import type { CourierSettingsInput } from '../../../shared/courier/couriers.js';
+import type { CourierSecrets } from '../../../shared/courier/secrets.js';
 
 /** Signing keys: the current one, the previous one still valid during a rotation, and a key no courier has. */
 export const CURRENT = 'current-courier-signing-key-000000000001';

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { localLambdaContext } from '../../../local/event-source/lambda-context.js';
 import { COURIER_EVENTS_ROUTE } from '../../../local/http/courier-webhook.js';
-import { signCourierRequest } from '../../../ops/sign.js';
+import { signCourierRequest } from '../../../shared/tooling/courier-signing.js';
 import { CURRENT, OTHER } from './couriers.js';
 import { genericEvent } from './payloads.js';
 import { useWebhook } from './webhook-setup.js';

@@ -1,6 +1,6 @@
-/** HMAC-signed requests (functions/courier-webhook/signature.ts): keys, rotation, timestamps and one answer for every failure. */
+/** HMAC-signed requests (shared/courier/signature.ts): keys, rotation, timestamps and one answer for every failure. */
 import { describe, expect, it } from 'vitest';
-import { courierEventsUrl, signCourierRequest } from '../../../ops/sign.js';
+import { courierEventsUrl, signCourierRequest } from '../../../shared/tooling/courier-signing.js';
 import { CURRENT, OTHER, PREVIOUS } from './couriers.js';
 import { genericEvent } from './payloads.js';
 import { nowSeconds, useWebhook } from './webhook-setup.js';

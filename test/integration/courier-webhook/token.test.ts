@@ -1,6 +1,6 @@
 /** Token integrations (functions/courier-webhook/token.ts): a static header instead of a signature. */
 import { describe, expect, it } from 'vitest';
-import { courierEventsUrl, signCourierRequest } from '../../../ops/sign.js';
+import { courierEventsUrl, signCourierRequest } from '../../../shared/tooling/courier-signing.js';
 import { CURRENT, OLD_TOKEN, TOKEN } from './couriers.js';
 import { blueDartBody, blueDartScan } from './payloads.js';
 import { useWebhook } from './webhook-setup.js';

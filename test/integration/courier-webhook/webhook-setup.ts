@@ -6,13 +6,13 @@
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterEach } from 'vitest';
 import { createCourierWebhookHandler, type CourierWebhookDependencies, type CourierWebhookHandler } from '../../../functions/courier-webhook/webhook.js';
-import { courierDirectoryLoader } from '../../../functions/courier-webhook/couriers.js';
+import { courierDirectoryLoader } from '../../../shared/courier/couriers.js';
 import type { SendBatch } from '../../../functions/courier-webhook/enqueue.js';
 import { DynamoReplayGuard } from '../../../functions/courier-webhook/replay.js';
-import { staticSecretsSource } from '../../../functions/courier-webhook/secrets.js';
+import { staticSecretsSource } from '../../../shared/courier/secrets.js';
 import { startApiGatewayServer, type RunningApiGatewayServer } from '../../../local/http/api-gateway-server.js';
 import { COURIER_EVENTS_ROUTE } from '../../../local/http/courier-webhook.js';
-import { courierEventsUrl, signCourierRequest } from '../../../ops/sign.js';
+import { courierEventsUrl, signCourierRequest } from '../../../shared/tooling/courier-signing.js';
 import { COURIER_KIT_STATUS, parseEvent } from '../../../shared/contracts/index.js';
 import { createTelemetry } from '../../../shared/observability/telemetry.js';
 import { AwbIndex } from '../../../shared/persistence/awb-index.js';

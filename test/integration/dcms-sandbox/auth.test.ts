@@ -1,5 +1,5 @@
 /** The sandbox with authentication on: bearer tokens from `/api/authenticate`. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startDcmsSandbox, type RunningDcmsSandbox } from '../../../sandbox/dcms/server.js';
 import { call, exceptionOf, expectEnvelope } from './sandbox-setup.js';
 
@@ -30,16 +30,20 @@ describe('DCMS sandbox with auth', () => {
   });
 
   it('accepts a token from /api/authenticate until it expires', async () => {
+    // The sandbox reads the clock only to issue and check tokens: a fake Date moves it to each side of the expiry.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => void vi.useRealTimers());
     const login = await authenticate({ username: 'api_user', password: 's3cret' });
     expect(login.status).toBe(200);
     const { id_token: token } = (await login.json()) as { id_token: string };
     const [, payload] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { exp: number; sub: string };
     expect(claims.sub).toBe('api_user');
-    expect(claims.exp * 1000 - Date.now()).toBeLessThanOrEqual(300);
+    expect(claims.exp * 1000 - Date.now()).toBeCloseTo(300);
     const headers = { authorization: `Bearer ${token}` };
+    vi.setSystemTime(claims.exp * 1000 - 1);
     expect((await call(sandbox.url, '/viewCustomer', { entityId: 'x' }, { headers })).status).toBe(400); // CUS001: past auth
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    vi.setSystemTime(claims.exp * 1000);
     expect((await call(sandbox.url, '/viewCustomer', { entityId: 'x' }, { headers })).status).toBe(401);
   });
 });

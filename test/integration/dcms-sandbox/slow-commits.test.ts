@@ -1,5 +1,5 @@
 /** Slow commits, injected 5xx, outages and acknowledged writes that were never applied. */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { customer, TENANT, type Json } from './fixtures.js';
 import { exceptionOf, kitsOf, sandbox, post, card, useDcmsSandbox } from './sandbox-setup.js';
 
@@ -44,14 +44,23 @@ describe('DCMS sandbox: outages and lost writes', () => {
   });
 
   it('outage: everything in scope answers 503 for the window, which opens at the first call, then DCMS recovers', async () => {
+    // The outage clock is the sandbox's performance.now(): faked, it moves only when the test moves it.
+    // It starts where the real one is, so the sandbox's rate limit does not see time go back.
+    const realNow = performance.now();
+    vi.useFakeTimers({ toFake: ['performance'] });
+    onTestFinished(() => void vi.useRealTimers());
+    vi.advanceTimersByTime(realNow - performance.now());
     sandbox.setFaults({ outage: { durationMs: 500 } });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // time before the first call is not spent in the window
+    vi.advanceTimersByTime(300); // time before the first call is not spent in the window
     const first = await card('676765');
     expect(first.status).toBe(503);
     expect(exceptionOf(first).errorCode).toBe('service.unavailable');
     expect((await post('/kit-manager/fetchKitsByEntityId', { entityId: '676765' })).status).toBe(503);
     expect(sandbox.stats().tenants[TENANT]?.kits).toBe(0);
-    await expect.poll(async () => (await card('676765')).status, { timeout: 2_000, interval: 100 }).toBe(200);
+    vi.advanceTimersByTime(499);
+    expect((await card('676765')).status).toBe(503);
+    vi.advanceTimersByTime(1);
+    expect((await card('676765')).status).toBe(200);
     expect(sandbox.stats().calls['/registerCard']?.['fault:error']).toBeGreaterThanOrEqual(1);
   });
 

@@ -1,4 +1,4 @@
-import { courierSettings, type CourierSettingsInput } from '../../../functions/courier-webhook/couriers.js';
+import { courierSettings, type CourierSettingsInput } from '../../../shared/courier/couriers.js';
 import { toEvents, type KitScan, type ReadOptions, type ReadResult } from '../../../functions/courier-webhook/mapping/index.js';
 
 /** The time the webhook reads at: scans are checked against it. */

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueKey } from '../../../shared/config/resources.js';
-import type { RoutedMessage } from '../../../ops/routing.js';
+import type { QueueKey } from '../config/resources.js';
+import type { RoutedMessage } from './routing.js';
 
 export interface SendResult {
   message: RoutedMessage;

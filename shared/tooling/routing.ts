@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { QUEUES, type QueueKey } from '../shared/config/resources.js';
-import { ACCOUNT_OPENED, CARD_CONTROL_REQUESTED, COURIER_KIT_STATUS, CUSTOMER_CREATED } from '../shared/contracts/index.js';
+import { QUEUES, type QueueKey } from '../config/resources.js';
+import { ACCOUNT_OPENED, CARD_CONTROL_REQUESTED, COURIER_KIT_STATUS, CUSTOMER_CREATED } from '../contracts/index.js';
 
 /** The queue each producer writes each event type to (docs/architecture.md §1). */
 const EVENT_QUEUES: Readonly<Record<string, QueueKey>> = {

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_AWS } from '../../emulators.js';
+
+/** Credentials DynamoDB Local and fauxqs accept (DynamoDB Local wants letters and digits only). */
+export const LOCAL_AWS = { region: 'us-east-1', accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 export interface LocalEndpoints {
   sqs: string;

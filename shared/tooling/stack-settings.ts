@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import * as z from 'zod';
 
 /** The repository root: default paths are relative to it, not to the caller's working directory. */
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Where the running stack tells the operator CLI how to reach it (git-ignored). */
 export const DEFAULT_STACK_FILE = `${REPO_ROOT}.local/stack.json`;

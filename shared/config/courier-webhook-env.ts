@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { rfc3339 } from '../../shared/contracts/envelope.js';
+import { rfc3339 } from '../contracts/envelope.js';
 
 const positiveInt = z.coerce.number().int().positive();
 /** Queue URLs as SQS returns them (local emulators build host names a strict URL parser rejects). */

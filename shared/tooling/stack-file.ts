@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod';
-import { QUEUES, type QueueKey } from '../../../shared/config/resources.js';
+import { QUEUES, type QueueKey } from '../config/resources.js';
 
 /**
  * What a running local stack tells the operator CLI about itself (`.local/stack.json`): where the

@@ -1,4 +1,4 @@
-import { getSecret } from '../../shared/config/secrets.js';
+import { getSecret } from '../config/secrets.js';
 import * as z from 'zod';
 
 /**

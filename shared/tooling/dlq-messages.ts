@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { DLQ_ATTRIBUTES } from '../shared/messaging/dead-letter.js';
+import { DLQ_ATTRIBUTES } from '../messaging/dead-letter.js';
 
 /** One message in a dead-letter queue, as an operator reads it. */
 export interface DeadLetter {

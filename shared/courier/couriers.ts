@@ -1,7 +1,7 @@
-import { getParameter } from '../../shared/config/ssm-parameters.js';
+import { getParameter } from '../config/ssm-parameters.js';
 import * as z from 'zod';
-import { deliveryStatus } from '../../shared/contracts/courier-kit-status.js';
-import { tenantName } from '../../shared/contracts/envelope.js';
+import { deliveryStatus } from '../contracts/courier-kit-status.js';
+import { tenantName } from '../contracts/envelope.js';
 import { courierAuth } from './auth-settings.js';
 
 /** Cached for five minutes per instance: a new courier or code is live without a deploy. */
