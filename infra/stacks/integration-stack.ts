@@ -7,6 +7,7 @@ import { DataKey } from '../constructs/data-key.js';
 import type { FunctionSettings } from '../constructs/integration-function.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { SmokeTestAccess } from '../constructs/smoke-test-access.js';
+import { StageNetwork } from '../constructs/stage-network.js';
 import type { WebhookApi } from '../constructs/webhook-api.js';
 import { WebhookEdge } from '../constructs/webhook-edge.js';
 import { watchFlows } from './integration/flow-monitoring.js';
@@ -27,13 +28,14 @@ export interface IntegrationStackProps extends StackProps {
 const STATEFUL_TYPES = ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'];
 
 /** What every function of the stage shares. */
-const functionSettings = (settings: StageSettings, key: IKey): FunctionSettings => ({
+const functionSettings = (settings: StageSettings, key: IKey, network?: StageNetwork): FunctionSettings => ({
   prefix: settings.resourcePrefix,
   key,
   logLevel: settings.logLevel,
   loggerSampleRate: settings.loggerSampleRate,
   logRetention: settings.logRetentionDays as RetentionDays,
   reserveWorkerConcurrency: settings.reserveWorkerConcurrency,
+  ...(network && { network: network.functions }),
 });
 
 /**
@@ -50,7 +52,8 @@ export class IntegrationStack extends Stack {
     const { settings } = props;
     const prefix = settings.resourcePrefix;
     const { key } = new DataKey(this, 'DataKey', { prefix });
-    const functions = functionSettings(settings, key);
+    const network = settings.network.mode === 'vpc' ? new StageNetwork(this, 'Network', { prefix, settings: settings.network, key, logRetention: settings.logRetentionDays as RetentionDays }) : undefined;
+    const functions = functionSettings(settings, key, network);
 
     const queues = createQueues(this, { prefix, key });
     const tables = createTables(this, { prefix, key }, settings.retainData);
