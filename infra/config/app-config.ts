@@ -65,7 +65,7 @@ const network = z.discriminatedUnion('mode', [
     cidr: z.cidrv4().refine((cidr) => Number(cidr.split('/')[1]) >= 16 && Number(cidr.split('/')[1]) <= 22, 'cidr must be a /16 to /22'),
     /** Named, not looked up: synth stays offline. Two or more, so that one zone's outage leaves the functions running. */
     availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'must be an availability zone such as ap-south-1a')).min(2).max(3),
-    /** One NAT gateway (one egress IP) per zone keeps egress up when a zone fails; fewer saves about 32 USD a month each. */
+    /** One NAT gateway (one egress IP) per zone keeps egress up when a zone fails; each one fewer saves about 41 USD a month (ap-south-1 list price) and one address. */
     natGateways: z.number().int().min(1).max(3),
   }),
 ]);

@@ -33,7 +33,7 @@ beforeAll(() => {
   const app = testApp();
   new PipelineStack(app, 'CardIssuancePipeline', { settings: loadAppSettings(app) });
   templates = app.synth().stacksRecursively.map((stack) => stack.templateFullPath);
-  failing = failures(guard.validate({ templatePaths: templates }));
+  failing = failures(guard.validate({ templatePaths: templates, appConstruct: app }));
 }, 180_000);
 
 describe('AWS Control Tower proactive controls (cfn-guard)', () => {
