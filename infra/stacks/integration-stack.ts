@@ -46,10 +46,13 @@ const functionSettings = (settings: StageSettings, key: IKey, network?: StageNet
 export class IntegrationStack extends Stack {
   /** Base URL partners call (the smoke test calls it too). */
   readonly webhooksUrl: CfnOutput;
+  /** The stage's availability zones where its settings name them (network mode `vpc`). */
+  private readonly zones?: string[];
 
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    if (settings.network.mode === 'vpc') this.zones = settings.network.availabilityZones;
     const prefix = settings.resourcePrefix;
     const { key } = new DataKey(this, 'DataKey', { prefix });
     const network = settings.network.mode === 'vpc' ? new StageNetwork(this, 'Network', { prefix, settings: settings.network, key, logRetention: settings.logRetentionDays as RetentionDays }) : undefined;
@@ -70,6 +73,14 @@ export class IntegrationStack extends Stack {
     this.webhooksUrl = new CfnOutput(this, 'WebhooksUrl', { value: webhooksUrl, description: 'Base URL of the partner webhooks' });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn, description: 'Subscribe the on-call channel here' });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+  }
+
+  /**
+   * The zones from the settings, never looked up: otherwise the VPC asks the account for its zones,
+   * which needs credentials at synth (and the pipeline's synth has none in the stage accounts).
+   */
+  override get availabilityZones(): string[] {
+    return this.zones ?? super.availabilityZones;
   }
 
   /** What partners call: the edge (CloudFront and WAF) where the stage has one, else the API itself. */

@@ -76,6 +76,10 @@ describe('network: prod runs its functions in a VPC (a stage setting)', () => {
     expect(prod.stack.region).toBe(prod.settings.region);
   });
 
+  it('synth looks nothing up: the zones come from the settings (synth stays offline, without credentials)', () => {
+    expect(prod.stage.synth().manifest.missing ?? []).toEqual([]);
+  });
+
   it('dev has no VPC: its functions run on Lambda’s own network', () => {
     dev.template.resourceCountIs('AWS::EC2::VPC', 0);
     for (const fn of workloadFunctions(dev.template)) expect(fn.Properties.VpcConfig).toBeUndefined();
