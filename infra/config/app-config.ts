@@ -57,6 +57,25 @@ const floodDefence = z.discriminatedUnion('mode', [
   }),
 ]);
 
+/**
+ * Where the functions run (infra/README.md, "Network"). `lambda`: Lambda's own network, reaching AWS
+ * and the partners over the internet from AWS's addresses. `vpc`: private subnets of a VPC of the
+ * stage's own, AWS services through VPC endpoints, partners through NAT gateways whose Elastic IPs
+ * are fixed (exported, for partners that allowlist their callers).
+ */
+const network = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('lambda') }),
+  z.object({
+    mode: z.literal('vpc'),
+    /** The VPC's IPv4 range: a /16 to /22 the bank's network team has not given elsewhere (peering, Transit Gateway). */
+    cidr: z.cidrv4().refine((cidr) => Number(cidr.split('/')[1]) >= 16 && Number(cidr.split('/')[1]) <= 22, 'cidr must be a /16 to /22'),
+    /** Named, not looked up: synth stays offline. Two or more, so that one zone's outage leaves the functions running. */
+    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'must be an availability zone such as ap-south-1a')).min(2).max(3),
+    /** One NAT gateway (one egress IP) per zone keeps egress up when a zone fails; each one fewer saves about 41 USD a month (ap-south-1 list price) and one address. */
+    natGateways: z.number().int().min(1).max(3),
+  }),
+]);
+
 /** The dev smoke test the pipeline runs after each deployment (infra/smoke/). */
 const smokeTest = z.object({
   /** Courier integration (generic format, HMAC) whose key signs the test request. */
@@ -107,6 +126,7 @@ export const stageSettings = z
       maxConcurrency: z.number().int().min(EVENT_SOURCE_CONCURRENCY.min).max(EVENT_SOURCE_CONCURRENCY.max),
     }),
     webhooks: z.object({ routes: webhookRoutes, floodDefence }),
+    network,
     /** The tenants document the workers read from SSM, validated by the workers' own schema. */
     tenants: tenantsDocument,
     /**
@@ -120,6 +140,13 @@ export const stageSettings = z
     smokeTest: smokeTest.optional(),
   })
   .superRefine((stage, ctx) => {
+    const { network: net } = stage;
+    if (net.mode === 'vpc') {
+      if (net.availabilityZones.some((zone) => zone.slice(0, -1) !== stage.region)) {
+        ctx.addIssue({ code: 'custom', path: ['network', 'availabilityZones'], message: `must be zones of the stage's region ${stage.region}` });
+      }
+      if (net.natGateways > net.availabilityZones.length) ctx.addIssue({ code: 'custom', path: ['network', 'natGateways'], message: 'at most one per availability zone' });
+    }
     const smokeCourier = stage.smokeTest && stage.couriers.find((c) => c.courier === stage.smokeTest?.courier);
     if (stage.smokeTest && !smokeCourier) {
       ctx.addIssue({ code: 'custom', path: ['smokeTest', 'courier'], message: 'must be one of the stage couriers' });
@@ -134,6 +161,7 @@ export const stageSettings = z
 export type StageSettings = z.infer<typeof stageSettings>;
 export type RouteSettings = z.infer<typeof routeSettings>;
 export type FloodDefence = z.infer<typeof floodDefence>;
+export type VpcSettings = Extract<z.infer<typeof network>, { mode: 'vpc' }>;
 export type SmokeTestSettings = z.infer<typeof smokeTest>;
 
 /** Tags every resource carries (with `stage`): who owns it, who pays, what data it holds. */

@@ -1,7 +1,8 @@
-import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { allowLogsEncryption, restrictGrantsToAwsServices } from './key-policy.js';
 
 /**
  * The stage's customer-managed key: queues, DLQs, tables, secrets, log groups and the alarm topic
@@ -19,15 +20,8 @@ export class DataKey extends Construct {
       description: props.description ?? `${props.prefix}: card-issuance queues, tables, secrets, logs and alarms`,
       enableKeyRotation: true,
     });
-    // CloudWatch Logs encrypts our log groups itself; the encryption context limits it to this account's log groups.
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
-      }),
-    );
+    allowLogsEncryption(this.key);
+    restrictGrantsToAwsServices(this.key);
     // CloudWatch alarms publish to the encrypted alarm topic; without this, alarm notifications are silently dropped.
     // Only on behalf of this account's alarms of this stage: the service principal alone would let CloudWatch use
     // the key for an alarm in any account (confused deputy).

@@ -8,6 +8,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/observability/telemetry.js';
+import type { FunctionNetwork } from './stage-network.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,6 +45,8 @@ export interface FunctionSettings {
   logRetention: RetentionDays;
   /** Queue workers reserve their maxConcurrency in the account (prod). */
   reserveWorkerConcurrency: boolean;
+  /** The stage's VPC, where the stage runs its functions in one (network mode `vpc`). */
+  network?: FunctionNetwork;
 }
 
 export interface IntegrationFunctionProps {
@@ -83,7 +86,10 @@ export class IntegrationFunction extends Construct {
     this.key = settings.key;
     const functionName = `${settings.prefix}-${service}`;
 
+    const { network } = settings;
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `${functionName} execution role` });
+    // Lambda places the function in the VPC with the role's rights, so they must exist before the function does.
+    if (network) role.addManagedPolicy(network.interfacePolicy);
     const logGroup = new LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${functionName}`, retention: settings.logRetention, encryptionKey: settings.key });
     logGroup.grantWrite(role);
 
@@ -103,6 +109,7 @@ export class IntegrationFunction extends Construct {
       // Tracing is switched on below, with its permissions in a policy of their own.
       bundling: BUNDLING,
       reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(network && { vpc: network.vpc, vpcSubnets: network.subnets, securityGroups: [network.securityGroup] }),
       environment: {
         POWERTOOLS_SERVICE_NAME: service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -80,7 +80,7 @@ export class WebhookEdge extends Construct {
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR3',
       reason:
-        'Every request is logged without a CloudFront log bucket: the WAF web ACL logs each one at the edge (client IP, path, matched rule; KMS-encrypted CloudWatch Logs in us-east-1) and the API access log records each one that reaches the origin. A bucket of the same data would need ACLs CloudFront standard logging still requires.',
+        'Every request is logged without a CloudFront log bucket: the WAF web ACL logs each one it blocks or counts at the edge (client IP, path, matched rule, credentials and query string redacted; KMS-encrypted CloudWatch Logs in us-east-1) and the API access log records each one that reaches the origin, in the stage region. A bucket of the same data would need ACLs CloudFront standard logging still requires.',
     });
     this.url = `https://${defence.domainName}`;
   }

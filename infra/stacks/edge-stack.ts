@@ -1,12 +1,10 @@
-import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { CALLER_SECRET_HEADER } from '../../shared/card91/auth-webhook-contract.js';
-import { SIGNATURE_HEADER } from '../../shared/courier/signature.js';
 import { WEBHOOK_ROUTES } from '../../shared/config/resources.js';
 import type { FloodDefence } from '../config/app-config.js';
-import { DataKey } from '../constructs/data-key.js';
+import { logWebAcl } from '../constructs/waf-logs.js';
 
 /** CloudFront web ACLs live in us-east-1, whatever the region of what they protect. */
 export const EDGE_REGION = 'us-east-1';
@@ -18,6 +16,8 @@ export interface EdgeStackProps extends StackProps {
   prefix: string;
   defence: Extract<FloodDefence, { mode: 'cloudfront-waf' }>;
   logRetention: RetentionDays;
+  /** Headers carrying credentials, never written to the edge's log. */
+  redactedHeaders: string[];
 }
 
 const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
@@ -101,7 +101,7 @@ const perCourierRate = (prefix: string, limit: number): Rule => ({
  *  3. More than `perIpPer5Minutes` requests from one IP in 5 minutes: that IP is blocked while it stays above.
  *  4. More than `perCourierPer5Minutes` requests to one courier's path in 5 minutes: that courier's path is
  *     blocked while it stays above (the per-courier limit API Gateway cannot express).
- * Every request is logged (client IP, path, rule), the signature and Card91 caller-secret headers redacted.
+ * Every request it blocks or counts is logged (client IP, path, rule), credentials and query string redacted (logWebAcl).
  */
 export class EdgeStack extends Stack {
   readonly webAclArn: string;
@@ -119,21 +119,6 @@ export class EdgeStack extends Stack {
       rules: [ipReputation(prefix), undeclaredRoute(prefix), perIpRate(prefix, defence.perIpPer5Minutes), perCourierRate(prefix, defence.perCourierPer5Minutes)].map((rule, priority) => ({ ...rule, priority })),
     });
     this.webAclArn = acl.attrArn;
-    this.logRequests(acl, props);
-  }
-
-  /** Every request the web ACL sees, to a log group of its own encrypted with the edge stack's key. */
-  private logRequests(acl: CfnWebACL, { prefix, logRetention }: EdgeStackProps): void {
-    // WAF writes only to log groups named aws-waf-logs-…, given by an ARN without the trailing `:*`.
-    const { key } = new DataKey(this, 'DataKey', { prefix: `${prefix}-edge`, description: `${prefix}: WAF logs of the partner webhooks` });
-    const logGroupName = `aws-waf-logs-${prefix}`;
-    const logs = new LogGroup(this, 'WafLogs', { logGroupName, retention: logRetention, encryptionKey: key });
-    const logging = new CfnLoggingConfiguration(this, 'WafLogging', {
-      resourceArn: acl.attrArn,
-      logDestinationConfigs: [this.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      // A signature is no secret, but it has no place in a log either; Card91's caller secret is one.
-      redactedFields: [{ singleHeader: { Name: SIGNATURE_HEADER } }, { singleHeader: { Name: CALLER_SECRET_HEADER } }],
-    });
-    logging.node.addDependency(logs);
+    logWebAcl(this, { prefix, webAclArn: acl.attrArn, logRetention: props.logRetention, redactedHeaders: props.redactedHeaders });
   }
 }

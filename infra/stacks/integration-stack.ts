@@ -7,6 +7,7 @@ import { DataKey } from '../constructs/data-key.js';
 import type { FunctionSettings } from '../constructs/integration-function.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { SmokeTestAccess } from '../constructs/smoke-test-access.js';
+import { StageNetwork } from '../constructs/stage-network.js';
 import type { WebhookApi } from '../constructs/webhook-api.js';
 import { WebhookEdge } from '../constructs/webhook-edge.js';
 import { watchFlows } from './integration/flow-monitoring.js';
@@ -28,13 +29,14 @@ export interface IntegrationStackProps extends StackProps {
 const STATEFUL_TYPES = ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'];
 
 /** What every function of the stage shares. */
-const functionSettings = (settings: StageSettings, key: IKey): FunctionSettings => ({
+const functionSettings = (settings: StageSettings, key: IKey, network?: StageNetwork): FunctionSettings => ({
   prefix: settings.resourcePrefix,
   key,
   logLevel: settings.logLevel,
   loggerSampleRate: settings.loggerSampleRate,
   logRetention: settings.logRetentionDays as RetentionDays,
   reserveWorkerConcurrency: settings.reserveWorkerConcurrency,
+  ...(network && { network: network.functions }),
 });
 
 /**
@@ -45,13 +47,17 @@ const functionSettings = (settings: StageSettings, key: IKey): FunctionSettings 
 export class IntegrationStack extends Stack {
   /** Base URL partners call (the smoke test calls it too). */
   readonly webhooksUrl: CfnOutput;
+  /** The stage's availability zones where its settings name them (network mode `vpc`). */
+  private readonly zones?: string[];
 
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    if (settings.network.mode === 'vpc') this.zones = settings.network.availabilityZones;
     const prefix = settings.resourcePrefix;
     const { key } = new DataKey(this, 'DataKey', { prefix });
-    const functions = functionSettings(settings, key);
+    const network = settings.network.mode === 'vpc' ? new StageNetwork(this, 'Network', { prefix, settings: settings.network, key, logRetention: settings.logRetentionDays as RetentionDays }) : undefined;
+    const functions = functionSettings(settings, key, network);
 
     const queues = createQueues(this, { prefix, key });
     exportProducerAccess(this, { prefix, key, queues });
@@ -69,6 +75,14 @@ export class IntegrationStack extends Stack {
     this.webhooksUrl = new CfnOutput(this, 'WebhooksUrl', { value: webhooksUrl, description: 'Base URL of the partner webhooks' });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn, description: 'Subscribe the on-call channel here' });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+  }
+
+  /**
+   * The zones from the settings, never looked up: otherwise the VPC asks the account for its zones,
+   * which needs credentials at synth (and the pipeline's synth has none in the stage accounts).
+   */
+  override get availabilityZones(): string[] {
+    return this.zones ?? super.availabilityZones;
   }
 
   /** What partners call: the edge (CloudFront and WAF) where the stage has one, else the API itself. */

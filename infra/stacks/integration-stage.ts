@@ -3,6 +3,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ResourceTags, StageSettings } from '../config/app-config.js';
 import { stageTags } from '../config/tags.js';
+import { credentialHeaders } from '../constructs/waf-logs.js';
 import { EDGE_REGION, EdgeStack } from './edge-stack.js';
 import { IntegrationStack } from './integration-stack.js';
 
@@ -39,6 +40,7 @@ export class IntegrationStage extends Stage {
         prefix,
         defence: floodDefence,
         logRetention: settings.logRetentionDays as RetentionDays,
+        redactedHeaders: credentialHeaders(settings.couriers),
         description: `Card-issuance integration: web ACL of the partner webhooks (${prefix})`,
         tags,
       });

@@ -8,6 +8,7 @@ import type { AppSettings } from '../config/app-config.js';
 import { stageTags } from '../config/tags.js';
 import { SMOKE_TEST_RUNNER_ROLE_NAME, smokeTestRoleName } from '../smoke/names.js';
 import { IntegrationStage } from './integration-stage.js';
+import { createPipelineLogs, hardenPipeline } from './pipeline/hardening.js';
 import { acknowledgePipelineFindings } from './pipeline/nag-acknowledgements.js';
 
 /** The CDK CLI the project pins: self-mutation and asset publishing must not pick up another (aws-cdk@latest has been broken). */
@@ -29,6 +30,7 @@ export class PipelineStack extends Stack {
     const pipelineTags = stageTags(tags, 'pipeline');
     super(scope, id, { ...props, env: { account: source.account, region: source.region }, tags: pipelineTags });
     for (const [key, value] of Object.entries(pipelineTags)) Tags.of(this).add(key, value);
+    const logs = createPipelineLogs(this);
     const input = CodePipelineSource.connection(source.repository, source.branch, { connectionArn: source.connectionArn });
 
     this.pipeline = new CodePipeline(this, 'Pipeline', {
@@ -37,7 +39,7 @@ export class PipelineStack extends Stack {
       crossAccountKeys: true,
       enableKeyRotation: true,
       cliVersion: CDK_CLI_VERSION,
-      codeBuildDefaults: { buildEnvironment: { buildImage: LinuxBuildImage.STANDARD_7_0 } },
+      codeBuildDefaults: { buildEnvironment: { buildImage: LinuxBuildImage.STANDARD_7_0 }, logging: { cloudWatch: { logGroup: logs.group } } },
       synth: new ShellStep('Synth', {
         input,
         env: { CDK_DISABLE_VERSION_CHECK: '1' },
@@ -81,6 +83,7 @@ export class PipelineStack extends Stack {
       }
     }
     pinSecurityCheckCli(this.pipeline);
+    hardenPipeline(this.pipeline, logs);
     acknowledgePipelineFindings(this.pipeline, smokeTest, chaos);
   }
 

@@ -140,11 +140,11 @@ describe('flood defence: the web ACL', () => {
     expect([card91.test('/card91/auth'), card91.test('/card91/auth/'), card91.test('/card91Xauth')]).toEqual([true, false, false]);
   });
 
-  it('every request is logged at the edge, encrypted, the signature redacted', () => {
+  it('every request the edge blocks or counts is logged, encrypted (what it keeps: data-residency.test.ts)', () => {
     prod.edge!.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `aws-waf-logs-${prod.settings.resourcePrefix}`, KmsKeyId: Match.anyValue() });
     prod.edge!.template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       LogDestinationConfigs: [`arn:aws:logs:us-east-1:${prod.settings.account}:log-group:aws-waf-logs-${prod.settings.resourcePrefix}`],
-      RedactedFields: [{ SingleHeader: { Name: 'x-signature' } }, { SingleHeader: { Name: 'x-card91-webhook-secret' } }],
+      LoggingFilter: { DefaultBehavior: 'DROP', Filters: [Match.objectLike({ Behavior: 'KEEP', Conditions: Match.arrayWith([{ ActionCondition: { Action: 'BLOCK' } }]) })] },
     });
   });
 });
