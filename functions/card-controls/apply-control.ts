@@ -80,7 +80,7 @@ async function changeState(action: StateAction, data: CardControlData, flow: Con
     if (verdict.kind === 'refused') throw refusalError(verdict);
     return verdict.kind === 'applied' ? DONE : undefined;
   };
-  const { reconciled } = await runWriteOnce(NO_SETTLE_WINDOW, { send, read: reconcile, checkFirst: flow.mayHaveBeenSent, isAlreadyDone: isRefusal }, { clock: Date.now });
+  const { reconciled } = await runWriteOnce(NO_SETTLE_WINDOW, { send, read: reconcile, checkFirst: flow.mayHaveBeenSent, isAlreadyDone: isRefusal, deadline }, { clock: Date.now });
   return reconciled;
 }
 
@@ -111,6 +111,7 @@ async function setLimits(data: CardControlData, flow: ControlFlow): Promise<bool
         },
         read: async () => ((await readPlan()).kind === 'applied' ? DONE : undefined),
         checkFirst: false,
+        deadline,
       },
       { clock: Date.now },
     );

@@ -32,6 +32,7 @@ export async function registerCard(event: AccountOpenedEvent, context: Registrat
       return kit ? { entityId: data.entityId, kits: [kit] } : undefined;
     },
     checkFirst: true,
+    deadline: context.deadline,
   }, { marker: { port: context.pendingSends, key }, clock: context.clock });
   return { ...result, reconciled };
 }

@@ -34,6 +34,7 @@ export async function registerCustomer(event: CustomerCreatedEvent, context: Reg
     },
     checkFirst: context.mayHaveBeenSent,
     isAlreadyDone: (error) => error.code === ENTITY_ALREADY_EXISTS,
+    deadline: context.deadline,
   }, { marker: { port: context.pendingSends, key }, clock: context.clock });
   if (!reconciled || !data.card || findKit(result.kits, data.card)) return { ...result, reconciled };
 

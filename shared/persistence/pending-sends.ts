@@ -1,16 +1,20 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { MarkerPort } from '../protocol/write-once/run.js';
 
 /** A marker outlives any settle window and any retry budget many times over; TTL removes it after that. */
 const MARKER_TTL_SECONDS = 7 * 86_400;
 
 /**
- * Write-ahead markers for writes that must never happen twice (DCMS `/register`, `/registerCard`):
- * the time of the last send of a business key is stored *before* the request leaves, and removed
- * once its outcome is known. A marker still there means a send may have reached the platform and
- * may yet commit (a slow commit, a dropped answer, a worker that died mid-call), whichever delivery
- * and whichever instance finds it. Items: `SEND#<business key>` / `PENDING` in the state table.
+ * Write-ahead markers for writes that must never happen twice (DCMS `/register`, `/registerCard`),
+ * the write-once protocol's marker port (shared/protocol/write-once): the latest instant a send of
+ * a business key may leave is stored *before* the request may leave, and removed once its outcome
+ * is known. A marker still there means a send may have reached the platform and may yet commit (a
+ * slow commit, a dropped answer, a worker that died mid-call), whichever delivery and whichever
+ * instance finds it. Writes and removals are conditional on the value the delivery read or wrote,
+ * so the marker is also the lock that keeps two deliveries from both sending.
+ * Items: `SEND#<business key>` / `PENDING` in the state table.
  */
-export class PendingSends {
+export class PendingSends implements MarkerPort {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
@@ -20,24 +24,34 @@ export class PendingSends {
     return { pk: { S: `SEND#${businessKey}` }, sk: { S: 'PENDING' } };
   }
 
-  /** Epoch ms of the last send whose outcome is still unknown; undefined when there is none. */
+  /** Epoch ms until which the last send whose outcome is still unknown may have left; undefined when there is none. */
   async lastSentAt(businessKey: string): Promise<number | undefined> {
     const answer = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: this.key(businessKey), ConsistentRead: true }));
     const sentAt = Number(answer.Item?.sentAt?.N);
     return Number.isFinite(sentAt) ? sentAt : undefined;
   }
 
-  async markSending(businessKey: string, sentAt: number): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: { ...this.key(businessKey), sentAt: { N: String(sentAt) }, expiresAt: { N: String(Math.floor(sentAt / 1_000) + MARKER_TTL_SECONDS) } },
-      }),
-    );
+  async markSending(businessKey: string, sentAt: number, expected: number | undefined): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { ...this.key(businessKey), sentAt: { N: String(sentAt) }, expiresAt: { N: String(Math.floor(sentAt / 1_000) + MARKER_TTL_SECONDS) } },
+          ...(expected === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'sentAt = :expected', ExpressionAttributeValues: { ':expected': { N: String(expected) } } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
-  /** Best effort: a marker left behind only costs the next delivery of that key one more read. */
-  async clear(businessKey: string): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: this.key(businessKey) })).catch(() => undefined);
+  async clear(businessKey: string, sentAt: number): Promise<void> {
+    await this.client
+      .send(new DeleteItemCommand({ TableName: this.tableName, Key: this.key(businessKey), ConditionExpression: 'sentAt = :mine', ExpressionAttributeValues: { ':mine': { N: String(sentAt) } } }))
+      .catch(() => undefined);
   }
 }

@@ -14,7 +14,7 @@ async function setup() {
   let now = 1_800_000_000_000;
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const key = `card#ACME_BANK#C1#${Math.random()}#PHYSICAL`;
-  const settle = <T>(write: WriteOnce<T>) => runWriteOnce({ settleWindowMs: WINDOW_MS, writeAheadMarker: true }, write, { marker: { port: store, key }, clock: clock.now });
+  const settle = <T>(write: Omit<WriteOnce<T>, 'deadline'>) => runWriteOnce({ settleWindowMs: WINDOW_MS, writeAheadMarker: true }, { ...write, deadline: clock.now() }, { marker: { port: store, key }, clock: clock.now });
   return { store, clock, key, settle };
 }
 
@@ -52,7 +52,7 @@ describe('settle window: no re-send while an earlier send may still commit', () 
 
   it('reads first because of the marker even when the delivery looks like a first one (a worker that died mid-send)', async () => {
     const { store, clock, key, settle } = await setup();
-    await store.markSending(key, clock.now());
+    await store.markSending(key, clock.now(), undefined);
     clock.advance(5_000);
     const send = vi.fn();
     await expect(settle({ send, read: async () => undefined, checkFirst: false })).rejects.toMatchObject({ code: 'SETTLING' });
@@ -72,5 +72,26 @@ describe('settle window: no re-send while an earlier send may still commit', () 
     await expect(settle({ send: () => Promise.reject(new TypeError('socket hang up')), read: reconcile, checkFirst: true })).rejects.toMatchObject({ code: 'UNKNOWN_OUTCOME' });
     expect(reconcile).toHaveBeenCalledTimes(2);
     expect(await store.lastSentAt(key)).toBe(clock.now());
+  });
+});
+
+describe('the marker as a lock: two deliveries never both send', () => {
+  it('lets only the first of two deliveries that read no marker send; the other comes back', async () => {
+    const { store, key, settle } = await setup();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The first delivery is held between marking and its answer: the second has read no marker either.
+    const first = settle({ send: vi.fn(async () => (await held, 'kit-1')), read: async () => undefined, checkFirst: false });
+    await vi.waitFor(async () => expect(await store.lastSentAt(key)).toBeDefined());
+    const secondSend = vi.fn();
+    const racing = runWriteOnce({ settleWindowMs: WINDOW_MS, writeAheadMarker: true }, { send: secondSend, read: async () => undefined, checkFirst: false, deadline: 0 }, {
+      marker: { port: { ...store, lastSentAt: async () => undefined, markSending: store.markSending.bind(store), clear: store.clear.bind(store) }, key },
+      clock: () => 0,
+    });
+    await expect(racing).rejects.toMatchObject({ code: 'SEND_IN_PROGRESS' });
+    expect(secondSend).not.toHaveBeenCalled();
+    release();
+    await expect(first).resolves.toEqual({ result: 'kit-1', reconciled: false });
+    expect(await store.lastSentAt(key)).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { FailureCategory, IntegrationError } from '../../shared/resilience/error
 import { permanent, unknown } from '../support/integration-errors.js';
 
 /** Card91's use: no marker, no settle window. */
-const sendAtMostOnce = <T>(write: WriteOnce<T>) => runWriteOnce({ settleWindowMs: 0, writeAheadMarker: false }, write, { clock: Date.now });
+const sendAtMostOnce = <T>(write: Omit<WriteOnce<T>, 'deadline'>) => runWriteOnce({ settleWindowMs: 0, writeAheadMarker: false }, { ...write, deadline: Date.now() + 10_000 }, { clock: Date.now });
 
 describe('runWriteOnce without a marker', () => {
   it('reads before re-sending after an unknown outcome and returns what it finds', async () => {

@@ -6,11 +6,16 @@
  * driver (`run.ts`) performs through its ports. Lambda, the local stack and the fleet simulator run
  * this machine; docs/RELIABILITY.md draws it, and a test holds the drawing to `TRANSITIONS`.
  *
- *   marker      the write-ahead marker: the time of the last send whose outcome is unknown,
- *               stored before the request leaves; a delivery that finds one reads first
+ *   marker      the write-ahead marker: the latest instant a send whose outcome is unknown may
+ *               have left (its call's deadline: the rate limiter and in-call retries of a 429 can
+ *               hold a request until then), stored before the request may leave, with a
+ *               condition on what was read, so two deliveries never both send; a delivery that
+ *               finds one reads first
  *   read        the platform's own state (`/kit-manager/fetchKitsByEntityId`, `/viewCustomer`, the card)
- *   settle      nothing is sent again until `settleWindowMs` has passed since the marked send and a
- *               read still shows nothing: a request the platform was only slow to commit is found
+ *   settle      nothing is sent again until `settleWindowMs` has passed since that instant and a
+ *               read, started after it, still shows nothing: a request the platform was only slow
+ *               to commit is found. Safe while the window exceeds the longest commit delay plus
+ *               twice the clock skew between instances (local/model: the checked model).
  */
 
 export interface WriteOnceConfig {
@@ -26,13 +31,18 @@ export interface Begin {
   /** An earlier delivery may have sent (a redelivery, a redrive, a tenant that issues outside us). */
   checkFirst: boolean;
   now: number;
+  /** The latest instant this run's request may leave: its call's deadline. */
+  leaveBy: number;
 }
 
 export type Observation =
   | Begin
   | { kind: 'markerRead'; lastSentAt: number | undefined; now: number }
+  /** `now`: when the read started (the platform's state is at least that recent). */
   | { kind: 'readDone'; found: boolean; now: number }
   | { kind: 'markerWritten'; now: number }
+  /** The marker changed since it was read: another delivery is sending. */
+  | { kind: 'markerTaken'; now: number }
   | { kind: 'sent' }
   /** `unknown`: the request may have reached the platform; `alreadyDone`: the platform says the effect exists. */
   | { kind: 'sendFailed'; unknown: boolean; alreadyDone: boolean; now: number }
@@ -41,9 +51,11 @@ export type Observation =
 export type Action =
   | { kind: 'readMarker' }
   | { kind: 'read' }
-  | { kind: 'writeMarker'; sentAt: number }
+  /** Written only if the marker still holds `expected` (absent when undefined). */
+  | { kind: 'writeMarker'; sentAt: number; expected: number | undefined }
   | { kind: 'send' }
-  | { kind: 'clearMarker' }
+  /** Removed only if it still holds `sentAt`: another delivery's marker is never removed. */
+  | { kind: 'clearMarker'; sentAt: number }
   | { kind: 'finish'; how: Finish };
 
 /** How a run ends. `retryAt`: epoch ms before which no delivery may send (a settle window's end). */
@@ -51,13 +63,13 @@ export type Finish =
   | { kind: 'sent' }
   | { kind: 'found' }
   | { kind: 'refused' }
-  | { kind: 'settling'; code: 'SETTLING' | 'UNKNOWN_OUTCOME'; retryAt: number | undefined }
+  | { kind: 'settling'; code: 'SETTLING' | 'UNKNOWN_OUTCOME' | 'SEND_IN_PROGRESS'; retryAt: number | undefined }
   | { kind: 'notConfirmed' };
 
 export type State =
-  | { at: 'idle'; checkFirst: boolean }
-  | { at: 'checkingMarker'; checkFirst: boolean }
-  | { at: 'readingFirst'; lastSentAt: number | undefined }
+  | { at: 'idle' }
+  | { at: 'checkingMarker'; checkFirst: boolean; leaveBy: number }
+  | { at: 'readingFirst'; lastSentAt: number | undefined; leaveBy: number }
   | { at: 'markingSend'; sentAt: number }
   | { at: 'sending'; sentAt: number; marked: boolean }
   | { at: 'readingAfter'; sentAt: number; alreadyDone: boolean; marked: boolean }
@@ -78,6 +90,7 @@ export const TRANSITIONS: ReadonlyArray<readonly [StateName, Observation['kind']
   ['readingFirst', 'readDone', 'markingSend'],
   ['readingFirst', 'readDone', 'sending'],
   ['markingSend', 'markerWritten', 'sending'],
+  ['markingSend', 'markerTaken', 'finished'],
   ['sending', 'sent', 'clearing'],
   ['sending', 'sent', 'finished'],
   ['sending', 'sendFailed', 'clearing'],
@@ -93,15 +106,17 @@ export interface Step {
   action: Action;
 }
 
-export const initialState = (): State => ({ at: 'idle', checkFirst: false });
+export const initialState = (): State => ({ at: 'idle' });
 
 const finish = (how: Finish): Step => ({ state: { at: 'finished', how }, action: { kind: 'finish', how } });
-/** Ends with `then`, after removing the marker when one was written or found. */
-const endClearing = (marked: boolean, then: Finish): Step => (marked ? { state: { at: 'clearing', then }, action: { kind: 'clearMarker' } } : finish(then));
+/** Ends with `then`, after removing the marker holding `marker`, when one was written or found. */
+const endClearing = (marker: number | undefined, then: Finish): Step =>
+  marker !== undefined ? { state: { at: 'clearing', then }, action: { kind: 'clearMarker', sentAt: marker } } : finish(then);
 
-function startSend(config: WriteOnceConfig, now: number): Step {
-  if (config.writeAheadMarker) return { state: { at: 'markingSend', sentAt: now }, action: { kind: 'writeMarker', sentAt: now } };
-  return { state: { at: 'sending', sentAt: now, marked: false }, action: { kind: 'send' } };
+/** The send of a run whose request may leave until `leaveBy`, over the marker read as `expected`. */
+function startSend(config: WriteOnceConfig, leaveBy: number, expected: number | undefined): Step {
+  if (config.writeAheadMarker) return { state: { at: 'markingSend', sentAt: leaveBy }, action: { kind: 'writeMarker', sentAt: leaveBy, expected } };
+  return { state: { at: 'sending', sentAt: leaveBy, marked: false }, action: { kind: 'send' } };
 }
 
 function unexpected(state: State, observation: Observation): never {
@@ -113,41 +128,47 @@ export function decide(config: WriteOnceConfig, state: State, observation: Obser
   switch (state.at) {
     case 'idle': {
       if (observation.kind !== 'begin') return unexpected(state, observation);
-      if (config.writeAheadMarker) return { state: { at: 'checkingMarker', checkFirst: observation.checkFirst }, action: { kind: 'readMarker' } };
-      if (observation.checkFirst) return { state: { at: 'readingFirst', lastSentAt: undefined }, action: { kind: 'read' } };
-      return startSend(config, observation.now);
+      const { checkFirst, leaveBy } = observation;
+      if (config.writeAheadMarker) return { state: { at: 'checkingMarker', checkFirst, leaveBy }, action: { kind: 'readMarker' } };
+      if (checkFirst) return { state: { at: 'readingFirst', lastSentAt: undefined, leaveBy }, action: { kind: 'read' } };
+      return startSend(config, leaveBy, undefined);
     }
     case 'checkingMarker': {
       if (observation.kind !== 'markerRead') return unexpected(state, observation);
       const { lastSentAt } = observation;
-      if (state.checkFirst || lastSentAt !== undefined) return { state: { at: 'readingFirst', lastSentAt }, action: { kind: 'read' } };
-      return startSend(config, observation.now);
+      if (state.checkFirst || lastSentAt !== undefined) return { state: { at: 'readingFirst', lastSentAt, leaveBy: state.leaveBy }, action: { kind: 'read' } };
+      return startSend(config, state.leaveBy, undefined);
     }
     case 'readingFirst': {
       if (observation.kind !== 'readDone') return unexpected(state, observation);
-      if (observation.found) return endClearing(state.lastSentAt !== undefined, { kind: 'found' });
+      if (observation.found) return endClearing(state.lastSentAt, { kind: 'found' });
       const settlesAt = state.lastSentAt === undefined ? undefined : state.lastSentAt + config.settleWindowMs;
-      // An earlier send may still commit: wait for it rather than risk a second effect.
+      // An earlier send may still commit: wait for it rather than risk a second effect. The read
+      // counts from when it started, the platform's state being no older than that.
       if (settlesAt !== undefined && observation.now < settlesAt) return finish({ kind: 'settling', code: 'SETTLING', retryAt: settlesAt });
-      return startSend(config, observation.now);
+      return startSend(config, state.leaveBy, state.lastSentAt);
     }
     case 'markingSend': {
+      // Another delivery marked its own send since our read: it goes first, we come back.
+      if (observation.kind === 'markerTaken') return finish({ kind: 'settling', code: 'SEND_IN_PROGRESS', retryAt: undefined });
       if (observation.kind !== 'markerWritten') return unexpected(state, observation);
       return { state: { at: 'sending', sentAt: state.sentAt, marked: true }, action: { kind: 'send' } };
     }
     case 'sending': {
-      if (observation.kind === 'sent') return endClearing(state.marked, { kind: 'sent' });
+      const marker = state.marked ? state.sentAt : undefined;
+      if (observation.kind === 'sent') return endClearing(marker, { kind: 'sent' });
       if (observation.kind !== 'sendFailed') return unexpected(state, observation);
       // Refused, or never sent (4xx, 429, an open circuit, no time left): nothing can commit later.
-      if (!observation.unknown && !observation.alreadyDone) return endClearing(state.marked, { kind: 'refused' });
+      if (!observation.unknown && !observation.alreadyDone) return endClearing(marker, { kind: 'refused' });
       // Never sent twice in one run: the platform is read instead.
       return { state: { at: 'readingAfter', sentAt: state.sentAt, alreadyDone: observation.alreadyDone, marked: state.marked }, action: { kind: 'read' } };
     }
     case 'readingAfter': {
       if (observation.kind !== 'readDone') return unexpected(state, observation);
-      if (observation.found) return endClearing(state.marked, { kind: 'found' });
+      const marker = state.marked ? state.sentAt : undefined;
+      if (observation.found) return endClearing(marker, { kind: 'found' });
       // "Already exists", yet the read shows nothing: not trusted, an operator decides.
-      if (state.alreadyDone) return endClearing(state.marked, { kind: 'notConfirmed' });
+      if (state.alreadyDone) return endClearing(marker, { kind: 'notConfirmed' });
       // The marker stays: every later delivery reads first and waits out the window from this send.
       const retryAt = config.settleWindowMs > 0 ? state.sentAt + config.settleWindowMs : undefined;
       return finish({ kind: 'settling', code: 'UNKNOWN_OUTCOME', retryAt });

@@ -4,9 +4,10 @@ import { decide, initialState, type Action, type Finish, type Observation, type 
 /** The durable write-ahead marker of one business key (DynamoDB in Lambda, a map in the simulator). */
 export interface MarkerPort {
   lastSentAt(key: string): Promise<number | undefined>;
-  markSending(key: string, sentAt: number): Promise<void>;
-  /** Best effort: a marker left behind only costs the next delivery one more read. */
-  clear(key: string): Promise<void>;
+  /** Writes the marker only if it still holds `expected` (absent when undefined); false when it did not. */
+  markSending(key: string, sentAt: number, expected: number | undefined): Promise<boolean>;
+  /** Removes the marker only if it still holds `sentAt`. Best effort: a marker left behind only costs the next delivery one more read. */
+  clear(key: string, sentAt: number): Promise<void>;
 }
 
 /** One write and the read that finds its effect on the platform. */
@@ -17,6 +18,8 @@ export interface WriteOnce<T> {
   read: () => Promise<T | undefined>;
   /** A previous delivery may have sent the write already: read before sending. */
   checkFirst: boolean;
+  /** Epoch ms after which the request can no longer leave (the call's deadline). */
+  deadline: number;
   /** An error that means "already there" (entity.already.exists); trusted only once a read confirms it. */
   isAlreadyDone?: (error: IntegrationError) => boolean;
 }
@@ -34,7 +37,11 @@ export interface WriteOnceResult<T> {
 }
 
 const settlingError = (how: Extract<Finish, { kind: 'settling' }>, now: number, cause: IntegrationError | undefined): IntegrationError => {
-  const detail = how.code === 'SETTLING' ? 'an earlier send of this write may still commit' : `${cause?.message ?? 'no answer'}; outcome unknown and not found on read-back yet`;
+  const detail = {
+    SETTLING: 'an earlier send of this write may still commit',
+    SEND_IN_PROGRESS: 'another delivery is sending this write',
+    UNKNOWN_OUTCOME: `${cause?.message ?? 'no answer'}; outcome unknown and not found on read-back yet`,
+  }[how.code];
   return new IntegrationError({
     category: FailureCategory.Transient,
     code: how.code,
@@ -53,20 +60,22 @@ export async function runWriteOnce<T>(config: WriteOnceConfig, write: WriteOnce<
   const machineConfig: WriteOnceConfig = marker ? config : { settleWindowMs: config.settleWindowMs, writeAheadMarker: false };
   let value: T | undefined;
   let failure: IntegrationError | undefined;
-  let step = decide(machineConfig, initialState(), { kind: 'begin', checkFirst: write.checkFirst, now: ports.clock() });
+  let step = decide(machineConfig, initialState(), { kind: 'begin', checkFirst: write.checkFirst, now: ports.clock(), leaveBy: write.deadline });
 
   const perform = async (action: Exclude<Action, { kind: 'finish' }>): Promise<Observation> => {
     switch (action.kind) {
       case 'readMarker':
         return { kind: 'markerRead', lastSentAt: await marker!.port.lastSentAt(marker!.key), now: ports.clock() };
       case 'read': {
+        const startedAt = ports.clock();
         const found = await write.read();
         if (found !== undefined) value = found;
-        return { kind: 'readDone', found: found !== undefined, now: ports.clock() };
+        return { kind: 'readDone', found: found !== undefined, now: startedAt };
       }
-      case 'writeMarker':
-        await marker!.port.markSending(marker!.key, action.sentAt);
-        return { kind: 'markerWritten', now: ports.clock() };
+      case 'writeMarker': {
+        const written = await marker!.port.markSending(marker!.key, action.sentAt, action.expected);
+        return { kind: written ? 'markerWritten' : 'markerTaken', now: ports.clock() };
+      }
       case 'send':
         try {
           value = await write.send();
@@ -78,7 +87,7 @@ export async function runWriteOnce<T>(config: WriteOnceConfig, write: WriteOnce<
           return { kind: 'sendFailed', unknown, alreadyDone: write.isAlreadyDone?.(failure) ?? false, now: ports.clock() };
         }
       case 'clearMarker':
-        await marker!.port.clear(marker!.key);
+        await marker!.port.clear(marker!.key, action.sentAt);
         return { kind: 'markerCleared' };
     }
   };
