@@ -69,6 +69,8 @@ byte sentAge[WORKERS];    /* ticks since the worker took sentAt (its own clock) 
 byte deliveries = DELIVERIES;
 /* Real time, for the counterexample's printout only: hidden variables are not part of the checked state. */
 hidden int realTime;
+hidden int markerAt;  /* the real time the marker's sentAt was taken, printout only */
+hidden int sentAt[WORKERS];
 
 /* Reader w's clock is before lastSentAt + SETTLE_WINDOW: real realTime + skew[w] < written + writerSkew + window. */
 #define settling(w) (seenAge[w] < SETTLE_WINDOW + seenSkew[w] - skew[w])
@@ -118,7 +120,7 @@ proctype Worker(byte w) {
        st[w] == GET_MARKER ->
        seen[w] = marker; seenAge[w] = markerAge; seenSkew[w] = markerSkew;
        if
-       :: marker -> printf("t=%d w%d: marker found, sentAt = t%d by a clock skewed %d\n", realTime, w, realTime - markerAge, markerSkew)
+       :: marker -> printf("t=%d w%d: marker found: sentAt = %d (taken at t=%d by a clock skewed %d)\n", realTime, w, markerAt + markerSkew, markerAt, markerSkew)
        :: else -> printf("t=%d w%d: no marker\n", realTime, w)
        fi;
        if
@@ -143,16 +145,16 @@ proctype Worker(byte w) {
        :: found[w] && !seen[w] -> st[w] = DONE
        :: !found[w] && seen[w] && settling(w) -> st[w] = FAIL;  /* SETTLING */
           printf("t=%d w%d: read answered, clock %d < sentAt + window: SETTLING\n", realTime, w, realTime + skew[w])
-       :: else -> sentAge[w] = 0; st[w] = PUT_MARKER;
+       :: else -> sentAge[w] = 0; st[w] = PUT_MARKER; sentAt[w] = realTime;
           printf("t=%d w%d: read answered, nothing found, clock %d: will send\n", realTime, w, realTime + skew[w])
        fi
      }
   :: atomic {
        st[w] == PUT_MARKER ->
        if
-       :: marker = true; markerAge = sentAge[w]; markerSkew = skew[w]; st[w] = SEND;
+       :: marker = true; markerAge = sentAge[w]; markerSkew = skew[w]; markerAt = sentAt[w]; st[w] = SEND;
           printf("t=%d w%d: marker written\n", realTime, w)
-       :: marker = true; markerAge = sentAge[w]; markerSkew = skew[w]; st[w] = FAIL;  /* applied, answer lost */
+       :: marker = true; markerAge = sentAge[w]; markerSkew = skew[w]; markerAt = sentAt[w]; st[w] = FAIL;  /* applied, answer lost */
           printf("t=%d w%d: marker written, answer lost\n", realTime, w)
        :: st[w] = FAIL  /* not applied */
        fi
