@@ -12,7 +12,7 @@ export interface ExpectedConfig {
  * queue's 60 s function timeout, DEADLINE_MARGIN_MS 3 s + the DCMS client's minAttemptMs 1 s, the
  * fetchKits timeout 5 s), DCMS committing up to 60 s late and clocks within ±2 s, in 2 s ticks.
  */
-const SHIPPED: ModelConfig = { settleSeconds: 120, commitDelaySeconds: 60, skewSeconds: 2, lifeSeconds: 60, marginSeconds: 4, readSeconds: 5, tickSeconds: 2 };
+export const SHIPPED: ModelConfig = { settleSeconds: 120, commitDelaySeconds: 60, skewSeconds: 2, lifeSeconds: 60, marginSeconds: 4, readSeconds: 5, tickSeconds: 2 };
 
 export const MODEL_CONFIGS: readonly ExpectedConfig[] = [
   { name: 'shipped configuration', config: SHIPPED, safe: true },

@@ -8,7 +8,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { checkModel, spinAvailable, toTicks, type ModelConfig, type ModelVerdict } from './check.js';
-import { MODEL_CONFIGS, type ExpectedConfig } from './configs.js';
+import { MODEL_CONFIGS, SHIPPED } from './configs.js';
 
 const seconds = (text: string): number => {
   const parsed = Number(text);
@@ -50,7 +50,7 @@ if (!spinAvailable()) {
 
 const single = Object.values(flags).some((value) => value !== undefined);
 if (single) {
-  const base = MODEL_CONFIGS[0].config;
+  const base = SHIPPED;
   const config: ModelConfig = {
     settleSeconds: flags.settle ?? base.settleSeconds,
     commitDelaySeconds: flags.commitDelay ?? base.commitDelaySeconds,
@@ -67,7 +67,7 @@ if (single) {
 }
 
 let failed = false;
-for (const { name, config, safe } of MODEL_CONFIGS as readonly ExpectedConfig[]) {
+for (const { name, config, safe } of MODEL_CONFIGS) {
   const verdict = checkModel(config);
   print(name, config, verdict);
   if ((verdict.errors === 0) !== safe) {
