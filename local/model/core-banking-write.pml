@@ -4,6 +4,10 @@
  * call) and shared/resilience/at-most-once.ts (write-ahead marker, read first, settle window).
  * Checked property: DCMS applies at most one /registerCard effect (cards <= 1).
  *
+ * The idempotency record is modelled, not assumed away: without it two first deliveries both find
+ * no marker and both send (the marker is read, then written unconditionally), so the protocol's
+ * safety rests on it, and on its in-progress expiry, which is judged by another worker's clock.
+ *
  * Time is discrete (one tick = the unit the constants are given in). Nothing stores absolute
  * time: every timestamp is kept as its age in ticks plus the skew of the clock that wrote it,
  * and ages stop growing once every comparison that uses them is decided. The state space is
