@@ -63,7 +63,8 @@ export function localWorkerEnv(options: LocalWorkerEnvOptions): NodeJS.ProcessEn
     STATE_TABLE: options.resources.tables.integrationState,
     DCMS_BASE_URL: options.dcmsBaseUrl,
     DCMS_LANE: options.lane ?? 'realtime',
-    // The sandbox's slow commits land 17 s after the request: a write whose answer was lost waits that out locally.
+    // The sandbox's slow commits land 17 s after the request: a write whose answer was lost waits that out locally
+    // (one machine, no skew; the window must also cover the send's delay after sentAt and the read's answer: local/model/README.md).
     ...(options.fast && { DCMS_TIMEOUT_MS: FAST_PLATFORM_TIMEOUT_MS, SETTLE_WINDOW_SECONDS: '20' }),
   };
 }

@@ -21,7 +21,11 @@ export interface QueueDescription {
    * never reaches it. Giving up on a valid event is decided by `retry.budgetSeconds`.
    */
   maxReceiveCount: number;
-  /** Function timeout of the consumer; the queue's visibility timeout is six times it (AWS guidance). */
+  /**
+   * Function timeout of the consumer; the queue's visibility timeout is six times it (AWS guidance).
+   * Also how late a core-banking send may leave after its marker's sentAt, which the settle window
+   * (SETTLE_WINDOW_SECONDS) must cover: local/model/README.md.
+   */
   functionTimeoutSeconds: number;
   batchSize: number;
   /** Standard queues only (Lambda does not allow a window on FIFO). */
