@@ -150,7 +150,10 @@ export class CourierBatch {
     const { tenant, id, data } = item.event;
     await this.runtime.ledger.appendHistory(tenant, data.kitNo, { occurredAt: data.occurredAt, status: data.status, outcome: history, eventId: id });
     reportOutcome(this.runtime.telemetry.metrics, this.runtime.observer, { messageId: item.record.messageId, eventId: id, eventType: COURIER_KIT_STATUS, outcome });
-    this.runtime.telemetry.logger.info('courier event settled', { eventId: id, tenant, kitNo: data.kitNo, status: data.status, outcome });
+    // An applied scan was logged at INFO by the webhook that accepted it and is counted in EventsProcessed:
+    // its settlement is DEBUG. A stale or duplicate one says something about the courier: INFO.
+    const log = outcome === 'succeeded' ? this.runtime.telemetry.logger.debug : this.runtime.telemetry.logger.info;
+    log.call(this.runtime.telemetry.logger, 'courier event settled', { eventId: id, tenant, kitNo: data.kitNo, status: data.status, outcome });
   }
 
   /** Through the one settlement policy; a record that cannot be settled goes back to SQS, never dropped. */
