@@ -5,7 +5,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Telemetry } from './telemetry.js';
 
 /**
- * The one wiring of every function: the X-Ray handler subsegment, EMF metrics (with the cold-start
+ * The one wiring of every function: the handler span (tracer.ts), EMF metrics (with the cold-start
  * metric) and the logger with the Lambda context. Events and responses hold customer data (SQS
  * bodies, courier payloads), so the event is never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT
  * says, and neither events nor responses go into traces.

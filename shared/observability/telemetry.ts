@@ -5,14 +5,14 @@ import type { DcmsCallInfo } from '../dcms/client.js';
 import { LeanLogFormatter } from './lean-log-formatter.js';
 import { maskingReplacer } from './masking.js';
 import { SetMetrics } from './metric-sets.js';
-import { XRayTracer } from './xray.js';
+import { Tracer } from './tracer.js';
 
 export const METRICS_NAMESPACE = 'CardIssuance';
 
 export interface Telemetry {
   logger: Logger;
   metrics: SetMetrics;
-  tracer: XRayTracer;
+  tracer: Tracer;
 }
 
 /** Logger (masked JSON), EMF metrics and tracer for one function, created once at cold start. */
@@ -22,7 +22,7 @@ export function createTelemetry(serviceName: string): Telemetry {
     logger,
     // Its own warnings go through the structured, level-filtered logger rather than bare console lines.
     metrics: new SetMetrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName, logger }),
-    tracer: new XRayTracer(serviceName),
+    tracer: new Tracer(serviceName),
   };
 }
 

@@ -3,7 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { instrument } from '../../shared/observability/instrument.js';
-import { XRayTracer } from '../../shared/observability/xray.js';
+import { Tracer } from '../../shared/observability/tracer.js';
 
 const context = { functionName: 'fn', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-south-1:0:function:fn', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 1_000 } as unknown as Context;
 
@@ -16,7 +16,7 @@ function telemetry() {
   vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
   const logger = new Logger({ serviceName: 'svc', logLevel: 'INFO' });
   const metrics = new Metrics({ namespace: 'Test', serviceName: 'svc', logger });
-  return { lines, telemetry: { logger, metrics, tracer: new XRayTracer('svc', {}) } };
+  return { lines, telemetry: { logger, metrics, tracer: new Tracer('svc', {}) } };
 }
 
 afterEach(() => {
