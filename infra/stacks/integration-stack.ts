@@ -32,6 +32,7 @@ const functionSettings = (settings: StageSettings, key: IKey): FunctionSettings 
   key,
   logLevel: settings.logLevel,
   loggerSampleRate: settings.loggerSampleRate,
+  traces: settings.traces,
   logRetention: settings.logRetentionDays as RetentionDays,
   reserveWorkerConcurrency: settings.reserveWorkerConcurrency,
 });
