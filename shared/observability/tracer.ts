@@ -82,18 +82,20 @@ export class Tracer {
     const [parent] = this.parents();
     const coldStart = this.coldStart;
     this.coldStart = false;
-    if (!parent) return run();
-    const span = this.open(`## ${handlerName}`, parent, 'server');
-    span.annotations = { ColdStart: coldStart, Service: this.serviceName };
+    const span = parent && this.open(`## ${handlerName}`, parent, 'server');
+    if (span) span.annotations = { ColdStart: coldStart, Service: this.serviceName };
     try {
-      return await this.current.run([span], run);
+      return await (span ? this.current.run([span], run) : run());
     } catch (error) {
-      span.fault = true;
-      span.cause = { exceptions: [describe(error)] };
+      if (span) {
+        span.fault = true;
+        span.cause = { exceptions: [describe(error)] };
+      }
       throw error;
     } finally {
-      this.close(span);
-      await this.sink!.flush();
+      if (span) this.close(span);
+      // Also when Lambda did not sample the invocation: its records may continue sampled traces.
+      await this.sink?.flush();
     }
   }
 

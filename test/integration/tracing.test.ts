@@ -234,9 +234,15 @@ describe('OTLP export', () => {
     expect(call).toMatchObject({ name: '127.0.0.1', kind: 3, status: { code: 2 } });
     expect(call.attributes).toContainEqual({ key: 'http.response.status_code', value: { intValue: '503' } });
 
-    // An invocation X-Ray did not sample exports nothing.
+    // An invocation X-Ray did not sample exports nothing of its own, but what its records recorded in their sampled traces.
     process.env._X_AMZN_TRACE_ID = `Root=${TRACE_ID};Parent=${LAMBDA_SEGMENT};Sampled=0`;
     await tracer.traceInvocation('index.handler', () => fetch(`${webUrl}/ok`).then((r) => r.text()));
     expect(exports).toHaveLength(1);
+    const record = toRecord({ MessageId: 'm-1', ReceiptHandle: 'r-1', Body: '{}', Attributes: { AWSTraceHeader: `Root=${TRACE_ID};Parent=aaaaaaaaaaaaaaaa;Sampled=1` } }, aws.resources.queues.courier.arn);
+    await tracer.traceInvocation('index.handler', async () => tracer.endRecord(tracer.startRecord(record, 'process courier.kit.status.v1'), { EventId: 'e-1', Outcome: 'succeeded' }));
+    expect(exports).toHaveLength(2);
+    expect(exports[1]!.body.resourceSpans[0]!.scopeSpans[0]!.spans).toEqual([
+      expect.objectContaining({ name: 'process courier.kit.status.v1', parentSpanId: 'aaaaaaaaaaaaaaaa', kind: 5, attributes: expect.arrayContaining([{ key: 'app.event_id', value: { stringValue: 'e-1' } }]) }),
+    ]);
   });
 });
