@@ -33,8 +33,8 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { createCoreBankingHandler } from '../functions/core-banking-events/app.js';
 import { createCourierHandler } from '../functions/courier-events/app.js';
-import { createCourierWebhookHandler } from '../functions/courier-webhook/webhook.js';
-import { createCourierWebhookRuntime } from '../functions/courier-webhook/runtime.js';
+import { createCourierWebhookLambda } from '../functions/courier-webhook/app.js';
+import { FUNCTION_MEMORY_MB } from '../infra/constructs/integration-function.js';
 import { createResources, LOCAL_AWS, startEmulators } from '../local/emulators.js';
 import { SqsPoller } from '../local/event-source/sqs-poller.js';
 import { freePort } from '../local/free-port.js';
@@ -62,8 +62,7 @@ const CUSTOMERS = Number(args.customers);
 const MONTHLY_EVENTS = Number(args['monthly-events']);
 const TENANT = 'ACME_BANK';
 const COURIER = 'acme-courier';
-/** Deployed memory of every function (infra/constructs/integration-function.ts). */
-const MEMORY_GB = 512 / 1_024;
+const MEMORY_GB = FUNCTION_MEMORY_MB / 1_024;
 /** Core-banking instances: enough to keep the sandbox busy without queueing behind its rate. */
 const CORE_BANKING_INSTANCES = 4;
 
@@ -170,8 +169,8 @@ function worker(queue: 'coreBanking' | 'courier', serviceName: string) {
   });
 }
 
-const webhookRuntime = createCourierWebhookRuntime(localCourierWebhookEnv({ resources }));
-const webhook = await startApiGatewayServer({ port: 0, routes: { [COURIER_EVENTS_ROUTE]: metered('courier-webhook', createCourierWebhookHandler(webhookRuntime)) as HttpLambdaHandler } });
+// The function as Lambda runs it (instrumented: logger context, metrics, handler span), not its bare handler.
+const webhook = await startApiGatewayServer({ port: 0, routes: { [COURIER_EVENTS_ROUTE]: metered('courier-webhook', createCourierWebhookLambda(localCourierWebhookEnv({ resources }))) as HttpLambdaHandler } });
 const pollers = [...Array.from({ length: CORE_BANKING_INSTANCES }, () => worker('coreBanking', 'core-banking-events')), worker('courier', 'courier-events')];
 
 const waitFor = async (done: () => boolean) => {
@@ -250,7 +249,7 @@ console.log(`cost per event, local stack (${availableParallelism()} cores, load 
 console.log(`mix: ${CUSTOMERS} customers × (customer.created, account.opened, 2 courier scans) = ${events} events in ${seconds.toFixed(1)} s; outcomes ${[...outcomes].map(([o, n]) => `${o} ${n}`).join(', ')}; second cards ${dcms.stats().duplicateCards}\n`);
 for (const [name, f] of lambda) console.log(`  Lambda ${name.padEnd(20)} ${f.invocations} invocations (${(f.invocations / events).toFixed(3)}/event), ${(f.billedMs / f.invocations).toFixed(0)} ms billed each`);
 console.log(`  SQS    ${[...sqsProxy.meter.requests].map(([action, n]) => `${action} ${perEvent(n)}`).join(', ')} per event; of the receives ${perEvent(activeReceives)} brought messages (local polls wait 1 s: empty ones are modelled, not counted)`);
-console.log(`  DynamoDB ${[...dynamoProxy.meter.requests].map(([action, n]) => `${action} ${perEvent(n)}`).join(', ')} per event; ${perEvent(dynamoProxy.meter.readUnits)} RRU, ${perEvent(dynamoProxy.meter.writeUnits)} WRU per event`);
+console.log(`  DynamoDB ${[...dynamoProxy.meter.requests].map(([action, n]) => `${action} ${perEvent(n)}`).join(', ')} per event; ${perEvent(dynamoProxy.meter.readUnits)} RRU, ${perEvent(dynamoProxy.meter.writeUnits)} WRU per event (${[...dynamoProxy.meter.writeUnitsByTable].sort((a, b) => b[1] - a[1]).map(([table, n]) => `${table.replace(/^cost-/, '')} ${perEvent(n)}`).join(', ')})`);
 console.log(`  logs   ${perEvent(logs.app, 0)} B application (${perEvent(logs.appLines)} lines), ${perEvent(logs.emf, 0)} B EMF (${perEvent(logs.emfLines)} lines), ${perEvent(platformBytes, 0)} B Lambda platform lines: ${perEvent(usage.logBytes, 0)} B per event (goal for application logs ≤ 300)`);
 for (const [message, bytes] of [...logs.byMessage].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`           ${perEvent(bytes, 0).padStart(5)} B  ${message}`);
 console.log(`  traces ${perEvent(traces.documents)} documents, ${perEvent(traces.bytes, 0)} B per sampled event\n`);

@@ -15,6 +15,8 @@ export interface DynamoMeter {
   requests: Map<string, number>;
   readUnits: number;
   writeUnits: number;
+  /** Write units by table: where the writes go. */
+  writeUnitsByTable: Map<string, number>;
 }
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
@@ -124,7 +126,7 @@ interface Capacity {
 }
 
 export async function meterDynamo(upstream: string): Promise<MeteringProxy & { meter: DynamoMeter }> {
-  const meter: DynamoMeter = { requests: new Map(), readUnits: 0, writeUnits: 0 };
+  const meter: DynamoMeter = { requests: new Map(), readUnits: 0, writeUnits: 0, writeUnitsByTable: new Map() };
   const proxy = await startProxy(
     upstream,
     (action, body) => {
@@ -143,8 +145,12 @@ export async function meterDynamo(upstream: string): Promise<MeteringProxy & { m
         const items = (request.TransactItems as unknown[] | undefined)?.length;
         units = items === undefined ? 1 : 2 * items;
       }
-      if (READS.has(action)) meter.readUnits += units;
-      else meter.writeUnits += units;
+      if (READS.has(action)) {
+        meter.readUnits += units;
+        return;
+      }
+      meter.writeUnits += units;
+      add(meter.writeUnitsByTable, String(request.TableName ?? '(several)'), units);
     },
   );
   return {
@@ -154,6 +160,7 @@ export async function meterDynamo(upstream: string): Promise<MeteringProxy & { m
       meter.requests.clear();
       meter.readUnits = 0;
       meter.writeUnits = 0;
+      meter.writeUnitsByTable.clear();
     },
   };
 }

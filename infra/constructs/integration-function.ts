@@ -35,6 +35,9 @@ export const BUNDLING: BundlingOptions = {
   },
 };
 
+/** Every function's memory. CPU scales with memory: cold start and the TLS handshakes to DCMS and Card91 are CPU-bound. Read by bench/cost.ts. */
+export const FUNCTION_MEMORY_MB = 512;
+
 /** What every function of a stage shares. */
 export interface FunctionSettings {
   prefix: string;
@@ -101,8 +104,7 @@ export class IntegrationFunction extends Construct {
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      // CPU scales with memory: cold start and the TLS handshakes to DCMS and Card91 are CPU-bound.
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB,
       timeout: props.timeout,
       role,
       logGroup,
