@@ -39,7 +39,7 @@ import { createResources, LOCAL_AWS, startEmulators } from '../local/emulators.j
 import { SqsPoller } from '../local/event-source/sqs-poller.js';
 import { freePort } from '../local/free-port.js';
 import { startApiGatewayServer, type HttpLambdaHandler } from '../local/http/api-gateway-server.js';
-import { COURIER_EVENTS_ROUTE, LOCAL_SIGNING_KEY, localCourierWebhookEnv } from '../local/http/courier-webhook.js';
+import { COURIER_EVENTS_ROUTE, LOCAL_COURIERS, LOCAL_SIGNING_KEY, localCourierWebhookEnv } from '../local/http/courier-webhook.js';
 import { localWorkerEnv } from '../local/worker-env.js';
 import { courierEventsUrl, signCourierRequest } from '../ops/sign.js';
 import { startDcmsSandbox } from '../sandbox/dcms/server.js';
@@ -169,8 +169,11 @@ function worker(queue: 'coreBanking' | 'courier', serviceName: string) {
   });
 }
 
-// The function as Lambda runs it (instrumented: logger context, metrics, handler span), not its bare handler.
-const webhook = await startApiGatewayServer({ port: 0, routes: { [COURIER_EVENTS_ROUTE]: metered('courier-webhook', createCourierWebhookLambda(localCourierWebhookEnv({ resources }))) as HttpLambdaHandler } });
+// The function as Lambda runs it (instrumented: logger context, metrics, handler span), not its bare
+// handler; the courier's rate limit lifted, since this bench posts faster than a courier does.
+const couriers = LOCAL_COURIERS.map((courier) => ({ ...courier, rateLimit: { perSecond: 1e6, burst: 1e6 } }));
+const webhookLambda = createCourierWebhookLambda(localCourierWebhookEnv({ resources, couriers }));
+const webhook = await startApiGatewayServer({ port: 0, routes: { [COURIER_EVENTS_ROUTE]: metered('courier-webhook', webhookLambda) as HttpLambdaHandler } });
 const pollers = [...Array.from({ length: CORE_BANKING_INSTANCES }, () => worker('coreBanking', 'core-banking-events')), worker('courier', 'courier-events')];
 
 const waitFor = async (done: () => boolean) => {
