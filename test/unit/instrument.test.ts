@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { instrument } from '../../shared/observability/instrument.js';
+import { SetMetrics } from '../../shared/observability/metric-sets.js';
 import { Tracer } from '../../shared/observability/tracer.js';
 
 const context = { functionName: 'fn', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-south-1:0:function:fn', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 1_000 } as unknown as Context;
@@ -15,7 +16,7 @@ function telemetry() {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
   const logger = new Logger({ serviceName: 'svc', logLevel: 'INFO' });
-  const metrics = new Metrics({ namespace: 'Test', serviceName: 'svc', logger });
+  const metrics = new SetMetrics({ namespace: 'Test', serviceName: 'svc', logger });
   return { lines, telemetry: { logger, metrics, tracer: new Tracer('svc', {}) } };
 }
 
@@ -44,5 +45,26 @@ describe('instrument', () => {
     }, t);
     await expect(handler({}, context)).rejects.toThrow('boom');
     expect(lines.filter((line) => line.includes('"RecordsReceived":3'))).toHaveLength(1);
+  });
+
+  it('publishes each dimension set once per invocation, every metric of the set with its dimensions', async () => {
+    const { lines, telemetry: t } = telemetry();
+    const handler = instrument(async () => {
+      for (const ms of [120, 250]) {
+        t.metrics.addToSet({ endpoint: 'register', outcome: '200' }, 'DcmsCalls', MetricUnit.Count, 1);
+        t.metrics.addToSet({ endpoint: 'register', outcome: '200' }, 'DcmsLatency', MetricUnit.Milliseconds, ms);
+      }
+      t.metrics.addToSet({ endpoint: 'register', outcome: '503' }, 'DcmsCalls', MetricUnit.Count, 1);
+    }, t);
+    await handler({}, context);
+    const documents = lines.filter((line) => line.includes('DcmsCalls')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(documents).toHaveLength(2);
+    expect(documents[0]).toMatchObject({ service: 'svc', endpoint: 'register', outcome: '200', DcmsCalls: [1, 1], DcmsLatency: [120, 250] });
+    expect(JSON.stringify(documents[0])).toContain('"Dimensions":[["service","endpoint","outcome"]]');
+    expect(documents[1]).toMatchObject({ outcome: '503', DcmsCalls: 1 });
+    // Nothing held over for the next invocation.
+    lines.length = 0;
+    await instrument(async () => undefined, t)({}, context);
+    expect(lines.filter((line) => line.includes('DcmsCalls'))).toEqual([]);
   });
 });
