@@ -82,6 +82,8 @@ const attributeValue = (value: string | number | boolean): AttributeValue =>
 export const w3cTraceId = (xrayTraceId: string): string => xrayTraceId.replace(/^1-/, '').replace('-', '');
 const nanos = (seconds: number): string => (BigInt(Math.round(seconds * 1e6)) * 1_000n).toString();
 
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (letter, offset: number) => `${offset > 0 ? '_' : ''}${letter.toLowerCase()}`);
+
 /** One span in OTLP/JSON, with OpenTelemetry's attribute names for what X-Ray's document says. */
 function otlpSpan(span: Span): Record<string, unknown> {
   const attributes: Record<string, string | number | boolean> = {};
@@ -98,7 +100,8 @@ function otlpSpan(span: Span): Record<string, unknown> {
     if (span.aws?.queue_url !== undefined) attributes['aws.sqs.queue_url'] = span.aws.queue_url;
     if (span.aws?.request_id !== undefined) attributes['aws.request_id'] = span.aws.request_id;
   }
-  for (const [key, value] of Object.entries(span.annotations ?? {})) attributes[key === 'ColdStart' ? 'faas.coldstart' : `app.${key.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}`] = value;
+  // Our annotations under the `app.` prefix in snake case (EventId → app.event_id); the cold start has a convention of its own.
+  for (const [key, value] of Object.entries(span.annotations ?? {})) attributes[key === 'ColdStart' ? 'faas.coldstart' : `app.${snakeCase(key)}`] = value;
   if (span.throttle) attributes['app.throttled'] = true;
   const failed = span.fault || span.error;
   return {
