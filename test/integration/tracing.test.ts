@@ -5,9 +5,14 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { LOCAL_AWS } from '../../local/emulators.js';
+import { createCourierHandler } from '../../functions/courier-events/app.js';
+import { localLambdaContext } from '../../local/event-source/lambda-context.js';
 import { toRecord } from '../../local/event-source/sqs-poller.js';
 import { Tracer } from '../../shared/observability/tracer.js';
+import { issueKits } from '../support/dcms-fixtures.js';
+import { kitStatus } from '../support/events.js';
 import { localAws, type LocalAws } from '../support/local-aws.js';
+import { startWorkerHarness } from '../support/worker-harness.js';
 
 const TRACE_ID = '1-6745a1b2-0123456789abcdef01234567';
 const LAMBDA_SEGMENT = '53995c3f42cd8ad8';
@@ -244,5 +249,41 @@ describe('OTLP export', () => {
     expect(exports[1]!.body.resourceSpans[0]!.scopeSpans[0]!.spans).toEqual([
       expect.objectContaining({ name: 'process courier.kit.status.v1', parentSpanId: 'aaaaaaaaaaaaaaaa', kind: 5, attributes: expect.arrayContaining([{ key: 'app.event_id', value: { stringValue: 'e-1' } }]) }),
     ]);
+  });
+});
+
+describe('the courier worker, traced', () => {
+  it('records each event in the trace its message brought, with its DynamoDB calls and the DCMS call it shares', async () => {
+    vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'true');
+    vi.stubEnv('AWS_XRAY_DAEMON_ADDRESS', daemonEnv().AWS_XRAY_DAEMON_ADDRESS);
+    const harness = await startWorkerHarness('courier');
+    try {
+      const kits = await issueKits(harness.dcms.url, 2);
+      const parents = ['aaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaa2'];
+      const traces = ['1-6745a1b2-00000000000000000000000a', '1-6745a1b2-00000000000000000000000b'];
+      const records = kits.map((kitNo, i) =>
+        toRecord({ MessageId: `m-${i}`, ReceiptHandle: `r-${i}`, Body: JSON.stringify(kitStatus(kitNo, 'IN_TRANSIT', '2026-11-20T10:00:00Z')), Attributes: { AWSTraceHeader: `Root=${traces[i]};Parent=${parents[i]};Sampled=1` } }, harness.aws.resources.queues.courier.arn),
+      );
+      // Lambda did not sample this invocation: the events' own traces are recorded all the same.
+      process.env._X_AMZN_TRACE_ID = 'Root=1-6745a1b3-fedcba9876543210fedcba98;Parent=1111111111111111;Sampled=0';
+      const answer = await createCourierHandler(harness.runtime)({ Records: records }, localLambdaContext('courier-events', 60));
+      expect(answer).toEqual({ batchItemFailures: [] });
+
+      // Datagrams: a record's span (ended last, at its settlement) may arrive after its children.
+      await vi.waitFor(() => expect(received.filter((d) => d.name === 'process courier.kit.status.v1')).toHaveLength(2), { timeout: 2_000, interval: 20 });
+      for (const [i, trace] of traces.entries()) {
+        const inTrace = received.filter((d) => d.trace_id === trace);
+        const record = inTrace.find((d) => d.name === 'process courier.kit.status.v1')!;
+        expect(record).toMatchObject({ parent_id: parents[i], annotations: { Service: 'courier-events', Outcome: 'succeeded' } });
+        const children = inTrace.filter((d) => d.parent_id === record.id);
+        expect(children.find((d) => d.name === '127.0.0.1')).toMatchObject({ http: { request: { url: `${harness.dcms.url}/inventory/update/deliveryStatus` }, response: { status: 200 } } });
+        expect(children.filter((d) => d.name === 'DynamoDB').length).toBeGreaterThan(0);
+      }
+      expect(received.filter((d) => d.name === '## index.handler' || d.trace_id === '1-6745a1b3-fedcba9876543210fedcba98')).toEqual([]);
+      expect(harness.dcms.stats().calls['/inventory/update/deliveryStatus']).toEqual({ '200': 1 });
+    } finally {
+      await harness.close();
+      vi.unstubAllEnvs();
+    }
   });
 });
