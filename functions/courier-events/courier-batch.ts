@@ -68,7 +68,8 @@ export class CourierBatch {
     await pMap(
       records,
       async (record) => {
-        this.spans.set(record.messageId, this.runtime.telemetry.tracer.startRecord(record, `process ${COURIER_KIT_STATUS}`));
+        const span = this.runtime.telemetry.tracer.startRecord(record, `process ${COURIER_KIT_STATUS}`);
+        this.spans.set(record.messageId, span);
         try {
           const event = withUtcInstant(parseAcceptedEvent(record.body, ACCEPTED, tenants.names));
           this.eventIds.set(record.messageId, event.id);
@@ -76,7 +77,8 @@ export class CourierBatch {
           this.runtime.telemetry.logger.debug('courier event received', { eventId: event.id, kitNo: event.data.kitNo, status: event.data.status });
           items.push({ record, event });
         } catch (error) {
-          await this.fail(record, error);
+          // Dead-lettered in its own trace: the DLQ message carries it on.
+          await this.runtime.telemetry.tracer.withinRecords([span], () => this.fail(record, error));
         }
       },
       { concurrency: ITEM_CONCURRENCY },
