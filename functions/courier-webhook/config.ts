@@ -37,7 +37,7 @@ export const webhookEnv = z
     /** How far ahead of our clock a scan's time may be (a courier's clock drifts; it does not see the future). */
     MAX_FUTURE_SECONDS: positiveInt.max(86_400).default(600),
     /** Scans dated before this are refused: no kit of ours was shipped before it. */
-    EARLIEST_OCCURRED_AT: z._default(rfc3339, '2020-01-01T00:00:00Z'),
+    EARLIEST_OCCURRED_AT: rfc3339.default('2020-01-01T00:00:00Z'),
     /** Set by the Lambda runtime itself: tells a deployed function from a local run. */
     AWS_EXECUTION_ENV: z.string().optional(),
   })

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from 'zod';
 import { cloudEvent } from './envelope.js';
 import { accountNumber, addressCategory, cardType, entityId } from './fields.js';
 

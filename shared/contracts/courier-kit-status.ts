@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from 'zod';
 import { cloudEvent, rfc3339 } from './envelope.js';
 import { AWB_MAX, boundedPattern, boundedString, COURIER_NAME_MAX, KIT_NO_MAX, LOCATION_MAX, REMARKS_MAX } from './limits.js';
 
@@ -14,10 +14,10 @@ export const courierKitStatusData = z.object({
   kitNo: kitNumber,
   status: deliveryStatus,
   occurredAt: rfc3339,
-  awb: z.optional(boundedString(AWB_MAX)),
-  courier: z.optional(boundedString(COURIER_NAME_MAX)),
-  location: z.optional(boundedString(LOCATION_MAX)),
-  remarks: z.optional(boundedString(REMARKS_MAX)),
+  awb: boundedString(AWB_MAX).optional(),
+  courier: boundedString(COURIER_NAME_MAX).optional(),
+  location: boundedString(LOCATION_MAX).optional(),
+  remarks: boundedString(REMARKS_MAX).optional(),
 });
 
 export const courierKitStatusEvent = cloudEvent(COURIER_KIT_STATUS, courierKitStatusData);

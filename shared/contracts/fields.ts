@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from 'zod';
 import { ACCOUNT_NO_MAX, boundedPattern, CURRENCY_MAX, ENTITY_ID_MAX } from './limits.js';
 
 /*

@@ -21,7 +21,7 @@ const CROSS_FIELD_RULES: Record<EventType, string[]> = {
 
 export function eventJsonSchemas(): Record<string, Record<string, unknown>> {
   const schemas: Record<string, Record<string, unknown>> = {};
-  for (const [type, schema] of Object.entries(eventSchemas) as [EventType, z.core.$ZodType][]) {
+  for (const [type, schema] of Object.entries(eventSchemas) as [EventType, z.ZodType][]) {
     const rules = [`the JSON body is at most ${EVENT_BODY_MAX_BYTES} bytes (UTF-8)`, ...CROSS_FIELD_RULES[type]];
     schemas[type] = {
       $id: `https://schemas.card-issuance.example/${type}.json`,

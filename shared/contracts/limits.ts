@@ -1,14 +1,4 @@
-import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
-
-/*
- * The contracts are built with zod/mini: the same checks as classic zod, without the dozens of
- * methods classic installs on every schema instance, which made the contracts most of a worker's
- * own init (docs/PERFORMANCE.md, zod/mini). Classic zod registers its English messages when its
- * first schema is built; mini does not, so the contracts do, and reject with the same messages
- * whatever else the process has built.
- */
-z.config(en());
+import * as z from 'zod';
 
 /**
  * Upper bounds of everything an event may carry: the body, every string, every list. A field
@@ -119,14 +109,14 @@ export const CARD_LIMITS_MAX = 32;
 // Builders: a bound and the message that names it, never the value
 
 /** A string of at most `max` characters; the message names the bound, never the value. */
-export const boundedString = (max: number) => z.string().check(z.maxLength(max, `at most ${max} characters`));
+export const boundedString = (max: number) => z.string().max(max, `at most ${max} characters`);
 
 /**
  * A bounded string of a given form. A string over the bound gets that one issue and the pattern is
  * not run over it. (Not for a union's branch: zod reports an aborted branch as a bare "Invalid input".)
  */
 export const boundedPattern = (max: number, pattern: RegExp, message: string) =>
-  z.string().check(z.maxLength(max, { message: `at most ${max} characters`, abort: true }), z.regex(pattern, message));
+  z.string().max(max, { message: `at most ${max} characters`, abort: true }).regex(pattern, message);
 
 /** A list of at most `max` items. */
-export const boundedList = <Item extends z.ZodMiniType>(item: Item, max: number) => z.array(item).check(z.maxLength(max, `at most ${max} items`));
+export const boundedList = <Item extends z.ZodType>(item: Item, max: number) => z.array(item).max(max, `at most ${max} items`);

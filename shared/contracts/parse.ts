@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type * as z from 'zod/mini';
+import type * as z from 'zod';
 import { invalidEvent } from '../resilience/errors.js';
 import { cloudEventEnvelope, type CloudEventEnvelope } from './envelope.js';
 import { EVENT_BODY_MAX_BYTES } from './limits.js';
@@ -21,7 +21,7 @@ const pathOf = (path: readonly PropertyKey[]): string => (path.length === 0 ? '(
  * logs. Only the field's path and what the contract requires: the messages are the contract's
  * own (zod's and ours name bounds and formats, never the input), and no value is ever quoted.
  */
-export function describeIssues(error: z.core.$ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   const described = error.issues.slice(0, MAX_ISSUES_DESCRIBED).map((issue) => `${pathOf(issue.path)}: ${issue.message}`);
   const more = error.issues.length - described.length;
   return more > 0 ? `${described.join('; ')}; and ${more} more` : described.join('; ');
@@ -32,7 +32,7 @@ export function describeIssues(error: z.core.$ZodError): string {
  * Handed in rather than looked up in the registry of every type: a worker's bundle then builds only
  * the contracts it accepts.
  */
-export type AcceptedEvents = Readonly<Record<string, z.ZodMiniType<Pick<CloudEventEnvelope, 'id' | 'type' | 'tenant' | 'data'>>>>;
+export type AcceptedEvents = Readonly<Record<string, z.ZodType<Pick<CloudEventEnvelope, 'id' | 'type' | 'tenant' | 'data'>>>>;
 /** An event of one of the accepted types, as its schema outputs it. */
 export type AcceptedEvent<A extends AcceptedEvents> = z.output<A[keyof A]>;
 

@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as z from 'zod';
 import { ACCOUNT_OPENED, accountOpenedEvent } from './account-opened.js';
 import { CARD_CONTROL_REQUESTED, cardControlEvent } from './card-control.js';
 import { COURIER_KIT_STATUS, courierKitStatusEvent } from './courier-kit-status.js';
