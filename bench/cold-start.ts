@@ -214,5 +214,7 @@ try {
     }
   }
 } finally {
+  // The caches were made read-only: writable again, or a non-root user could not remove them.
+  for (const entry of readdirSync(out, { recursive: true })) chmodSync(join(out, String(entry)), 0o755);
   rmSync(out, { recursive: true, force: true });
 }
