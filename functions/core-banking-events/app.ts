@@ -3,6 +3,7 @@ import { ACCOUNT_OPENED, accountOpenedEvent, type AccountOpenedEvent } from '../
 import { CUSTOMER_CREATED, customerCreatedEvent, type CustomerCreatedEvent } from '../../shared/contracts/customer-created.js';
 import { mayHaveBeenSent } from '../../shared/messaging/settle.js';
 import { instrument } from '../../shared/observability/instrument.js';
+import { ALL_SAFEGUARDS } from '../../shared/protocol/safeguards.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { fifoBatchHandler, type RecordContext } from '../../shared/worker/record-batch.js';
 import type { DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
@@ -34,6 +35,7 @@ const keyOf = (event: CoreBankingEvent): string =>
  * applied in order while other customers go on.
  */
 export function createCoreBankingHandler(runtime: DcmsWorkerRuntime) {
+  const safeguards = runtime.safeguards ?? ALL_SAFEGUARDS;
   const register = makeIdempotent(
     async ({ event, context }: Registration, run: Run): Promise<RegistrationOutcome> => {
       run.executed = true;
@@ -53,7 +55,7 @@ export function createCoreBankingHandler(runtime: DcmsWorkerRuntime) {
       mayHaveBeenSent: mayHaveBeenSent(record),
       deadline,
       pendingSends: runtime.pendingSends,
-      writeOnce: { settleWindowMs: runtime.env.SETTLE_WINDOW_SECONDS * 1_000, writeAheadMarker: true },
+      writeOnce: { settleWindowMs: safeguards.settleWindow ? runtime.env.SETTLE_WINDOW_SECONDS * 1_000 : 0, writeAheadMarker: safeguards.writeAheadMarker },
       clock: Date.now,
     };
     const run: Run = { executed: false };

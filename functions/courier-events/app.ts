@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { instrument } from '../../shared/observability/instrument.js';
+import { ALL_SAFEGUARDS } from '../../shared/protocol/safeguards.js';
 import type { DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
 import { CourierBatch } from './courier-batch.js';
 import { DeliveryClaims } from './delivery-claims.js';
@@ -20,7 +21,7 @@ export function createCourierHandler(runtime: DcmsWorkerRuntime) {
     const batch = new CourierBatch(runtime, claims, {
       deadline: runtime.deadline(context),
       lockUntil: Date.now() + context.getRemainingTimeInMillis(),
-      settleWindowMs: runtime.env.SETTLE_WINDOW_SECONDS * 1_000,
+      settleWindowMs: (runtime.safeguards ?? ALL_SAFEGUARDS).settleWindow ? runtime.env.SETTLE_WINDOW_SECONDS * 1_000 : 0,
     });
     const items = await batch.parse(event.Records, tenants);
     // Within the batch only the newest event per kit is sent; the older ones follow its outcome.

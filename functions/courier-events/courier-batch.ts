@@ -5,6 +5,7 @@ import type { TenantDirectory } from '../../shared/config/tenants.js';
 import { COURIER_KIT_STATUS, courierKitStatusEvent } from '../../shared/contracts/courier-kit-status.js';
 import { parseAcceptedEvent } from '../../shared/contracts/parse.js';
 import { reportOutcome } from '../../shared/observability/telemetry.js';
+import type { Span } from '../../shared/observability/trace-sinks.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import type { KitHistoryOutcome, KitScan } from '../../shared/persistence/kit-ledger.js';
 import {
@@ -66,6 +67,8 @@ export class CourierBatch {
   /** Records that did not succeed in this invocation (dead-lettered or handed back to SQS). */
   private readonly notApplied = new Set<string>();
   private readonly eventIds = new Map<string, string>();
+  /** Each record's span, in the trace its message brought from the webhook (shared/observability/tracer.ts). */
+  private readonly spans = new Map<string, Span | undefined>();
 
   constructor(
     private readonly runtime: DcmsWorkerRuntime,
@@ -87,6 +90,8 @@ export class CourierBatch {
     await pMap(
       records,
       async (record) => {
+        const span = this.runtime.telemetry.tracer.startRecord(record, `process ${COURIER_KIT_STATUS}`);
+        this.spans.set(record.messageId, span);
         try {
           const event = withUtcInstant(parseAcceptedEvent(record.body, ACCEPTED, tenants.names));
           this.eventIds.set(record.messageId, event.id);
@@ -94,7 +99,8 @@ export class CourierBatch {
           this.runtime.telemetry.logger.debug('courier event received', { eventId: event.id, kitNo: event.data.kitNo, status: event.data.status });
           items.push({ record, event });
         } catch (error) {
-          await this.fail(record, error);
+          // Dead-lettered in its own trace: the DLQ message carries it on.
+          await this.runtime.telemetry.tracer.withinRecords([span], () => this.fail(record, error));
         }
       },
       { concurrency: ITEM_CONCURRENCY },
@@ -120,7 +126,10 @@ export class CourierBatch {
   /** 3. One DCMS call per (tenant, status); each scan's protocol then goes on with its own kit's result. */
   async apply(ready: readonly KitRun[]): Promise<void> {
     const groups = [...groupByTenantAndStatus(ready.map((run) => run.item)).values()];
-    const results = (await Promise.all(groups.map((g) => applyGroup(this.runtime.dcms, g.tenant, g.items, this.time.deadline)))).flat();
+    // One DCMS call serves every kit of its group: it is recorded in each of their traces.
+    const results = (
+      await Promise.all(groups.map((g) => this.runtime.telemetry.tracer.withinRecords(g.items.map(this.spanOf), () => applyGroup(this.runtime.dcms, g.tenant, g.items, this.time.deadline))))
+    ).flat();
     const resultOf = new Map(results.map((result) => [result.item, result]));
     await this.each(
       ready.map((run) => run.item),
@@ -199,14 +208,22 @@ export class CourierBatch {
 
   /** Runs one step per item; an item whose step throws is failed on its own, not lost. */
   private async each(items: readonly CourierItem[], step: (item: CourierItem) => Promise<unknown>): Promise<void> {
-    await pMap(items, (item) => step(item).catch((error: unknown) => this.fail(item.record, error, item)), { concurrency: ITEM_CONCURRENCY });
+    await pMap(items, (item) => this.runtime.telemetry.tracer.withinRecords([this.spanOf(item)], () => step(item).catch((error: unknown) => this.fail(item.record, error, item))), {
+      concurrency: ITEM_CONCURRENCY,
+    });
   }
+
+  private readonly spanOf = (item: CourierItem): Span | undefined => this.spans.get(item.record.messageId);
 
   private async done(item: CourierItem, outcome: KitOutcome, history: KitHistoryOutcome): Promise<void> {
     const { tenant, id, data } = item.event;
     await this.runtime.ledger.appendHistory(tenant, data.kitNo, { occurredAt: data.occurredAt, status: data.status, outcome: history, eventId: id });
     reportOutcome(this.runtime.telemetry.metrics, this.runtime.observer, { messageId: item.record.messageId, eventId: id, eventType: COURIER_KIT_STATUS, outcome });
-    this.runtime.telemetry.logger.info('courier event settled', { eventId: id, tenant, kitNo: data.kitNo, status: data.status, outcome });
+    // An applied scan was logged at INFO by the webhook that accepted it and is counted in EventsProcessed:
+    // its settlement is DEBUG. A stale or duplicate one says something about the courier: INFO.
+    const log = outcome === 'succeeded' ? this.runtime.telemetry.logger.debug : this.runtime.telemetry.logger.info;
+    log.call(this.runtime.telemetry.logger, 'courier event settled', { eventId: id, tenant, kitNo: data.kitNo, status: data.status, outcome });
+    this.runtime.telemetry.tracer.endRecord(this.spanOf(item), { EventId: id, Outcome: outcome });
   }
 
   /** Through the one settlement policy; a record that cannot be settled goes back to SQS, never dropped. */
@@ -217,5 +234,6 @@ export class CourierBatch {
     const settlement = await settleFailedRecord(this.runtime, record, error, identity, logger);
     if (settlement?.kind === 'deadLettered') this.runtime.telemetry.metrics.addMetric('KitsDeadLettered', MetricUnit.Count, 1);
     else this.failures.push({ itemIdentifier: record.messageId });
+    this.runtime.telemetry.tracer.endRecord(this.spans.get(record.messageId), { ...(identity.eventId !== undefined && { EventId: identity.eventId }), Outcome: settlement?.kind ?? 'unsettled' }, true);
   }
 }

@@ -1,4 +1,5 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SetMetrics } from '../../shared/observability/metric-sets.js';
 import type { WebhookResponse } from './responses.js';
 
 /** How each request ended, as counted in `WebhookRequests` by the `outcome` dimension. */
@@ -23,12 +24,10 @@ export type Outcome =
 export type RecordOutcome = (outcome: Outcome, courier: string, response: WebhookResponse, eventsAccepted?: number) => WebhookResponse;
 
 /** Counts the request under its outcome and courier (and the events it queued), then hands its answer back. */
-export function outcomeRecorder(metrics: Metrics): RecordOutcome {
+export function outcomeRecorder(metrics: SetMetrics): RecordOutcome {
   return (outcome, courier, response, eventsAccepted = 0) => {
-    const single = metrics.singleMetric();
-    single.addDimensions({ outcome, courier });
-    single.addMetric('WebhookRequests', MetricUnit.Count, 1);
-    if (eventsAccepted > 0) single.addMetric('CourierEventsAccepted', MetricUnit.Count, eventsAccepted);
+    metrics.addToSet({ outcome, courier }, 'WebhookRequests', MetricUnit.Count, 1);
+    if (eventsAccepted > 0) metrics.addToSet({ outcome, courier }, 'CourierEventsAccepted', MetricUnit.Count, eventsAccepted);
     return response;
   };
 }

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { CourierKitStatusEvent } from '../../shared/contracts/index.js';
 import { directOrigin, type OriginCheck } from '../../shared/edge/origin.js';
+import type { SetMetrics } from '../../shared/observability/metric-sets.js';
 import { TokenBucketLimiter } from '../../shared/resilience/rate-limiter.js';
 import { queueAndAnswer } from './accept.js';
 import { authenticate } from './authenticate.js';
@@ -34,7 +34,7 @@ export interface CourierWebhookDependencies {
   replay: ReplayGuard;
   awbIndex: AwbDirectory;
   enqueue: EnqueueOptions;
-  telemetry: { logger: Logger; metrics: Metrics };
+  telemetry: { logger: Logger; metrics: SetMetrics };
   limits: WebhookLimits;
   /** Time kept back from the function's deadline for answering after the last SQS attempt. */
   deadlineMarginMs: number;

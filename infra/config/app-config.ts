@@ -105,6 +105,12 @@ export const stageSettings = z
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
     /** Share of invocations logged at DEBUG whatever the level (Powertools sampling). */
     loggerSampleRate: z.number().min(0).max(1),
+    /**
+     * Where the functions send their spans: `xray-daemon`, Lambda's X-Ray daemon (out of support from
+     * 2027-02-25), or `otlp`, X-Ray's OTLP endpoint, which needs CloudWatch Transaction Search on in
+     * the account first (docs/architecture.md, Tracing).
+     */
+    traces: z.enum(['xray-daemon', 'otlp']).default('xray-daemon'),
     logRetentionDays: retentionDays,
     /** Where alarms are sent: the stage's alarm topic mails this address (ALARM and OK). */
     alarms: z.object({ email: z.email() }),

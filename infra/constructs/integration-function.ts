@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Validations, type Duration } from 'aws-cdk-lib';
+import { Stack, Validations, type Duration } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -36,12 +36,17 @@ export const BUNDLING: BundlingOptions = {
   },
 };
 
+/** Every function's memory. CPU scales with memory: cold start and the TLS handshakes to DCMS and Card91 are CPU-bound. Read by bench/cost.ts. */
+export const FUNCTION_MEMORY_MB = 512;
+
 /** What every function of a stage shares. */
 export interface FunctionSettings {
   prefix: string;
   key: IKey;
   logLevel: string;
   loggerSampleRate: number;
+  /** Spans to Lambda's X-Ray daemon, or to X-Ray's OTLP endpoint (shared/observability/trace-sinks.ts). */
+  traces: 'xray-daemon' | 'otlp';
   logRetention: RetentionDays;
   /** Queue workers reserve their maxConcurrency in the account (prod). */
   reserveWorkerConcurrency: boolean;
@@ -62,8 +67,12 @@ export interface IntegrationFunctionProps {
   reservedConcurrency?: number;
 }
 
-/** X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions: the one `*` of a role. */
-export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+/**
+ * Writing traces: to the daemon (PutTraceSegments, PutTelemetryRecords) and to the OTLP endpoint
+ * (PutSpans, PutSpansForIndexing), granted together so that a stage moves to OTLP by its setting
+ * alone. None has resource-level permissions: the one `*` of a role.
+ */
+export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:PutSpans', 'xray:PutSpansForIndexing'];
 
 /**
  * One Lambda function of this project: Node.js 24 on arm64, bundled from functions/<functionDir>/handler.ts,
@@ -101,8 +110,7 @@ export class IntegrationFunction extends Construct {
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      // CPU scales with memory: cold start and the TLS handshakes to DCMS and Card91 are CPU-bound.
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB,
       timeout: props.timeout,
       role,
       logGroup,
@@ -116,6 +124,7 @@ export class IntegrationFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: settings.logLevel,
         POWERTOOLS_LOGGER_SAMPLE_RATE: String(settings.loggerSampleRate),
         NODE_OPTIONS: '--enable-source-maps',
+        ...(settings.traces === 'otlp' && { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `https://xray.${Stack.of(this).region}.amazonaws.com/v1/traces` }),
         ...props.environment,
       },
     });
@@ -128,7 +137,8 @@ export class IntegrationFunction extends Construct {
     this.function.node.addDependency(tracing);
     Validations.of(tracing).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions. This policy holds those two actions and nothing else; every other statement of the role names its resources.',
+      reason:
+        'Writing traces (xray:PutTraceSegments, xray:PutTelemetryRecords to the X-Ray daemon; xray:PutSpans, xray:PutSpansForIndexing to the OTLP endpoint) has no resource-level permissions. This policy holds those actions and nothing else; every other statement of the role names its resources.',
     });
   }
 

@@ -34,6 +34,7 @@ const functionSettings = (settings: StageSettings, key: IKey, network?: StageNet
   key,
   logLevel: settings.logLevel,
   loggerSampleRate: settings.loggerSampleRate,
+  traces: settings.traces,
   logRetention: settings.logRetentionDays as RetentionDays,
   reserveWorkerConcurrency: settings.reserveWorkerConcurrency,
   ...(network && { network: network.functions }),

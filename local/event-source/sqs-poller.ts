@@ -148,6 +148,8 @@ export function toRecord(message: Message, queueArn: string): SQSRecord {
       ...(system.MessageGroupId && { MessageGroupId: system.MessageGroupId }),
       ...(system.MessageDeduplicationId && { MessageDeduplicationId: system.MessageDeduplicationId }),
       ...(system.SequenceNumber && { SequenceNumber: system.SequenceNumber }),
+      // The trace the producer sent the message in, as Lambda hands it on.
+      ...(system.AWSTraceHeader && { AWSTraceHeader: system.AWSTraceHeader }),
     },
     messageAttributes: Object.fromEntries(
       Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [

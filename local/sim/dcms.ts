@@ -1,6 +1,6 @@
 import { fromException, fromStatus, fromTransport, type DcmsOperation } from '../../shared/dcms/classify.js';
 import type { CustomerView, DcmsKit, DeliveryStatusRequest, KitDeliveryResult, RegisterCardRequest, RegisterCustomerRequest, RegistrationResult } from '../../shared/dcms/schemas.js';
-import type { World } from './world.js';
+import { PLATFORM, type World } from './world.js';
 
 /** DCMS as M2P documents it misbehaving (shared/reference/dcms-api.md), each fault a per-call chance. */
 export interface DcmsFaults {
@@ -45,6 +45,8 @@ export interface DcmsLedger {
   statuses: Array<{ tenant: string; kitNo: string; status: string; at: number }>;
   /** Calls per operation, by record key (the business key the call served). */
   calls: Array<{ operation: DcmsOperation; key: string; at: number }>;
+  /** When each card's `/registerCard` was answered CUS001 (its customer not there yet). */
+  customerMissing: Map<string, number[]>;
 }
 
 type Call<T> = { operation: DcmsOperation; key: string; write: boolean; apply: () => T };
@@ -55,7 +57,7 @@ type Call<T> = { operation: DcmsOperation; key: string; write: boolean; apply: (
  * them (shared/dcms/classify.ts), and its faults, including commits that land after the client gave up.
  */
 export class SimDcms {
-  readonly ledger: DcmsLedger = { registrations: [], cards: [], statuses: [], calls: [] };
+  readonly ledger: DcmsLedger = { registrations: [], cards: [], statuses: [], calls: [], customerMissing: new Map() };
   private readonly customers = new Map<string, Customer>();
   private readonly kits = new Map<string, Kit>();
   private nextKit = 1;
@@ -93,7 +95,11 @@ export class SimDcms {
       key: `card#${tenant}#${request.entityId}#${kit.accountNo}#${kit.cardType}`,
       write: true,
       apply: () => {
-        if (!this.customers.has(`${tenant}#${request.entityId}`)) throw fromException('registerCard', { errorCode: 'CUS001', detailMessage: 'customer not found' }, 400);
+        if (!this.customers.has(`${tenant}#${request.entityId}`)) {
+          const key = `card#${tenant}#${request.entityId}#${kit.accountNo}#${kit.cardType}`;
+          this.ledger.customerMissing.set(key, [...(this.ledger.customerMissing.get(key) ?? []), this.world.now]);
+          throw fromException('registerCard', { errorCode: 'CUS001', detailMessage: 'customer not found' }, 400);
+        }
         return { entityId: request.entityId, kitInfo: [this.issue(tenant, request.entityId, kit.accountNo, kit.cardType)] };
       },
     });
@@ -146,32 +152,51 @@ export class SimDcms {
     return [...this.kits.values()].filter((k) => k.entityId === entityId && this.kits.get(`${tenant}#${k.kitNo}`) === k).map((k) => ({ kitNo: k.kitNo, accountNo: k.accountNo, cardType: k.cardType }) as DcmsKit);
   }
 
-  /** One call: latency, the faults, the effect (now or late), the answer as the client would classify it. */
-  private async call<T>(_tenant: string, call: Call<T>): Promise<T> {
+  /**
+   * One call: DCMS handles it after half its latency, whatever becomes of the caller (a Lambda
+   * killed meanwhile does not stop DCMS), with its faults; the answer, classified as the real
+   * client classifies it, reaches the caller after the other half, or when the client gives up.
+   */
+  private call<T>(_tenant: string, call: Call<T>): Promise<T> {
     const { world } = this;
-    const random = world.random;
+    const { random } = world;
+    const caller = world.currentOwner;
+    const latency = random.int(50, 300);
     this.ledger.calls.push({ operation: call.operation, key: call.key, at: world.now });
-    await world.sleep(random.int(50, 300));
-    const faults = this.faults;
-    if (faults.outage && world.now >= faults.outage.from && world.now < faults.outage.until) throw fromStatus(call.operation, 503);
-    if (random.chance(faults.throttleRate)) throw fromStatus(call.operation, 429, 1);
-    if (random.chance(faults.errorRate)) throw fromStatus(call.operation, 500);
-    if (call.write && random.chance(faults.slowCommitRate)) {
-      const commitIn = random.int(1, Math.max(1, faults.maxCommitDelayMs));
-      world.log(`DCMS ${call.operation} ${call.key}: commits ${commitIn} ms late`);
-      world.schedule(commitIn, -1, () => {
-        try {
-          call.apply();
-        } catch {
-          // A late commit DCMS refuses (the customer is not there) leaves nothing behind.
+    return new Promise<T>((resolve, reject) => {
+      world.schedule(latency / 2, PLATFORM, () => {
+        const answer = (inMs: number, settle: () => void) => world.schedule(inMs, caller, settle);
+        const fail = (error: unknown, inMs = latency / 2) => {
+          world.log(`DCMS ${call.operation} ${call.key}: ${(error as { code?: string }).code ?? 'error'}`);
+          answer(inMs, () => reject(error));
+        };
+        const faults = this.faults;
+        if (faults.outage && world.now >= faults.outage.from && world.now < faults.outage.until) return fail(fromStatus(call.operation, 503));
+        if (random.chance(faults.throttleRate)) return fail(fromStatus(call.operation, 429, 1));
+        if (random.chance(faults.errorRate)) return fail(fromStatus(call.operation, 500));
+        if (call.write && random.chance(faults.slowCommitRate)) {
+          const commitIn = random.int(1, Math.max(1, faults.maxCommitDelayMs));
+          world.log(`DCMS ${call.operation} ${call.key}: applied ${commitIn} ms after it was received`);
+          world.schedule(commitIn, PLATFORM, () => {
+            try {
+              call.apply();
+            } catch {
+              // A late commit DCMS refuses (the customer is not there) leaves nothing behind.
+            }
+          });
+          return fail(fromTransport(call.operation, Object.assign(new Error('timeout'), { name: 'TimeoutError' })), CLIENT_TIMEOUT_MS - latency / 2);
         }
+        let result: T;
+        try {
+          result = call.apply();
+        } catch (error) {
+          return fail(error);
+        }
+        if (call.write && random.chance(faults.commitThenFailRate)) return fail(fromStatus(call.operation, 500));
+        if (call.write && random.chance(faults.commitThenDropRate)) return fail(fromTransport(call.operation, new Error('socket hang up')));
+        world.log(`DCMS ${call.operation} ${call.key}: ok`);
+        answer(latency / 2, () => resolve(result));
       });
-      await world.sleep(CLIENT_TIMEOUT_MS);
-      throw fromTransport(call.operation, Object.assign(new Error('timeout'), { name: 'TimeoutError' }));
-    }
-    const result = call.apply();
-    if (call.write && random.chance(faults.commitThenFailRate)) throw fromStatus(call.operation, 500);
-    if (call.write && random.chance(faults.commitThenDropRate)) throw fromTransport(call.operation, new Error('socket hang up'));
-    return result;
+    });
   }
 }

@@ -41,12 +41,19 @@ export class Random {
 interface Scheduled {
   at: number;
   seq: number;
-  /** The instance whose code runs when this fires (its clock skew applies); -1 for the platforms. */
+  /** Whose code runs when this fires: an invocation or a poller (its instance's clock skew applies); 0 for the platforms. */
   owner: number;
-  /** A cancelled invocation's waits never fire: its code stops at that await, as a killed Lambda's does. */
-  alive: () => boolean;
   fire: () => void;
 }
+
+/** An invocation or a poller: its instance's clock skew, and whether it still runs (a killed Lambda's waits never end). */
+interface Owner {
+  skewMs: number;
+  alive: () => boolean;
+}
+
+/** The platforms (DCMS, Card91, DynamoDB, SQS): they act whatever happens to their callers. */
+export const PLATFORM = 0;
 
 /** Epoch ms the virtual timeline starts at (any fixed instant works; this one reads well in traces). */
 export const EPOCH = Date.UTC(2026, 11, 6, 0, 0, 0);
@@ -56,8 +63,9 @@ export class World {
   readonly random: Random;
   private readonly heap: Scheduled[] = [];
   private seq = 0;
-  private owner = -1;
-  private readonly skews = new Map<number, number>();
+  private owner = PLATFORM;
+  private readonly owners = new Map<number, Owner>([[PLATFORM, { skewMs: 0, alive: () => true }]]);
+  private nextOwner = 1;
   readonly trace: string[] = [];
 
   constructor(
@@ -67,29 +75,52 @@ export class World {
     this.random = new Random(seed);
   }
 
-  /** This instance's clock runs `skewMs` ahead of (or behind) the timeline. */
-  setSkew(owner: number, skewMs: number): void {
-    this.skews.set(owner, skewMs);
+  /** A new owner of code: its clock runs `skewMs` ahead of (or behind) the timeline; its waits end only while `alive`. */
+  newOwner(skewMs: number, alive: () => boolean = () => true): number {
+    const id = this.nextOwner++;
+    this.owners.set(id, { skewMs, alive });
+    return id;
   }
 
   /** What `Date.now()` answers for the code running now. */
   clock(): number {
-    return this.now + (this.skews.get(this.owner) ?? 0);
+    return this.now + (this.owners.get(this.owner)?.skewMs ?? 0);
+  }
+
+  /**
+   * A call to a platform: `handle` runs on the platform's side after half the latency, whatever
+   * becomes of the caller, and its answer (or error) reaches the caller after the other half,
+   * if the caller still runs then.
+   */
+  remote<T>(latencyMs: number, handle: () => T): Promise<T> {
+    const caller = this.owner;
+    return new Promise<T>((resolve, reject) => {
+      this.schedule(latencyMs / 2, PLATFORM, () => {
+        let answer: () => void;
+        try {
+          const value = handle();
+          answer = () => resolve(value);
+        } catch (error) {
+          answer = () => reject(error);
+        }
+        this.schedule(latencyMs / 2, caller, answer);
+      });
+    });
   }
 
   log(line: string): void {
     if (this.tracing) this.trace.push(`${((this.now - EPOCH) / 1_000).toFixed(3).padStart(9)}s  ${line}`);
   }
 
-  /** Runs `fire` `delayMs` from now, as `owner`, unless `alive` says its invocation was killed by then. */
-  schedule(delayMs: number, owner: number, fire: () => void, alive: () => boolean = () => true): void {
-    this.push({ at: this.now + Math.max(0, delayMs), seq: this.seq++, owner, alive, fire });
+  /** Runs `fire` `delayMs` from now, as `owner`, unless that owner has stopped by then. */
+  schedule(delayMs: number, owner: number, fire: () => void): void {
+    this.push({ at: this.now + Math.max(0, delayMs), seq: this.seq++, owner, fire });
   }
 
   /** A wait of the code running now: resolves after `delayMs` of virtual time, as the same owner. */
-  sleep(delayMs: number, alive?: () => boolean): Promise<void> {
+  sleep(delayMs: number): Promise<void> {
     const owner = this.owner;
-    return new Promise((resolve) => this.schedule(delayMs, owner, resolve, alive));
+    return new Promise((resolve) => this.schedule(delayMs, owner, resolve));
   }
 
   get currentOwner(): number {
@@ -106,12 +137,12 @@ export class World {
         return;
       }
       this.now = next.at;
-      if (!next.alive()) continue;
+      if (!(this.owners.get(next.owner)?.alive() ?? false)) continue;
       this.owner = next.owner;
       next.fire();
       // Let the continuation run to its next wait before anything else happens.
       await drainMicrotasks();
-      this.owner = -1;
+      this.owner = PLATFORM;
     }
   }
 

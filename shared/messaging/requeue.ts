@@ -24,6 +24,7 @@ export const dueAtOf = (record: SQSRecord): number | undefined => numberAttribut
 
 /** What this SQS copy knows of its record's retry history. */
 export const carriedHistoryOf = (record: SQSRecord): CarriedHistory => ({
+  messageId: record.messageId,
   attempts: numberAttribute(record, REQUEUE_ATTRIBUTES.attempts),
   firstFailedAt: numberAttribute(record, REQUEUE_ATTRIBUTES.firstFailedAt),
   sentAt: Number(record.attributes.SentTimestamp) || Date.now(),

@@ -3,6 +3,8 @@ import type { RetryHistory } from '../protocol/retry/schedule.js';
 
 /** What the SQS copy at hand says of the record's history: the fallback when the store cannot answer. */
 export interface CarriedHistory {
+  /** The SQS message at hand: one copy of the record. */
+  messageId: string;
   attempts?: number | undefined;
   firstFailedAt?: number | undefined;
   /** When SQS first received this copy. */

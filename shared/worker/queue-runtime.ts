@@ -13,6 +13,7 @@ import { createTelemetry, type OutcomeObserver, type Telemetry } from '../observ
 import { createIdempotency, type IdempotencySetup } from '../persistence/idempotency.js';
 import { DEFAULT_BREAKER, DependencyBreaker } from '../resilience/breaker.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../resilience/retry.js';
+import type { Safeguards } from '../protocol/safeguards.js';
 
 /** What every queue worker needs, built once per Lambda instance (cold start) and reused. */
 export interface QueueWorkerRuntime {
@@ -33,6 +34,8 @@ export interface QueueWorkerRuntime {
   /** Epoch ms after which no new platform call starts in this invocation. */
   deadline: (context: Context) => number;
   observer?: OutcomeObserver;
+  /** Only the fleet simulator sets this, to switch one safeguard off; absent, every safeguard is on. */
+  safeguards?: Safeguards;
 }
 
 export function createQueueWorkerRuntime(env: QueueWorkerEnv, observer?: OutcomeObserver): QueueWorkerRuntime {

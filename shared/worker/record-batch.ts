@@ -11,6 +11,7 @@ import { receiveCountOf, type Settlement } from '../messaging/settle.js';
 import { reportOutcome, type EventOutcome } from '../observability/telemetry.js';
 import { decide as decideGroup, start as startGroup, type Observation as GroupObservation, type GroupConfig } from '../protocol/fifo-group/machine.js';
 import { budgetSecondsFor, type RetryHistory } from '../protocol/retry/schedule.js';
+import { ALL_SAFEGUARDS } from '../protocol/safeguards.js';
 import { FailureCategory, IntegrationError, toIntegrationError } from '../resilience/errors.js';
 import type { QueueWorkerRuntime } from './queue-runtime.js';
 
@@ -100,8 +101,6 @@ export const GROUP_CONCURRENCY = 10;
 
 const groupOf = (record: SQSRecord): string => record.attributes.MessageGroupId ?? record.messageId;
 
-/** The order protocol as Lambda runs it: a failed record always holds back its group. */
-const GROUP_PROTOCOL: GroupConfig = { holdBackOnFailure: true };
 
 /**
  * The invocation around a record flow on a FIFO queue: idempotency bound to the Lambda's remaining
@@ -114,6 +113,8 @@ const GROUP_PROTOCOL: GroupConfig = { holdBackOnFailure: true };
  */
 export function fifoBatchHandler<A extends AcceptedEvents>(runtime: QueueWorkerRuntime, flow: RecordFlow<A>) {
   const { metrics } = runtime.telemetry;
+  // A failed record holds back its group (the simulator alone can switch that off).
+  const groupProtocol: GroupConfig = { holdBackOnFailure: (runtime.safeguards ?? ALL_SAFEGUARDS).cardOrder };
 
   /** 'done' when applied; its settlement when it failed; undefined when that failure could not even be settled. */
   async function processRecord(context: RecordContext): Promise<Settlement | undefined | 'done'> {
@@ -166,7 +167,7 @@ export function fifoBatchHandler<A extends AcceptedEvents>(runtime: QueueWorkerR
           observation = { kind: 'retryLater', waitsOnDependency: settled.failure.category === FailureCategory.DependencyNotReady, delaySeconds: settled.delaySeconds, now: Date.now() };
         }
       }
-      step = decideGroup(GROUP_PROTOCOL, step.state, observation);
+      step = decideGroup(groupProtocol, step.state, observation);
     }
     const { end } = step.action;
     if (end.delay) await Promise.all(records.slice(end.delay.from).map((r) => runtime.settler.delay(r, end.delay!.seconds)));

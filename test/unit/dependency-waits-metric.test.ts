@@ -1,20 +1,13 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it, vi } from 'vitest';
+import { SetMetrics } from '../../shared/observability/metric-sets.js';
 import { DEPENDENCY_WAITS_METRIC, reportOutcome, type OutcomeReport } from '../../shared/observability/telemetry.js';
 
 /** The metric the dependency-waits alarm reads: one per record sent back to wait on another. */
 describe('DependencyWaits', () => {
   const emitted = (report: OutcomeReport): string[] => {
-    const metrics = new Metrics({ namespace: 'Test', serviceName: 'core-banking-events' });
+    const metrics = new SetMetrics({ namespace: 'Test', serviceName: 'core-banking-events' });
     const names: string[] = [];
-    vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
-      const single = new Metrics({ namespace: 'Test', serviceName: 'core-banking-events' });
-      vi.spyOn(single, 'addMetric').mockImplementation((name) => {
-        names.push(name);
-        return single;
-      });
-      return single;
-    });
+    vi.spyOn(metrics, 'addToSet').mockImplementation((_dimensions, name) => void names.push(name));
     reportOutcome(metrics, undefined, report);
     return names;
   };

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { XRAY_ACTIONS } from '../../../infra/constructs/integration-function.js';
 import type { QUEUES } from '../../../shared/config/resources.js';
 import { getAtt, logicalIdOf, permissionsOf, ref } from '../support.js';
 import { fnName, keyId, prefix, queueId, secretId, settings, tableId, template } from './stack-setup.js';
@@ -25,7 +26,7 @@ function expectExactly(service: string, expected: Record<string, unknown[]>): vo
   const normalize = (permissions: Record<string, unknown[]>) =>
     Object.fromEntries(Object.entries(permissions).map(([action, resources]) => [action, [...new Set(resources.map((r) => JSON.stringify(r)))].sort()]));
   expect(normalize(Object.fromEntries(permissionsOf(template, fnName(service))))).toEqual(
-    normalize({ 'logs:CreateLogStream': logGroup, 'logs:PutLogEvents': logGroup, 'xray:PutTraceSegments': ['*'], 'xray:PutTelemetryRecords': ['*'], ...expected }),
+    normalize({ 'logs:CreateLogStream': logGroup, 'logs:PutLogEvents': logGroup, ...Object.fromEntries(XRAY_ACTIONS.map((action) => [action, ['*']])), ...expected }),
   );
 }
 
