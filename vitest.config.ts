@@ -47,6 +47,8 @@ export default defineConfig({
       project('unit'),
       // The integration suites share one DynamoDB Local and one fauxqs, started only for them.
       project('integration', { globalSetup: ['test/support/global-setup.ts'] }),
+      // The fleet simulator's seeds: the real workers in virtual time, no emulators.
+      project('sim'),
       // CDK assertions and cdk-nag.
       project('infra'),
       // `npm start` and the ops CLI as child processes, each on its own emulators and ports.

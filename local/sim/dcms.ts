@@ -95,11 +95,7 @@ export class SimDcms {
       key: `card#${tenant}#${request.entityId}#${kit.accountNo}#${kit.cardType}`,
       write: true,
       apply: () => {
-        if (!this.customers.has(`${tenant}#${request.entityId}`)) {
-          const key = `card#${tenant}#${request.entityId}#${kit.accountNo}#${kit.cardType}`;
-          this.ledger.customerMissing.set(key, [...(this.ledger.customerMissing.get(key) ?? []), this.world.now]);
-          throw fromException('registerCard', { errorCode: 'CUS001', detailMessage: 'customer not found' }, 400);
-        }
+        if (!this.customers.has(`${tenant}#${request.entityId}`)) throw fromException('registerCard', { errorCode: 'CUS001', detailMessage: 'customer not found' }, 400);
         return { entityId: request.entityId, kitInfo: [this.issue(tenant, request.entityId, kit.accountNo, kit.cardType)] };
       },
     });
@@ -190,6 +186,7 @@ export class SimDcms {
         try {
           result = call.apply();
         } catch (error) {
+          if ((error as { code?: string }).code === 'CUS001') this.ledger.customerMissing.set(call.key, [...(this.ledger.customerMissing.get(call.key) ?? []), world.now]);
           return fail(error);
         }
         if (call.write && random.chance(faults.commitThenFailRate)) return fail(fromStatus(call.operation, 500));

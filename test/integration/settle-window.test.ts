@@ -37,10 +37,11 @@ describe('settle window: no re-send while an earlier send may still commit', () 
     send.mockResolvedValueOnce('kit-2');
     await expect(settle({ send, read: reconcile, checkFirst: true })).resolves.toEqual({ result: 'kit-2', reconciled: false });
     expect(send).toHaveBeenCalledTimes(2);
-    expect(await store.lastSentAt(key)).toBeUndefined();
+    // The marker stays (TTL removes it): a delivery that read "no marker" earlier can never write one and send again.
+    expect(await store.lastSentAt(key)).toBe(clock.now());
   });
 
-  it('takes a slow commit found by a later read as the result, and clears the marker', async () => {
+  it('takes a slow commit found by a later read as the result, and keeps the marker', async () => {
     const { store, clock, key, settle } = await setup();
     await expect(settle({ send: () => Promise.reject(lost()), read: async () => undefined, checkFirst: true })).rejects.toMatchObject({ code: 'UNKNOWN_OUTCOME' });
     clock.advance(17_000);
@@ -92,6 +93,6 @@ describe('the marker as a lock: two deliveries never both send', () => {
     expect(secondSend).not.toHaveBeenCalled();
     release();
     await expect(first).resolves.toEqual({ result: 'kit-1', reconciled: false });
-    expect(await store.lastSentAt(key)).toBeUndefined();
+    expect(await store.lastSentAt(key)).toBeDefined();
   });
 });

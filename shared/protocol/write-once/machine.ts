@@ -12,6 +12,9 @@
  *               condition on what was read, so two deliveries never both send; a delivery that
  *               finds one reads first
  *   read        the platform's own state (`/kit-manager/fetchKitsByEntityId`, `/viewCustomer`, the card)
+ *               The marker stays once the write succeeded or was found (a removed marker would let a
+ *               delivery that read "no marker" before it was written write its own and send again);
+ *               only a refusal, after which nothing can commit, removes it. TTL removes the rest.
  *   settle      nothing is sent again until `settleWindowMs` has passed since that instant and a
  *               read, started after it, still shows nothing: a request the platform was only slow
  *               to commit is found. Safe while the window exceeds the longest commit delay plus
@@ -72,7 +75,9 @@ export type State =
   | { at: 'readingFirst'; lastSentAt: number | undefined; leaveBy: number }
   | { at: 'markingSend'; sentAt: number }
   | { at: 'sending'; sentAt: number; marked: boolean }
-  | { at: 'readingAfter'; sentAt: number; alreadyDone: boolean; marked: boolean }
+  /** `failedAt`: when the send's failure was seen; the request left before then. */
+  | { at: 'readingAfter'; sentAt: number; failedAt: number; alreadyDone: boolean; marked: boolean }
+  | { at: 'tighteningMarker'; sentAt: number; failedAt: number }
   | { at: 'clearing'; then: Finish }
   | { at: 'finished'; how: Finish };
 
@@ -85,19 +90,19 @@ export const TRANSITIONS: ReadonlyArray<readonly [StateName, Observation['kind']
   ['idle', 'begin', 'sending'],
   ['checkingMarker', 'markerRead', 'readingFirst'],
   ['checkingMarker', 'markerRead', 'markingSend'],
-  ['readingFirst', 'readDone', 'clearing'],
   ['readingFirst', 'readDone', 'finished'],
   ['readingFirst', 'readDone', 'markingSend'],
   ['readingFirst', 'readDone', 'sending'],
   ['markingSend', 'markerWritten', 'sending'],
   ['markingSend', 'markerTaken', 'finished'],
-  ['sending', 'sent', 'clearing'],
   ['sending', 'sent', 'finished'],
   ['sending', 'sendFailed', 'clearing'],
   ['sending', 'sendFailed', 'finished'],
   ['sending', 'sendFailed', 'readingAfter'],
-  ['readingAfter', 'readDone', 'clearing'],
   ['readingAfter', 'readDone', 'finished'],
+  ['readingAfter', 'readDone', 'tighteningMarker'],
+  ['tighteningMarker', 'markerWritten', 'finished'],
+  ['tighteningMarker', 'markerTaken', 'finished'],
   ['clearing', 'markerCleared', 'finished'],
 ];
 
@@ -109,7 +114,7 @@ export interface Step {
 export const initialState = (): State => ({ at: 'idle' });
 
 const finish = (how: Finish): Step => ({ state: { at: 'finished', how }, action: { kind: 'finish', how } });
-/** Ends with `then`, after removing the marker holding `marker`, when one was written or found. */
+/** Ends with `then`, after removing the marker holding `marker`, when this run wrote one. */
 const endClearing = (marker: number | undefined, then: Finish): Step =>
   marker !== undefined ? { state: { at: 'clearing', then }, action: { kind: 'clearMarker', sentAt: marker } } : finish(then);
 
@@ -141,7 +146,7 @@ export function decide(config: WriteOnceConfig, state: State, observation: Obser
     }
     case 'readingFirst': {
       if (observation.kind !== 'readDone') return unexpected(state, observation);
-      if (observation.found) return endClearing(state.lastSentAt, { kind: 'found' });
+      if (observation.found) return finish({ kind: 'found' });
       const settlesAt = state.lastSentAt === undefined ? undefined : state.lastSentAt + config.settleWindowMs;
       // An earlier send may still commit: wait for it rather than risk a second effect. The read
       // counts from when it started, the platform's state being no older than that.
@@ -155,23 +160,34 @@ export function decide(config: WriteOnceConfig, state: State, observation: Obser
       return { state: { at: 'sending', sentAt: state.sentAt, marked: true }, action: { kind: 'send' } };
     }
     case 'sending': {
-      const marker = state.marked ? state.sentAt : undefined;
-      if (observation.kind === 'sent') return endClearing(marker, { kind: 'sent' });
+      if (observation.kind === 'sent') return finish({ kind: 'sent' });
       if (observation.kind !== 'sendFailed') return unexpected(state, observation);
       // Refused, or never sent (4xx, 429, an open circuit, no time left): nothing can commit later.
-      if (!observation.unknown && !observation.alreadyDone) return endClearing(marker, { kind: 'refused' });
+      if (!observation.unknown && !observation.alreadyDone) return endClearing(state.marked ? state.sentAt : undefined, { kind: 'refused' });
       // Never sent twice in one run: the platform is read instead.
-      return { state: { at: 'readingAfter', sentAt: state.sentAt, alreadyDone: observation.alreadyDone, marked: state.marked }, action: { kind: 'read' } };
+      return {
+        state: { at: 'readingAfter', sentAt: state.sentAt, failedAt: Math.min(state.sentAt, observation.now), alreadyDone: observation.alreadyDone, marked: state.marked },
+        action: { kind: 'read' },
+      };
     }
     case 'readingAfter': {
       if (observation.kind !== 'readDone') return unexpected(state, observation);
-      const marker = state.marked ? state.sentAt : undefined;
-      if (observation.found) return endClearing(marker, { kind: 'found' });
+      if (observation.found) return finish({ kind: 'found' });
       // "Already exists", yet the read shows nothing: not trusted, an operator decides.
-      if (state.alreadyDone) return endClearing(marker, { kind: 'notConfirmed' });
-      // The marker stays: every later delivery reads first and waits out the window from this send.
-      const retryAt = config.settleWindowMs > 0 ? state.sentAt + config.settleWindowMs : undefined;
-      return finish({ kind: 'settling', code: 'UNKNOWN_OUTCOME', retryAt });
+      if (state.alreadyDone) return finish({ kind: 'notConfirmed' });
+      if (config.settleWindowMs === 0) return finish({ kind: 'settling', code: 'UNKNOWN_OUTCOME', retryAt: undefined });
+      // The request left before its failure was seen, usually long before the call's deadline the
+      // marker holds: the marker is brought forward to that instant, so the window ends sooner.
+      if (state.marked && state.failedAt < state.sentAt) {
+        return { state: { at: 'tighteningMarker', sentAt: state.sentAt, failedAt: state.failedAt }, action: { kind: 'writeMarker', sentAt: state.failedAt, expected: state.sentAt } };
+      }
+      return finish({ kind: 'settling', code: 'UNKNOWN_OUTCOME', retryAt: (state.marked ? state.sentAt : state.failedAt) + config.settleWindowMs });
+    }
+    case 'tighteningMarker': {
+      // The marker stays: every later delivery reads first and waits out the window from it.
+      if (observation.kind === 'markerWritten') return finish({ kind: 'settling', code: 'UNKNOWN_OUTCOME', retryAt: state.failedAt + config.settleWindowMs });
+      if (observation.kind !== 'markerTaken') return unexpected(state, observation);
+      return finish({ kind: 'settling', code: 'UNKNOWN_OUTCOME', retryAt: state.sentAt + config.settleWindowMs });
     }
     case 'clearing': {
       if (observation.kind !== 'markerCleared') return unexpected(state, observation);
