@@ -1,5 +1,7 @@
 /*
- * The core-banking write protocol for one business key (one account -> DCMS /registerCard), as
+ * The OLD core-banking write protocol (npm run model -- --protocol old), before the marker held the
+ * call deadline and was written and removed conditionally; kept to show its two gaps. One business
+ * key (one account -> DCMS /registerCard), as
  * implemented by functions/core-banking-events/app.ts (Powertools idempotency record around the
  * call) and shared/resilience/at-most-once.ts (write-ahead marker, read first, settle window).
  * Checked property: DCMS applies at most one /registerCard effect (cards <= 1).
