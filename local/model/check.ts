@@ -3,10 +3,20 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const MODEL = join(import.meta.dirname, 'core-banking-write.pml');
+/**
+ * Which protocol the model follows. `current`: shared/protocol/write-once/machine.ts as it is
+ * (the marker is removed after a refusal, a send that succeeded, or a read that found the card);
+ * `marker-kept`: the same, but the marker is removed only after a refusal; `old`: the protocol
+ * before the marker held the call's deadline and became conditional (core-banking-write-old.pml).
+ */
+export type Protocol = 'current' | 'marker-kept' | 'old';
+export const PROTOCOLS: readonly Protocol[] = ['current', 'marker-kept', 'old'];
+
+const modelFile = (protocol: Protocol): string => join(import.meta.dirname, protocol === 'old' ? 'core-banking-write-old.pml' : 'core-banking-write.pml');
 
 /** One configuration of the model, in seconds, and the tick the model counts in. */
 export interface ModelConfig {
+  protocol: Protocol;
   settleSeconds: number;
   commitDelaySeconds: number;
   skewSeconds: number;
@@ -14,13 +24,13 @@ export interface ModelConfig {
   lifeSeconds: number;
   /** No DCMS request starts in the last `marginSeconds` of an invocation (DEADLINE_MARGIN_MS + minAttemptMs). */
   marginSeconds: number;
-  /** A read's answer arrives at most this long after DCMS looked (the fetchKits timeout). */
+  /** A read's answer arrives at most this long after DCMS looked (the fetchKits timeout); the old protocol only, the current one counts a read from its start. */
   readSeconds: number;
   tickSeconds: number;
 }
 
 export interface ModelVerdict {
-  /** The `-D` constants handed to spin, in ticks. */
+  /** The `-D` constants handed to spin, in ticks (CLEAR_AFTER_EFFECT: 1 or 0). */
   defines: Record<string, number>;
   errors: number;
   states: number;
@@ -43,6 +53,7 @@ export function toTicks(config: ModelConfig): Record<string, number> {
     LIFE: up(config.lifeSeconds),
     MARGIN: down(config.marginSeconds),
     READ_TIME: up(config.readSeconds),
+    CLEAR_AFTER_EFFECT: config.protocol === 'marker-kept' ? 0 : 1,
   };
 }
 
@@ -60,7 +71,7 @@ export function checkModel(config: ModelConfig): ModelVerdict {
   const flags = Object.entries(defines).map(([name, value]) => `-D${name}=${value}`);
   const dir = mkdtempSync(join(tmpdir(), 'model-'));
   try {
-    copyFileSync(MODEL, join(dir, 'model.pml'));
+    copyFileSync(modelFile(config.protocol), join(dir, 'model.pml'));
     const started = Date.now();
     run('spin', ['-a', ...flags, 'model.pml'], dir);
     run('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
@@ -70,17 +81,21 @@ export function checkModel(config: ModelConfig): ModelVerdict {
     const errors = Number(/errors: (\d+)/.exec(report)?.[1]);
     const states = Number(/(\d+) states, stored/.exec(report)?.[1]);
     if (!Number.isInteger(errors) || !Number.isInteger(states)) throw new Error(`unreadable verifier report:\n${report}`);
-    const trail = errors > 0 ? readableTrail(run('spin', ['-t', ...flags, 'model.pml'], dir)) : [];
+    const trail = errors > 0 ? readableTrail(run('spin', ['-t', ...flags, 'model.pml'], dir), config.tickSeconds) : [];
     return { defines, errors, states, seconds, trail };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Keeps the model's own printouts (`t=…`) and the failed assertion; drops spin's dump of every variable. */
-function readableTrail(output: string): string[] {
+/**
+ * Keeps the model's own printouts (`t=…`) and the failed assertion; drops spin's dump of every
+ * variable. Times (`t=<ticks>`) are shown in seconds.
+ */
+function readableTrail(output: string, tickSeconds: number): string[] {
   return output
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line.startsWith('t=') || line.includes('assertion violated'));
+    .filter((line) => line.startsWith('t=') || line.includes('assertion violated'))
+    .map((line) => line.replace(/t=(-?\d+)/g, (_, ticks: string) => `t=${Number(ticks) * tickSeconds}s`));
 }

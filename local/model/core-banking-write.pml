@@ -1,12 +1,14 @@
 /*
  * The core-banking write protocol for one business key (one account -> DCMS /registerCard), as
- * implemented by functions/core-banking-events/app.ts (Powertools idempotency record around the
- * call) and shared/resilience/at-most-once.ts (write-ahead marker, read first, settle window).
+ * implemented by shared/protocol/write-once/machine.ts (decide) and run.ts (its driver), with the
+ * marker port of shared/persistence/pending-sends.ts, for functions/core-banking-events/register-card.ts
+ * (checkFirst: the customer's kits are always read first; no "already exists" answer is trusted).
  * Checked property: DCMS applies at most one /registerCard effect (cards <= 1).
  *
- * The idempotency record is modelled, not assumed away: without it two first deliveries both find
- * no marker and both send (the marker is read, then written unconditionally), so the protocol's
- * safety rests on it, and on its in-progress expiry, which is judged by another worker's clock.
+ * The Powertools idempotency record around the call is left out: every delivery may run at any
+ * time, also while another delivery of the same event is still running. That is what its loss
+ * allows (an in-progress record taken over under clock skew, then deleted by key by its first
+ * holder), so the safety shown here does not rest on it.
  *
  * Time is discrete (one tick = the unit the constants are given in). Nothing stores absolute
  * time: every timestamp is kept as its age in ticks plus the skew of the clock that wrote it,
@@ -17,7 +19,7 @@
  */
 
 #ifndef SETTLE_WINDOW
-#define SETTLE_WINDOW 60    /* SETTLE_WINDOW_SECONDS: no re-send until this long after the last send, by the reader's clock */
+#define SETTLE_WINDOW 60    /* SETTLE_WINDOW_SECONDS: no send until a read started this long after the marker, by the reader's clock */
 #endif
 #ifndef MAX_COMMIT_DELAY
 #define MAX_COMMIT_DELAY 30 /* DCMS applies a received write at most this long after it left our client */
@@ -31,30 +33,30 @@
 #ifndef MARGIN
 #define MARGIN 2            /* no DCMS request starts in the last MARGIN of an invocation (DEADLINE_MARGIN_MS + minAttemptMs) */
 #endif
-#ifndef READ_TIME
-#define READ_TIME 3         /* a DCMS read's answer arrives at most this long after DCMS looked (the read timeout) */
+#ifndef CLEAR_AFTER_EFFECT
+#define CLEAR_AFTER_EFFECT 1 /* 1: the marker is removed after a send that succeeded or a read that found the card (machine.ts); 0: only after a refusal */
 #endif
 #define DELIVERIES 3        /* deliveries of the one event (SQS at-least-once, redeliveries, a redrive) */
 #define WORKERS 2
 
-/* Ages saturate here: one past the largest threshold they are compared with. */
-#define MARKER_CAP (SETTLE_WINDOW + 2 * MAX_SKEW + 1)
-#define LOCK_CAP (LIFE + 2 * MAX_SKEW + 1)
+/* leaveBy, the run's call deadline: no request of the run leaves after it (real time, from the invocation's start). */
+#define LEAVE (LIFE - MARGIN)
+/* Marker ages saturate here: the largest threshold a read compares them with. */
+#define MARKER_CAP (SETTLE_WINDOW + 2 * MAX_SKEW)
 #define grow(a, cap) if :: a < cap -> a++ :: else -> skip fi
 
 /* A worker's step in one delivery; IDLE = no invocation. */
-mtype = { IDLE, LOCK, GET_MARKER, READ, ANSWER, PUT_MARKER, SEND, RECONCILE, CLEAR_THEN_DONE, CLEAR_THEN_FAIL, DONE, FAIL };
+mtype = { IDLE, GET_MARKER, READ, READING, PUT_MARKER, SEND, READ_AFTER, CLEAR };
 mtype st[WORKERS] = IDLE;
 
-/* Idempotency record (Powertools): FREE (absent or expired TTL), INPROGRESS, COMPLETED. */
-mtype = { FREE, INPROGRESS, COMPLETED };
-mtype lock = FREE;
-byte lockAge;   /* ticks since the holder's invocation started: its in-progress expiry is start + LIFE by its clock */
-short lockSkew;
-
-/* The write-ahead marker SEND#<key>/PENDING: the sender's clock when it took sentAt. */
-bool marker;
-byte markerAge;
+/*
+ * The marker SEND#<key>/PENDING. Its value is the writer's leaveBy; values of distinct runs differ
+ * (deadlines in ms of distinct invocations), so a value is named here by the delivery that wrote
+ * it (0 = absent). markerAge: real time now - leaveBy as real time (negative while the request
+ * may still leave); markerSkew: the writer's skew. leaveBy on the writer's clock = that instant + markerSkew.
+ */
+byte marker;
+short markerAge;
 short markerSkew;
 
 /* Sends DCMS received whose effect is still pending: ticks left before it must have committed (255 = none). */
@@ -63,24 +65,22 @@ byte pending[DELIVERIES] = NONE;
 byte cards;
 
 short skew[WORKERS];
+byte mine[WORKERS];       /* the delivery the worker is running (1..DELIVERIES), its marker value */
+byte toClear[WORKERS];    /* CLEAR: the marker value to remove */
 byte age[WORKERS];        /* ticks since the invocation started */
-byte answerDue[WORKERS];  /* ANSWER: ticks left before the read's answer arrives */
-bool seen[WORKERS];       /* lastSentAt as read by the worker: present, its age and the writer's skew */
-byte seenAge[WORKERS];
+byte seen[WORKERS];       /* the marker as read by the worker (its value, 0 = absent), its age and writer's skew */
+short seenAge[WORKERS];
 short seenSkew[WORKERS];
-bool found[WORKERS];      /* what the last DCMS read showed */
-byte sentAge[WORKERS];    /* ticks since the worker took sentAt (its own clock) */
+bool settled[WORKERS];    /* READING: the read started at or after seen + SETTLE_WINDOW by the worker's clock */
 byte deliveries = DELIVERIES;
 /* Real time, for the counterexample's printout only: hidden variables are not part of the checked state. */
 hidden int realTime;
-hidden int markerAt;  /* the real time the marker's sentAt was taken, printout only */
-hidden int sentAt[WORKERS];
 
-/* Reader w's clock is before lastSentAt + SETTLE_WINDOW: real realTime + skew[w] < written + writerSkew + window. */
-#define settling(w) (seenAge[w] < SETTLE_WINDOW + seenSkew[w] - skew[w])
-/* Powertools takes an in-progress record over once its expiry is before the taker's clock. */
-#define lockExpiredFor(w) (lockAge > LIFE + lockSkew - skew[w])
-#define callAllowed(w) (age[w] + MARGIN <= LIFE)
+/* A read started now, by w's clock, is at or after the marker w read + SETTLE_WINDOW:
+ * realTime + skew[w] >= leaveBy + seenSkew + SETTLE_WINDOW, leaveBy = realTime - seenAge. */
+#define settledFor(w) (seen[w] == 0 || seenAge[w] >= SETTLE_WINDOW + seenSkew[w] - skew[w])
+/* The DCMS client starts no request after the call's deadline (less minAttemptMs). */
+#define callAllowed(w) (age[w] <= LEAVE)
 
 inline commit() {
   cards++;
@@ -90,130 +90,106 @@ inline commit() {
 
 /* The invocation is over; what it held in memory is gone (zeroed so that equal states are one). */
 inline over(w) {
-  st[w] = IDLE; age[w] = 0; answerDue[w] = 0; seen[w] = false; seenAge[w] = 0; seenSkew[w] = 0; found[w] = false; sentAge[w] = 0
+  st[w] = IDLE; mine[w] = 0; age[w] = 0; seen[w] = 0; seenAge[w] = 0; seenSkew[w] = 0; settled[w] = false; toClear[w] = 0
 }
 
-/* An invocation that throws: Powertools deletes the record (unconditionally, by key), or that delete fails. */
-inline release() {
+/* Conditional DeleteItem (sentAt = value), best effort. */
+inline clear(w, value) {
   if
-  :: lock = FREE; lockAge = 0; lockSkew = 0
-  :: skip
+  :: marker == value -> marker = 0; markerAge = 0; markerSkew = 0; printf("t=%d w%d: marker %d removed\n", realTime, w, value)
+  :: marker != value -> printf("t=%d w%d: marker %d not removed: it holds %d\n", realTime, w, value, marker)
+  :: skip  /* the delete failed */
   fi
 }
 
 proctype Worker(byte w) {
   byte i;
   do
-  :: atomic { st[w] == IDLE && deliveries > 0 -> deliveries--; age[w] = 0; st[w] = LOCK;
-              printf("t=%d w%d: delivery %d received (clock skew %d)\n", realTime, w, DELIVERIES - deliveries, skew[w]) }
+  :: atomic { st[w] == IDLE && deliveries > 0 -> deliveries--; mine[w] = DELIVERIES - deliveries; age[w] = 0; st[w] = GET_MARKER;
+              printf("t=%d w%d: delivery %d received (clock skew %d tick), leaveBy = t=%d by its clock\n", realTime, w, mine[w], skew[w], realTime + LEAVE + skew[w]) }
   :: atomic {
-       st[w] == LOCK ->
-       if
-       :: lock == COMPLETED -> printf("t=%d w%d: duplicate (idempotency record COMPLETED)\n", realTime, w); over(w)  /* a duplicate: the stored result, no DCMS call */
-       :: lock == INPROGRESS && !lockExpiredFor(w) -> printf("t=%d w%d: idempotency record in progress, back to SQS\n", realTime, w); over(w)  /* already in progress: back to SQS */
-       :: lock == FREE || (lock == INPROGRESS && lockExpiredFor(w)) ->
-            printf("t=%d w%d: takes the idempotency record (%e)\n", realTime, w, lock);
-            lock = INPROGRESS; lockAge = age[w]; lockSkew = skew[w];
-            if
-            :: st[w] = GET_MARKER
-            :: over(w)  /* the conditional put applied, its answer lost: our own record realTime blocks us */
-            fi
-       fi
+       /* Any step may throw (DynamoDB or DCMS error, DEADLINE): the run ends there, nothing is cleaned up. */
+       st[w] != IDLE -> printf("t=%d w%d: the run throws\n", realTime, w); over(w)
      }
   :: atomic {
        st[w] == GET_MARKER ->
-       seen[w] = marker; seenAge[w] = markerAge; seenSkew[w] = markerSkew;
+       seen[w] = marker; seenAge[w] = markerAge; seenSkew[w] = markerSkew; st[w] = READ;
        if
-       :: marker -> printf("t=%d w%d: marker found: sentAt = %d (taken at t=%d by a clock skewed %d)\n", realTime, w, markerAt + markerSkew, markerAt, markerSkew)
+       :: marker != 0 -> printf("t=%d w%d: marker %d found: leaveBy = t=%d\n", realTime, w, marker, realTime - markerAge + markerSkew)
        :: else -> printf("t=%d w%d: no marker\n", realTime, w)
-       fi;
-       if
-       :: st[w] = READ
-       :: st[w] = FAIL  /* DynamoDB error */
        fi
      }
   :: atomic {
-       /* checkFirst: /registerCard always reads the customer's kits first. */
-       st[w] == READ ->
+       /* The clock is read before the read starts; DCMS looks at any moment after. */
+       st[w] == READ && callAllowed(w) -> settled[w] = settledFor(w); st[w] = READING;
+       printf("t=%d w%d: reads DCMS: t=%d by its clock\n", realTime, w, realTime + skew[w])
+     }
+  :: atomic {
+       /* DCMS looks and answers. */
+       st[w] == READING ->
        if
-       :: callAllowed(w) -> found[w] = (cards > 0); answerDue[w] = READ_TIME; st[w] = ANSWER;
-          printf("t=%d w%d: reads DCMS: %d card(s)\n", realTime, w, cards)
-       :: st[w] = FAIL  /* the read failed, or DEADLINE: too little of the invocation left */
+       :: cards > 0 && seen[w] != 0 -> printf("t=%d w%d: DCMS shows the card\n", realTime, w);
+          if
+          :: CLEAR_AFTER_EFFECT -> toClear[w] = seen[w]; st[w] = CLEAR
+          :: else -> over(w)
+          fi
+       :: cards > 0 && seen[w] == 0 -> printf("t=%d w%d: DCMS shows the card\n", realTime, w); over(w)
+       :: cards == 0 && !settled[w] -> printf("t=%d w%d: no card, but the read started before leaveBy + window: SETTLING\n", realTime, w); over(w)
+       :: cards == 0 && settled[w] -> printf("t=%d w%d: no card: will send\n", realTime, w); st[w] = PUT_MARKER
        fi
      }
   :: atomic {
-       /* The read's answer; the window is judged by the clock read realTime, after the answer. */
-       st[w] == ANSWER ->
-       if
-       :: found[w] && seen[w] -> st[w] = CLEAR_THEN_DONE
-       :: found[w] && !seen[w] -> st[w] = DONE
-       :: !found[w] && seen[w] && settling(w) -> st[w] = FAIL;  /* SETTLING */
-          printf("t=%d w%d: read answered, clock %d < sentAt + window: SETTLING\n", realTime, w, realTime + skew[w])
-       :: else -> sentAge[w] = 0; st[w] = PUT_MARKER; sentAt[w] = realTime;
-          printf("t=%d w%d: read answered, nothing found, clock %d: will send\n", realTime, w, realTime + skew[w])
-       fi
-     }
-  :: atomic {
+       /* PutItem conditional on the value read (attribute_not_exists when none). */
        st[w] == PUT_MARKER ->
        if
-       :: marker = true; markerAge = sentAge[w]; markerSkew = skew[w]; markerAt = sentAt[w]; st[w] = SEND;
-          printf("t=%d w%d: marker written\n", realTime, w)
-       :: marker = true; markerAge = sentAge[w]; markerSkew = skew[w]; markerAt = sentAt[w]; st[w] = FAIL;  /* applied, answer lost */
-          printf("t=%d w%d: marker written, answer lost\n", realTime, w)
-       :: st[w] = FAIL  /* not applied */
+       :: marker == seen[w] -> marker = mine[w]; markerAge = age[w] - LEAVE; markerSkew = skew[w];
+          printf("t=%d w%d: marker %d written over %d\n", realTime, w, mine[w], seen[w]);
+          if
+          :: st[w] = SEND
+          :: printf("t=%d w%d: its answer lost\n", realTime, w); over(w)
+          fi
+       :: marker != seen[w] -> printf("t=%d w%d: marker is %d, not %d: SEND_IN_PROGRESS\n", realTime, w, marker, seen[w]); over(w)
        fi
      }
   :: atomic {
-       /* Time may pass between the marker and the request leaving: rate-limit waits, in-call retries of 429. */
+       /* Time may pass between the marker and the request leaving: rate-limit waits, in-call retries of 429, up to leaveBy. */
        st[w] == SEND ->
        if
        :: callAllowed(w) ->
             if
-            :: printf("t=%d w%d: /registerCard applied and answered\n", realTime, w); commit(); st[w] = CLEAR_THEN_DONE  /* applied and answered */
-            :: printf("t=%d w%d: /registerCard refused\n", realTime, w); st[w] = CLEAR_THEN_FAIL  /* refused (4xx, 429 to the end): nothing can commit later */
-            :: i = 0;  /* no answer, or a 5xx: DCMS may apply it realTime, later, or never */
+            :: printf("t=%d w%d: /registerCard applied and answered\n", realTime, w); commit();
+               if
+               :: CLEAR_AFTER_EFFECT -> toClear[w] = mine[w]; st[w] = CLEAR
+               :: else -> over(w)
+               fi
+            :: printf("t=%d w%d: /registerCard refused\n", realTime, w); toClear[w] = mine[w]; st[w] = CLEAR  /* 4xx, 429 to the end: nothing can commit later */
+            :: i = 0;  /* no answer, or a 5xx: DCMS may apply it now, later, or never */
                do
                :: pending[i] == NONE -> pending[i] = MAX_COMMIT_DELAY; break
                :: else -> i++
                od;
                i = 0;
-               st[w] = RECONCILE;
+               st[w] = READ_AFTER;
                printf("t=%d w%d: /registerCard sent, no answer: DCMS may apply it until t=%d\n", realTime, w, realTime + MAX_COMMIT_DELAY)
             fi
-       :: else -> st[w] = CLEAR_THEN_FAIL  /* DEADLINE: not started */
+       :: else -> printf("t=%d w%d: DEADLINE, not sent\n", realTime, w); toClear[w] = mine[w]; st[w] = CLEAR
        fi
      }
   :: atomic {
-       st[w] == RECONCILE ->
+       st[w] == READ_AFTER ->
        if
-       :: callAllowed(w) && cards > 0 -> st[w] = CLEAR_THEN_DONE
-       :: callAllowed(w) && cards == 0 -> st[w] = FAIL;  /* UNKNOWN_OUTCOME: the marker stays */
-          printf("t=%d w%d: read back: nothing yet, UNKNOWN_OUTCOME\n", realTime, w)
-       :: st[w] = FAIL  /* the read failed or was not started */
+       :: cards > 0 -> printf("t=%d w%d: read back: the card\n", realTime, w);
+          if
+          :: CLEAR_AFTER_EFFECT -> toClear[w] = mine[w]; st[w] = CLEAR
+          :: else -> over(w)
+          fi
+       :: cards == 0 -> printf("t=%d w%d: read back: nothing yet, UNKNOWN_OUTCOME (the marker stays)\n", realTime, w); over(w)
        fi
      }
   :: atomic {
-       /* Best-effort DeleteItem by key. */
-       st[w] == CLEAR_THEN_DONE || st[w] == CLEAR_THEN_FAIL ->
-       if
-       :: marker = false; markerAge = 0; markerSkew = 0; printf("t=%d w%d: marker cleared\n", realTime, w)
-       :: skip
-       fi;
-       if
-       :: st[w] == CLEAR_THEN_DONE -> st[w] = DONE
-       :: else -> st[w] = FAIL
-       fi
+       /* A run that found the card removes the marker it read; a run that sent, its own. */
+       st[w] == CLEAR -> clear(w, toClear[w]); over(w)
      }
-  :: atomic {
-       /* Powertools stores the result (unconditional update by key), or that write fails. */
-       st[w] == DONE ->
-       if
-       :: lock = COMPLETED; lockAge = 0; lockSkew = 0
-       :: skip
-       fi;
-       over(w)
-     }
-  :: atomic { st[w] == FAIL -> release(); over(w) }
   od
 }
 
@@ -230,16 +206,14 @@ proctype Dcms() {
 }
 
 /*
- * One tick of real time. It cannot pass a write's latest commit, nor a read's answer; an
- * invocation that reaches its timeout is killed (its in-flight request stays in flight).
- * A COMPLETED record may expire (TTL) at any tick.
+ * One tick of real time. It cannot pass a write's latest commit; an invocation that reaches its
+ * timeout is killed (its in-flight request stays in flight).
  */
 proctype Clock() {
   byte w;
   do
   :: d_step {
-       (pending[0] != 0 && pending[1] != 0 && pending[2] != 0) &&
-       !(st[0] == ANSWER && answerDue[0] == 0) && !(st[1] == ANSWER && answerDue[1] == 0) ->
+       pending[0] != 0 && pending[1] != 0 && pending[2] != 0 ->
        w = 0;
        do
        :: w < DELIVERIES -> if :: pending[w] != NONE -> pending[w]-- :: else -> skip fi; w++
@@ -251,9 +225,7 @@ proctype Clock() {
             if
             :: st[w] != IDLE ->
                  age[w]++;
-                 if :: answerDue[w] > 0 -> answerDue[w]-- :: else -> skip fi;
-                 if :: seen[w] -> grow(seenAge[w], MARKER_CAP) :: else -> skip fi;
-                 if :: st[w] == PUT_MARKER -> grow(sentAge[w], MARKER_CAP) :: else -> skip fi;
+                 if :: seen[w] != 0 -> grow(seenAge[w], MARKER_CAP) :: else -> skip fi;
                  if :: age[w] >= LIFE -> printf("t=%d w%d: killed by the function timeout\n", realTime + 1, w); over(w) :: else -> skip fi
             :: else -> skip
             fi;
@@ -262,28 +234,24 @@ proctype Clock() {
        od;
        w = 0;
        realTime++;
-       if :: marker -> grow(markerAge, MARKER_CAP) :: else -> skip fi;
-       if :: lock == INPROGRESS -> grow(lockAge, LOCK_CAP) :: else -> skip fi
+       if :: marker != 0 -> grow(markerAge, MARKER_CAP) :: else -> skip fi
      }
-  :: atomic { lock == COMPLETED -> lock = FREE; lockAge = 0; lockSkew = 0; printf("t=%d the COMPLETED idempotency record expires\n", realTime) }
   od
 }
 
 init {
-  byte w;
   atomic {
-    w = 0;
+    /* Any skews; the search meets clocks far apart first (worker 0 ahead, worker 1 behind). */
+    skew[0] = MAX_SKEW;
     do
-    :: w < WORKERS ->
-         skew[w] = -MAX_SKEW;
-         do
-         :: skew[w] < MAX_SKEW -> skew[w]++
-         :: break
-         od;
-         w++
-    :: else -> break
+    :: break
+    :: skew[0] > -MAX_SKEW -> skew[0]--
     od;
-    w = 0;
+    skew[1] = -MAX_SKEW;
+    do
+    :: break
+    :: skew[1] < MAX_SKEW -> skew[1]++
+    od;
     run Worker(0);
     run Worker(1);
     run Dcms();

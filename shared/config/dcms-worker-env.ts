@@ -14,9 +14,8 @@ export const dcmsWorkerEnv = z
     /**
      * After a write whose outcome is unknown, nothing is sent again until this long after that send
      * (and a read then still shows nothing): at least the longest DCMS may take to commit a request it received.
-     * local/model (npm run model) shows what it must exceed: the longest from taking sentAt to the request
-     * leaving (up to the invocation's deadline: rate-limit waits, 429 retries) + DCMS's longest commit (60 s)
-     * + a read's answer time (fetchKits 5 s) + twice the clock skew (±2 s). 120 s does not cover 56 + 60 + 5 + 4.
+     * Counted from the send's deadline (the marker) to the start of the read: local/model (npm run model)
+     * shows it must exceed DCMS's longest commit (60 s) + twice the clock skew (±2 s): 120 s > 64 s.
      */
     SETTLE_WINDOW_SECONDS: positiveInteger.default(120),
     /** Which lane of the tenant's DCMS budget this worker draws from: real-time events, or a bulk load that must leave room for them. */

@@ -23,8 +23,8 @@ export interface QueueDescription {
   maxReceiveCount: number;
   /**
    * Function timeout of the consumer; the queue's visibility timeout is six times it (AWS guidance).
-   * Also how late a core-banking send may leave after its marker's sentAt, which the settle window
-   * (SETTLE_WINDOW_SECONDS) must cover: local/model/README.md.
+   * A core-banking send's marker holds its call's deadline, so the settle window does not depend on
+   * it (local/model/README.md).
    */
   functionTimeoutSeconds: number;
   batchSize: number;
