@@ -5,12 +5,12 @@ import { join } from 'node:path';
 
 /**
  * Which protocol the model follows. `current`: shared/protocol/write-once/machine.ts as it is
- * (the marker is removed after a refusal, a send that succeeded, or a read that found the card);
- * `marker-kept`: the same, but the marker is removed only after a refusal; `old`: the protocol
- * before the marker held the call's deadline and became conditional (core-banking-write-old.pml).
+ * (the marker is removed only after a refusal); `marker-cleared`: the marker also removed after a
+ * send that succeeded or a read that found the card (the gap that keeping it closes); `old`: the
+ * protocol before the marker held the call's deadline and became conditional (core-banking-write-old.pml).
  */
-export type Protocol = 'current' | 'marker-kept' | 'old';
-export const PROTOCOLS: readonly Protocol[] = ['current', 'marker-kept', 'old'];
+export type Protocol = 'current' | 'marker-cleared' | 'old';
+export const PROTOCOLS: readonly Protocol[] = ['current', 'marker-cleared', 'old'];
 
 const modelFile = (protocol: Protocol): string => join(import.meta.dirname, protocol === 'old' ? 'core-banking-write-old.pml' : 'core-banking-write.pml');
 
@@ -53,7 +53,7 @@ export function toTicks(config: ModelConfig): Record<string, number> {
     LIFE: up(config.lifeSeconds),
     MARGIN: down(config.marginSeconds),
     READ_TIME: up(config.readSeconds),
-    CLEAR_AFTER_EFFECT: config.protocol === 'marker-kept' ? 0 : 1,
+    CLEAR_AFTER_EFFECT: config.protocol === 'marker-cleared' ? 1 : 0,
   };
 }
 
