@@ -47,7 +47,7 @@ export default defineConfig({
       project('unit'),
       // The integration suites share one DynamoDB Local and one fauxqs, started only for them.
       project('integration', { globalSetup: ['test/support/global-setup.ts'] }),
-      // The fleet simulator's seeds: the real workers in virtual time, no emulators.
+      // The proofs: the fleet simulator's seeds (the real workers in virtual time) and the spin model; no emulators.
       project('sim'),
       // CDK assertions and cdk-nag.
       project('infra'),
