@@ -9,6 +9,8 @@
  * (shared/worker/record-batch.ts, and the fleet simulator) observes and acts.
  */
 
+import type { MachineStep, Transitions } from '../machine.js';
+
 export type Observation =
   /** The record at the current index, as received: when it is due (a moved copy), and the time. */
   | { kind: 'inspected'; dueAt: number | undefined; now: number }
@@ -60,7 +62,7 @@ export interface GroupConfig {
 }
 
 /** Every transition the machine can take: the state diagram, as data. */
-export const TRANSITIONS: ReadonlyArray<readonly [StateName, Observation['kind'], StateName]> = [
+export const TRANSITIONS: Transitions<StateName, Observation['kind']> = [
   ['inspecting', 'inspected', 'processing'],
   ['inspecting', 'inspected', 'moving'],
   ['inspecting', 'inspected', 'finished'],
@@ -78,10 +80,7 @@ export const TRANSITIONS: ReadonlyArray<readonly [StateName, Observation['kind']
   ['moving', 'moveFailed', 'finished'],
 ];
 
-export interface Step {
-  state: State;
-  action: Action;
-}
+export type Step = MachineStep<State, Action>;
 
 const finish = (failed: readonly number[], end: GroupEnd): Step => ({
   state: { at: 'finished' },

@@ -15,6 +15,8 @@
  * and the fleet simulator) performs the actions through its ports.
  */
 
+import type { MachineStep, Transitions } from '../machine.js';
+
 export interface KitStatusConfig {
   /** How long a status send whose answer was lost may still commit at DCMS. 0 only in the simulator. */
   settleWindowMs: number;
@@ -64,7 +66,7 @@ export type State =
 export type StateName = State['at'];
 
 /** Every transition the machine can take: the state diagram, as data. */
-export const TRANSITIONS: ReadonlyArray<readonly [StateName, Observation['kind'], StateName]> = [
+export const TRANSITIONS: Transitions<StateName, Observation['kind']> = [
   ['idle', 'begin', 'claimingEvent'],
   ['claimingEvent', 'eventClaimed', 'claimingKit'],
   ['claimingEvent', 'eventClaimed', 'finished'],
@@ -75,10 +77,7 @@ export const TRANSITIONS: ReadonlyArray<readonly [StateName, Observation['kind']
   ['settlingEvent', 'eventSettled', 'finished'],
 ];
 
-export interface Step {
-  state: State;
-  action: Action;
-}
+export type Step = MachineStep<State, Action>;
 
 export const initialState = (): State => ({ at: 'idle' });
 

@@ -21,6 +21,8 @@
  *               twice the clock skew between instances (local/model: the checked model).
  */
 
+import type { MachineStep, Transitions } from '../machine.js';
+
 export interface WriteOnceConfig {
   /** How long an unknown-outcome send may still commit; 0 when the write has no settle window (Card91). */
   settleWindowMs: number;
@@ -84,7 +86,7 @@ export type State =
 export type StateName = State['at'];
 
 /** Every transition the machine can take: the state diagram, as data. */
-export const TRANSITIONS: ReadonlyArray<readonly [StateName, Observation['kind'], StateName]> = [
+export const TRANSITIONS: Transitions<StateName, Observation['kind']> = [
   ['idle', 'begin', 'checkingMarker'],
   ['idle', 'begin', 'readingFirst'],
   ['idle', 'begin', 'sending'],
@@ -106,10 +108,7 @@ export const TRANSITIONS: ReadonlyArray<readonly [StateName, Observation['kind']
   ['clearing', 'markerCleared', 'finished'],
 ];
 
-export interface Step {
-  state: State;
-  action: Action;
-}
+export type Step = MachineStep<State, Action>;
 
 export const initialState = (): State => ({ at: 'idle' });
 
