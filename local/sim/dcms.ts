@@ -47,6 +47,8 @@ export interface DcmsLedger {
   calls: Array<{ operation: DcmsOperation; key: string; at: number }>;
   /** When each card's `/registerCard` was answered CUS001 (its customer not there yet). */
   customerMissing: Map<string, number[]>;
+  /** Writes answered so that they may have been applied (timeout, dropped connection, 5xx), by key: each may schedule one retry at its settle window's end. */
+  unknownOutcomes: Map<string, number>;
 }
 
 type Call<T> = { operation: DcmsOperation; key: string; write: boolean; apply: () => T };
@@ -57,7 +59,7 @@ type Call<T> = { operation: DcmsOperation; key: string; write: boolean; apply: (
  * them (shared/dcms/classify.ts), and its faults, including commits that land after the client gave up.
  */
 export class SimDcms {
-  readonly ledger: DcmsLedger = { registrations: [], cards: [], statuses: [], calls: [], customerMissing: new Map() };
+  readonly ledger: DcmsLedger = { registrations: [], cards: [], statuses: [], calls: [], customerMissing: new Map(), unknownOutcomes: new Map() };
   private readonly customers = new Map<string, Customer>();
   private readonly kits = new Map<string, Kit>();
   private nextKit = 1;
@@ -164,6 +166,7 @@ export class SimDcms {
         const answer = (inMs: number, settle: () => void) => world.schedule(inMs, caller, settle);
         const fail = (error: unknown, inMs = latency / 2) => {
           world.log(`DCMS ${call.operation} ${call.key}: ${(error as { code?: string }).code ?? 'error'}`);
+          if ((error as { category?: string }).category === 'UnknownOutcome') this.ledger.unknownOutcomes.set(call.key, (this.ledger.unknownOutcomes.get(call.key) ?? 0) + 1);
           answer(inMs, () => reject(error));
         };
         const faults = this.faults;

@@ -91,7 +91,7 @@ async function simulate(seed: number, world: World, disabled: ReadonlySet<Safegu
   }
   return {
     seed,
-    violations: checkInvariants(plan, { dcms, card91 }, fleet),
+    violations: checkInvariants(plan, { dcms, card91, historyFallbacks: store.historyFallbacks }, fleet),
     trace: world.trace,
     virtualSeconds: Math.round((world.now - EPOCH) / 1_000),
     events: plan.feed.length,

@@ -49,6 +49,8 @@ interface KitItem {
  */
 export class SimStore {
   faults: StoreFaults = NO_STORE_FAULTS;
+  /** Failures whose retry history could not be recorded (the copy's own then stands in). */
+  historyFallbacks = 0;
   private readonly markers = new Map<string, number>();
   private readonly histories = new Map<string, { attempts: number; firstFailedAt: number; budgets: Map<number, number> }>();
   private readonly kits = new Map<string, KitItem>();
@@ -104,6 +106,7 @@ export class SimStore {
           return { attempts: item.attempts, firstFailedAt: item.firstFailedAt, budgetFrom: item.budgets.get(redrives)! };
         });
       } catch {
+        this.historyFallbacks += 1;
         const firstFailedAt = Math.min(carried.firstFailedAt ?? carried.sentAt, carried.sentAt, now);
         return { attempts: Math.max((carried.attempts ?? 0) + 1, carried.receiveCount), firstFailedAt, budgetFrom: firstFailedAt };
       }

@@ -50,7 +50,7 @@ describe('chaos: the local stack against a sick DCMS', () => {
   };
 
   it('the fault mix (10% 5xx, 5% 429, 3% 5xx and 2% drops after committing, 0.3% commits after 17 s), one seed', async () => {
-    const [row] = await run({ mode: 'mix', seeds: [101], customers: 40 });
+    const [row] = await run({ mode: 'mix', seeds: [101], customers: 20 });
     expect(row!.events, row!.outputFile).toBeGreaterThanOrEqual(120);
     expect(row!.injectedFaults.error).toBeGreaterThan(0);
     expectZeros(row!);
@@ -64,7 +64,7 @@ describe('chaos: the local stack against a sick DCMS', () => {
   }, 600_000);
 
   it('slow commits: 2% of writes committed 17 s after being sent, and never a second card', async () => {
-    const [row] = await run({ mode: 'slow-commit', seeds: [301], customers: 60 });
+    const [row] = await run({ mode: 'slow-commit', seeds: [301], customers: 30 });
     expect(row!.injectedFaults.slowCommit).toBeGreaterThan(0);
     expectZeros(row!);
   }, 600_000);

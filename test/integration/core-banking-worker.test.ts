@@ -177,11 +177,10 @@ describe('core-banking worker, an account whose customer never comes', () => {
     harness = await startWorkerHarness('coreBanking', { env: { VISIBILITY_BASE_SECONDS: '1', VISIBILITY_MAX_SECONDS: '8' } });
     const sentAt = Date.now();
     await harness.send([accountOpened('C7001')]);
-    // The queue never drains: the record waits out its budget. The pollers run while we watch.
-    const running = harness.drain(25_000).catch(() => undefined);
+    // The queue never drains (the record waits out its budget): draining only starts the pollers, which run on while we watch.
+    await harness.drain(1_000).catch(() => undefined);
     await expect.poll(() => harness.dcms.stats().calls['/registerCard']?.['400:CUS001'] ?? 0, { timeout: 40_000, interval: 100 }).toBeGreaterThanOrEqual(4);
     // Four attempts take at least the ladder between them (1 + 2 + 4 s); a backoff that restarts with each copy takes about 2 s.
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(7_000);
-    await running;
   }, 60_000);
 });
