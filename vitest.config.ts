@@ -26,6 +26,9 @@ export default defineConfig({
   test: {
     // The default output, then every file's time and the ten slowest (CI runs `npm test`).
     reporters: ['default', './test/support/timing-reporter.ts'],
+    // Most files wait (on retry delays, settle windows, a child stack) far more than they compute:
+    // twice as many files at once as a 2-core machine has cores keeps both cores busy.
+    maxWorkers: 4,
     /*
      * v8 coverage of the code that runs in Lambda. Off until `@vitest/coverage-v8` (the version of
      * vitest) is a devDependency: `npx vitest run --coverage` then measures it and fails below the
