@@ -52,7 +52,14 @@ const functionBlocks = FUNCTIONS.map((name) => ({
     NOT_TEST,
     NOT_UPPER,
     NOT_TOOLING,
-    ...(FUNCTIONS.length > 1 ? [forbid(FUNCTIONS.filter((other) => other !== name), 'a function imports no other function: move what both need to shared/.')] : []),
+    ...(FUNCTIONS.length > 1
+      ? [
+          forbid(
+            FUNCTIONS.filter((other) => other !== name),
+            'a function imports no other function: move what both need to shared/.',
+          ),
+        ]
+      : []),
   ]),
 }));
 

@@ -202,15 +202,31 @@ try {
   }
   console.log(`\ngoal: ≤ ${kib(BUDGET_BYTES)} per bundle, init ≤ ${BUDGET_INIT_RATIO}× bare`);
   if (compileCache) {
-    console.log('\nwith a compile cache shipped beside each bundle (read-only): × bare = against the bare handler without one, as the goal measures; × bare cached = against the bare handler with one');
+    console.log(
+      '\nwith a compile cache shipped beside each bundle (read-only): × bare = against the bare handler without one, as the goal measures; × bare cached = against the bare handler with one',
+    );
     row(['bundle', 'init', '× bare', '× cached', 'CPU', '× bare', '× cached', '']);
     for (const f of [bare, floor, ...functions]) {
-      row([f.name, `${f.cachedInitMs!.toFixed(0)} ms`, (f.cachedInitMs! / bare.initMs).toFixed(2), (f.cachedInitMs! / bare.cachedInitMs!).toFixed(2), `${f.cachedCpuMs!.toFixed(0)} ms`, (f.cachedCpuMs! / bare.cpuMs).toFixed(2), (f.cachedCpuMs! / bare.cachedCpuMs!).toFixed(2), '']);
+      row([
+        f.name,
+        `${f.cachedInitMs!.toFixed(0)} ms`,
+        (f.cachedInitMs! / bare.initMs).toFixed(2),
+        (f.cachedInitMs! / bare.cachedInitMs!).toFixed(2),
+        `${f.cachedCpuMs!.toFixed(0)} ms`,
+        (f.cachedCpuMs! / bare.cpuMs).toFixed(2),
+        (f.cachedCpuMs! / bare.cachedCpuMs!).toFixed(2),
+        '',
+      ]);
     }
   }
   if (showPackages) {
     for (const m of measured) {
-      console.log(`\n${m.name}: ${packages(m.metafile).slice(0, 40).map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', ')}`);
+      console.log(
+        `\n${m.name}: ${packages(m.metafile)
+          .slice(0, 40)
+          .map(([name, bytes]) => `${name} ${kib(bytes)}`)
+          .join(', ')}`,
+      );
     }
   }
 } finally {

@@ -164,9 +164,15 @@ function worker(queue: 'coreBanking' | 'courier', serviceName: string) {
   const { url, arn } = resources.queues[queue];
   const description = QUEUES[queue];
   return new SqsPoller({
-    sqs, queueUrl: url, queueArn: arn, handler: metered(serviceName, handler), functionName: serviceName,
-    functionTimeoutSeconds: description.functionTimeoutSeconds, batchSize: description.batchSize,
-    batchingWindowSeconds: description.batchingWindowSeconds, waitTimeSeconds: 1,
+    sqs,
+    queueUrl: url,
+    queueArn: arn,
+    handler: metered(serviceName, handler),
+    functionName: serviceName,
+    functionTimeoutSeconds: description.functionTimeoutSeconds,
+    batchSize: description.batchSize,
+    batchingWindowSeconds: description.batchingWindowSeconds,
+    waitTimeSeconds: 1,
   });
 }
 
@@ -193,7 +199,9 @@ try {
   // Core banking: each customer's two events in its own message group, sent ten to a request as a core-banking system batches them.
   const bankEvents = Array.from({ length: CUSTOMERS }, (_, i) => [customerCreated(`C${i}`, TENANT), accountOpened(`C${i}`, TENANT)]).flat();
   for (let i = 0; i < bankEvents.length; i += 10) {
-    const entries = bankEvents.slice(i, i + 10).map((event, j) => ({ Id: String(j), MessageBody: JSON.stringify(event), MessageGroupId: `${TENANT}:${String(event.data.entityId)}`, MessageDeduplicationId: event.id }));
+    const entries = bankEvents
+      .slice(i, i + 10)
+      .map((event, j) => ({ Id: String(j), MessageBody: JSON.stringify(event), MessageGroupId: `${TENANT}:${String(event.data.entityId)}`, MessageDeduplicationId: event.id }));
     await sqs.send(new SendMessageBatchCommand({ QueueUrl: resources.queues.coreBanking.url, Entries: entries }));
   }
   await waitFor(() => settled >= bankEvents.length);
@@ -250,11 +258,25 @@ const usage: Usage = {
 
 const perEvent = (n: number, digits = 2) => (n / events).toFixed(digits);
 console.log(`cost per event, local stack (${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}), Node ${process.version}`);
-console.log(`mix: ${CUSTOMERS} customers × (customer.created, account.opened, 2 courier scans) = ${events} events in ${seconds.toFixed(1)} s; outcomes ${[...outcomes].map(([o, n]) => `${o} ${n}`).join(', ')}; second cards ${dcms.stats().duplicateCards}\n`);
-for (const [name, f] of lambda) console.log(`  Lambda ${name.padEnd(20)} ${f.invocations} invocations (${(f.invocations / events).toFixed(3)}/event), ${(f.billedMs / f.invocations).toFixed(0)} ms billed each`);
-console.log(`  SQS    ${[...sqsProxy.meter.requests].map(([action, n]) => `${action} ${perEvent(n)}`).join(', ')} per event; of the receives ${perEvent(activeReceives)} brought messages (local polls wait 1 s: empty ones are modelled, not counted)`);
-console.log(`  DynamoDB ${[...dynamoProxy.meter.requests].map(([action, n]) => `${action} ${perEvent(n)}`).join(', ')} per event; ${perEvent(dynamoProxy.meter.readUnits)} RRU, ${perEvent(dynamoProxy.meter.writeUnits)} WRU per event (${[...dynamoProxy.meter.writeUnitsByTable].sort((a, b) => b[1] - a[1]).map(([table, n]) => `${table.replace(/^cost-/, '')} ${perEvent(n)}`).join(', ')})`);
-console.log(`  logs   ${perEvent(logs.app, 0)} B application (${perEvent(logs.appLines)} lines), ${perEvent(logs.emf, 0)} B EMF (${perEvent(logs.emfLines)} lines), ${perEvent(platformBytes, 0)} B Lambda platform lines: ${perEvent(usage.logBytes, 0)} B per event (goal for application logs ≤ 300)`);
+console.log(
+  `mix: ${CUSTOMERS} customers × (customer.created, account.opened, 2 courier scans) = ${events} events in ${seconds.toFixed(1)} s; outcomes ${[...outcomes].map(([o, n]) => `${o} ${n}`).join(', ')}; second cards ${dcms.stats().duplicateCards}\n`,
+);
+for (const [name, f] of lambda)
+  console.log(`  Lambda ${name.padEnd(20)} ${f.invocations} invocations (${(f.invocations / events).toFixed(3)}/event), ${(f.billedMs / f.invocations).toFixed(0)} ms billed each`);
+console.log(
+  `  SQS    ${[...sqsProxy.meter.requests].map(([action, n]) => `${action} ${perEvent(n)}`).join(', ')} per event; of the receives ${perEvent(activeReceives)} brought messages (local polls wait 1 s: empty ones are modelled, not counted)`,
+);
+console.log(
+  `  DynamoDB ${[...dynamoProxy.meter.requests].map(([action, n]) => `${action} ${perEvent(n)}`).join(', ')} per event; ${perEvent(dynamoProxy.meter.readUnits)} RRU, ${perEvent(dynamoProxy.meter.writeUnits)} WRU per event (${[
+    ...dynamoProxy.meter.writeUnitsByTable,
+  ]
+    .sort((a, b) => b[1] - a[1])
+    .map(([table, n]) => `${table.replace(/^cost-/, '')} ${perEvent(n)}`)
+    .join(', ')})`,
+);
+console.log(
+  `  logs   ${perEvent(logs.app, 0)} B application (${perEvent(logs.appLines)} lines), ${perEvent(logs.emf, 0)} B EMF (${perEvent(logs.emfLines)} lines), ${perEvent(platformBytes, 0)} B Lambda platform lines: ${perEvent(usage.logBytes, 0)} B per event (goal for application logs ≤ 300)`,
+);
 for (const [message, bytes] of [...logs.byMessage].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`           ${perEvent(bytes, 0).padStart(5)} B  ${message}`);
 console.log(`  traces ${perEvent(traces.documents)} documents, ${perEvent(traces.bytes, 0)} B per sampled event\n`);
 console.log(priceTable(usage));

@@ -55,7 +55,13 @@ function instance(limit: RateLimit): Instance {
   dynamo.middlewareStack.add((next) => async (args) => ((calls.count += 1), next(args)), { step: 'initialize', name: 'benchCounter' });
   // Net tokens leased: what was handed back unspent does not count.
   const leased = { tokens: 0 };
-  const limiter = new FleetRateLimiter({ dynamo, tableName: table, limitOf: () => limit, onLease: (lease) => (leased.tokens += lease.granted), onGiveBack: (back) => (leased.tokens -= back.accepted ? back.tokens : 0) });
+  const limiter = new FleetRateLimiter({
+    dynamo,
+    tableName: table,
+    limitOf: () => limit,
+    onLease: (lease) => (leased.tokens += lease.granted),
+    onGiveBack: (back) => (leased.tokens -= back.accepted ? back.tokens : 0),
+  });
   return { limiter, dynamo, calls, leased, grants: [], waits: [] };
 }
 
@@ -107,7 +113,10 @@ async function fleetRun(size: number, limit: RateLimit, tenant: string) {
     'worst excess': worstExcess(grants, limit).toFixed(1),
     'DynamoDB calls/token': (calls / grants.length).toFixed(3),
     'fairness min/max': (Math.min(...shares) / Math.max(...shares)).toFixed(2),
-    'wait p95 ms': percentile(fleet.flatMap((m) => m.waits), 95).toFixed(0),
+    'wait p95 ms': percentile(
+      fleet.flatMap((m) => m.waits),
+      95,
+    ).toFixed(0),
   };
 }
 
@@ -157,11 +166,20 @@ async function batchRun(size: number, limit: RateLimit, tenant: string, groups =
   const leased = fleet.reduce((sum, member) => sum + member.leased.tokens, 0);
   const sustained = grants.filter((at) => at >= started + 2_000 && at < until).length / (seconds - 2);
   fleet.forEach((member) => member.dynamo.destroy());
-  return { instances: size, limit: `${limit.perSecond}/s`, 'tokens/s': sustained.toFixed(1), '÷ limit': (sustained / limit.perSecond).toFixed(3), 'spent ÷ net leased': (grants.length / leased).toFixed(3), 'worst excess': worstExcess(grants, limit).toFixed(1) };
+  return {
+    instances: size,
+    limit: `${limit.perSecond}/s`,
+    'tokens/s': sustained.toFixed(1),
+    '÷ limit': (sustained / limit.perSecond).toFixed(3),
+    'spent ÷ net leased': (grants.length / leased).toFixed(3),
+    'worst excess': worstExcess(grants, limit).toFixed(1),
+  };
 }
 
 try {
-  console.log(`fleet limiter, ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}), DynamoDB Local, ${seconds} s per run, ${workers} workers per instance\n`);
+  console.log(
+    `fleet limiter, ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}), DynamoDB Local, ${seconds} s per run, ${workers} workers per instance\n`,
+  );
   const fleets = [];
   for (const size of [2, 3, 4]) fleets.push(await fleetRun(size, STANDARD, `STANDARD_${size}`));
   fleets.push(await fleetRun(3, SLOW, 'SLOW_3'));

@@ -29,10 +29,13 @@ const tenantsJson = JSON.stringify([{ tenant: 'ACME_BANK', business: 'ACME_BANK'
 
 /** Counts DynamoDB commands by name, per worker. */
 function countDynamo(runtime: DcmsWorkerRuntime, counts: Map<string, number>): void {
-  runtime.dynamo.middlewareStack.add((next, context) => async (args) => {
-    counts.set(context.commandName ?? 'unknown', (counts.get(context.commandName ?? 'unknown') ?? 0) + 1);
-    return next(args);
-  }, { step: 'initialize', name: 'benchCounter' });
+  runtime.dynamo.middlewareStack.add(
+    (next, context) => async (args) => {
+      counts.set(context.commandName ?? 'unknown', (counts.get(context.commandName ?? 'unknown') ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCounter' },
+  );
 }
 
 /** Runs `instances` copies of a worker, each with its own runtime, as separate Lambda instances would. */
@@ -40,14 +43,16 @@ async function runWorker(queue: QueueKey, bodies: object[], instances: number, g
   const serviceName = queue === 'coreBanking' ? 'core-banking-events' : 'courier-events';
   const { url, arn } = resources.queues[queue];
   for (let i = 0; i < bodies.length; i += 10) {
-    await sqs.send(new SendMessageBatchCommand({
-      QueueUrl: url,
-      Entries: bodies.slice(i, i + 10).map((body, j) => ({
-        Id: String(j),
-        MessageBody: JSON.stringify(body),
-        ...(QUEUES[queue].fifo && { MessageGroupId: group!(body as never), MessageDeduplicationId: `${queue}-${i + j}-${Date.now()}` }),
-      })),
-    }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: bodies.slice(i, i + 10).map((body, j) => ({
+          Id: String(j),
+          MessageBody: JSON.stringify(body),
+          ...(QUEUES[queue].fifo && { MessageGroupId: group!(body as never), MessageDeduplicationId: `${queue}-${i + j}-${Date.now()}` }),
+        })),
+      }),
+    );
   }
   const dynamoOps = new Map<string, number>();
   const outcomes = new Map<string, number>();
@@ -60,8 +65,14 @@ async function runWorker(queue: QueueKey, bodies: object[], instances: number, g
     countDynamo(runtime, dynamoOps);
     const handler = queue === 'coreBanking' ? createCoreBankingHandler(runtime) : createCourierHandler(runtime);
     return new SqsPoller({
-      sqs, queueUrl: url, queueArn: arn, handler, functionName: serviceName, functionTimeoutSeconds: 60,
-      batchSize: QUEUES[queue].batchSize, batchingWindowSeconds: queue === 'courier' ? 0.5 : 0,
+      sqs,
+      queueUrl: url,
+      queueArn: arn,
+      handler,
+      functionName: serviceName,
+      functionTimeoutSeconds: 60,
+      batchSize: QUEUES[queue].batchSize,
+      batchingWindowSeconds: queue === 'courier' ? 0.5 : 0,
       onInvocation: ({ records, failed }) => (processed += records - failed),
     });
   });
@@ -85,17 +96,31 @@ const callsOf = (before: Record<string, Record<string, number>>, endpoint: strin
 try {
   const groupOf = (b: { tenant: string; data: { entityId?: string } }) => `${b.tenant}:${b.data.entityId}`;
   let before = structuredClone(dcms.stats().calls);
-  const customers = await runWorker('coreBanking', Array.from({ length: count }, (_, i) => customerCreated(`B${i}`)), INSTANCES, groupOf);
+  const customers = await runWorker(
+    'coreBanking',
+    Array.from({ length: count }, (_, i) => customerCreated(`B${i}`)),
+    INSTANCES,
+    groupOf,
+  );
   report('bank.customer.created.v1 (no insta-card)', customers, { '/register': callsOf(before, '/register'), '/viewCustomer': callsOf(before, '/viewCustomer') });
 
   before = structuredClone(dcms.stats().calls);
-  const cards = await runWorker('coreBanking', Array.from({ length: count }, (_, i) => accountOpened(`B${i}`)), INSTANCES, groupOf);
+  const cards = await runWorker(
+    'coreBanking',
+    Array.from({ length: count }, (_, i) => accountOpened(`B${i}`)),
+    INSTANCES,
+    groupOf,
+  );
   report('bank.account.opened.v1', cards, { '/registerCard': callsOf(before, '/registerCard'), '/viewCustomer': callsOf(before, '/viewCustomer') });
 
   const reader = new DcmsClient({ baseUrl: dcms.url });
   const kits = (await Promise.all(Array.from({ length: count }, (_, i) => reader.viewCustomer('ACME_BANK', `B${i}`)))).map((view) => view!.kitInfo[0]!.kitNo);
   before = structuredClone(dcms.stats().calls);
-  const courier = await runWorker('courier', kits.map((kitNo) => kitStatus('ACME_BANK', kitNo, 'IN_TRANSIT', new Date('2026-11-20T10:00:00Z'))), 1);
+  const courier = await runWorker(
+    'courier',
+    kits.map((kitNo) => kitStatus('ACME_BANK', kitNo, 'IN_TRANSIT', new Date('2026-11-20T10:00:00Z'))),
+    1,
+  );
   report('courier.kit.status.v1', courier, { '/inventory/update/deliveryStatus': callsOf(before, '/inventory/update/deliveryStatus') });
   console.log(`\nsecond cards issued for the same account and card type: ${dcms.stats().duplicateCards}`);
 } finally {

@@ -52,7 +52,9 @@ const groupOf = (event: BankEvent) => `${event.tenant}:${String(event.data.entit
 
 /** A customer and its account, in that order, per entity: the book a bank loads. */
 function book(tenant: string, prefix: string, events: number): BankEvent[] {
-  return Array.from({ length: Math.ceil(events / 2) }, (_, i) => [customerCreated(`${prefix}${i}`, tenant), accountOpened(`${prefix}${i}`, tenant)]).flat().slice(0, events);
+  return Array.from({ length: Math.ceil(events / 2) }, (_, i) => [customerCreated(`${prefix}${i}`, tenant), accountOpened(`${prefix}${i}`, tenant)])
+    .flat()
+    .slice(0, events);
 }
 
 async function enqueue(queueUrl: string, events: readonly BankEvent[]): Promise<void> {
@@ -103,7 +105,10 @@ interface RunFacts {
 
 function summarise(label: string, facts: RunFacts, run: LaneRun) {
   const { calls, latencies } = run;
-  const answeredA = calls.filter((call) => call.tenant === TENANT_A && !call.outcome.startsWith('429')).map((call) => call.at).sort((a, b) => a - b);
+  const answeredA = calls
+    .filter((call) => call.tenant === TENANT_A && !call.outcome.startsWith('429'))
+    .map((call) => call.at)
+    .sort((a, b) => a - b);
   // Sustained: the middle 80% of the import's calls, leaving out the burst at the start and the last groups' tail.
   const from = percentile(answeredA, 10);
   const to = percentile(answeredA, 90);
@@ -128,8 +133,18 @@ function summarise(label: string, facts: RunFacts, run: LaneRun) {
     // At the sandbox's mean latency; a run limited by the budget (not by instances) says less than DCMS_DUTY_CYCLE needs.
     'calls in flight / bulk instance': inFlight.toFixed(2),
     // As the workers timed them: well above the sandbox's 150–300 ms means the event loop, not DCMS, is the wait.
-    'DCMS ms p50': Math.round(percentile(calls.map((call) => call.durationMs), 50)),
-    'DCMS ms p95': Math.round(percentile(calls.map((call) => call.durationMs), 95)),
+    'DCMS ms p50': Math.round(
+      percentile(
+        calls.map((call) => call.durationMs),
+        50,
+      ),
+    ),
+    'DCMS ms p95': Math.round(
+      percentile(
+        calls.map((call) => call.durationMs),
+        95,
+      ),
+    ),
     // The workers' process, in % of one core (the emulators run in other processes on the same cores).
     'worker CPU %': Math.round((100 * facts.workerCpuMs) / 1_000 / facts.seconds),
     'dead-lettered': run.deadLettered,

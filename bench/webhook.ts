@@ -69,7 +69,9 @@ const percentile = (sorted: number[], p: number) => (sorted[Math.min(sorted.leng
 
 function report(label: string, result: RunResult): void {
   const { requests, elapsedSeconds, statuses, latencies } = result;
-  console.log(`  ${label.padEnd(9)} ${(requests / elapsedSeconds).toFixed(0).padStart(5)} req/s  (${requests} in ${elapsedSeconds.toFixed(2)} s; ${[...statuses].map(([s, c]) => `${s}×${c}`).join(' ')})`);
+  console.log(
+    `  ${label.padEnd(9)} ${(requests / elapsedSeconds).toFixed(0).padStart(5)} req/s  (${requests} in ${elapsedSeconds.toFixed(2)} s; ${[...statuses].map(([s, c]) => `${s}×${c}`).join(' ')})`,
+  );
   console.log(`  ${''.padEnd(9)} latency ms  p50 ${percentile(latencies, 50)}  p95 ${percentile(latencies, 95)}  p99 ${percentile(latencies, 99)}  max ${latencies.at(-1)?.toFixed(1)}`);
 }
 

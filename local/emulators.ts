@@ -145,7 +145,10 @@ export async function createResources(sqs: SQSClient, dynamo: DynamoDBClient, op
   for (const [key, table] of Object.entries(TABLES) as [keyof typeof TABLES, (typeof TABLES)[keyof typeof TABLES]][]) {
     const name = tableName(options.prefix, table);
     tables[key] = name;
-    const exists = await dynamo.send(new DescribeTableCommand({ TableName: name })).then(() => true, () => false);
+    const exists = await dynamo.send(new DescribeTableCommand({ TableName: name })).then(
+      () => true,
+      () => false,
+    );
     if (exists) continue;
     const sortKey = 'sortKey' in table ? table.sortKey : undefined;
     await dynamo.send(

@@ -78,10 +78,15 @@ const program = new Command('npm start --')
     ),
   )
   .option('--demo-customers <n>', 'customers in the demo dataset', positiveInteger, 150)
-  .option('--demo-seed <n>', 'seed of the demo dataset\'s shapes', wholeNumber)
+  .option('--demo-seed <n>', "seed of the demo dataset's shapes", wholeNumber)
   .option('--demo-valid-only', 'leave out the demo events meant to fail: any dead letter is then a valid event dead-lettered')
   .option('--timeout <seconds>', 'give up when the queues have not drained after this long (never before the retry budget of records still waiting)', positiveInteger, 600)
-  .option('--retry-budget <seconds>', 'how long a record may keep failing for a reason a retry can fix (a platform down, an account waiting on its customer) before it is dead-lettered as Exhausted', positiveInteger, LOCAL_RETRY_BUDGET_SECONDS)
+  .option(
+    '--retry-budget <seconds>',
+    'how long a record may keep failing for a reason a retry can fix (a platform down, an account waiting on its customer) before it is dead-lettered as Exhausted',
+    positiveInteger,
+    LOCAL_RETRY_BUDGET_SECONDS,
+  )
   .option('--instances <n>', 'instances of each queue worker, each with its own poller (the deployed maxConcurrency: infra/README.md)', positiveInteger, LOCAL_INSTANCES_PER_WORKER)
   .addHelpText('after', ENVIRONMENT_HELP)
   .showHelpAfterError('(npm start -- --help lists every option)');
@@ -105,7 +110,10 @@ async function main(): Promise<number> {
   };
   const results: FeedResults = {};
   let bootedAt = startedAt;
-  const boot = bootTasks(run.stack, bootContext(run, () => (bootedAt = new Date())));
+  const boot = bootTasks(
+    run.stack,
+    bootContext(run, () => (bootedAt = new Date())),
+  );
   const stoppedEarly = await runTasks(run, [...boot, feedTask(run.stack, feedSettings(run), results)]);
   if (stoppedEarly !== undefined) return stoppedEarly;
 

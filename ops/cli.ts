@@ -82,7 +82,13 @@ function action<A extends unknown[]>(run: (target: OpsTarget, output: Output, ..
   };
 }
 
-const queuesOption = () => new Option('--queue <name>', `one queue (${Object.values(QUEUES).map((q) => q.name).join(', ')}); default all`).argParser(parseQueue);
+const queuesOption = () =>
+  new Option(
+    '--queue <name>',
+    `one queue (${Object.values(QUEUES)
+      .map((q) => q.name)
+      .join(', ')}); default all`,
+  ).argParser(parseQueue);
 const queuesOf = (queue: QueueKey | undefined): QueueKey[] => (queue ? [queue] : (Object.keys(QUEUES) as QueueKey[]));
 
 const dlq = program.command('dlq').description('dead-letter queues: list, show, redrive');

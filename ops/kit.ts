@@ -72,9 +72,7 @@ export function renderKits(kits: readonly KitRecord[]): string {
       const s = kit.state;
       const lines = [
         `Kit ${kit.kitNo} (tenant ${kit.tenant})`,
-        s?.entityId
-          ? `  issued to ${s.entityId}, account ${s.accountNo ?? '?'}, ${s.cardType ?? '?'} card, at ${s.issuedAt ?? '?'}`
-          : '  not issued through this system (no issuance recorded)',
+        s?.entityId ? `  issued to ${s.entityId}, account ${s.accountNo ?? '?'}, ${s.cardType ?? '?'} card, at ${s.issuedAt ?? '?'}` : '  not issued through this system (no issuance recorded)',
         s?.lastStatus ? `  last status ${s.lastStatus}, occurred ${s.lastOccurredAt}, applied ${s.updatedAt ?? '?'}` : '  no delivery status applied yet',
       ];
       if (kit.history.length === 0) return [...lines, '  no courier events recorded'].join('\n');

@@ -1,11 +1,4 @@
-import {
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  StartMessageMoveTaskCommand,
-  type Message,
-  type MessageAttributeValue,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand, type Message, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { QUEUES, queueName, type QueueKey } from '../shared/config/resources.js';
 import { DLQ_ATTRIBUTES } from '../shared/messaging/dead-letter.js';
 import { failureOf, releaseAll, type DeadLetter } from '../shared/tooling/dlq-messages.js';

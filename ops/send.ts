@@ -21,9 +21,7 @@ export interface SentLine {
 export async function sendFile(target: OpsTarget, path: string, consumed: ReadonlySet<QueueKey>): Promise<SentLine[]> {
   const lines = await readFeedLines(path);
   const messages = lines.map((line) => routeLine(line.text, consumed));
-  const queueUrls = Object.fromEntries(
-    await Promise.all([...new Set(messages.map((m) => m.queue))].map(async (queue) => [queue, await target.queueUrl(queue)] as const)),
-  ) as Record<QueueKey, string>;
+  const queueUrls = Object.fromEntries(await Promise.all([...new Set(messages.map((m) => m.queue))].map(async (queue) => [queue, await target.queueUrl(queue)] as const))) as Record<QueueKey, string>;
   const results = await sendMessages(target.sqs, queueUrls, messages);
   return results.map((result) => ({
     line: lines[result.index]!.line,

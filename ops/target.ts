@@ -150,5 +150,9 @@ export function parseQueue(value: string): QueueKey {
   for (const [key, description] of Object.entries(QUEUES) as Array<[QueueKey, (typeof QUEUES)[QueueKey]]>) {
     if (key === wanted || description.name === wanted || wanted.endsWith(`-${description.name}`)) return key;
   }
-  throw new InvalidArgumentError(`unknown queue ${value}: one of ${Object.values(QUEUES).map((q) => q.name).join(', ')}`);
+  throw new InvalidArgumentError(
+    `unknown queue ${value}: one of ${Object.values(QUEUES)
+      .map((q) => q.name)
+      .join(', ')}`,
+  );
 }

@@ -59,9 +59,7 @@ const program = new Command('npm run sandbox --')
   .addOption(new Option('--latency-ms <ms>', 'delay added to every call').argParser(whole))
   .addOption(new Option('--latency-jitter-ms <ms>', 'up to this much more delay, drawn per call (150 with --latency-ms 150: 150–300 ms)').argParser(whole))
   .addOption(new Option('--seed <n>', 'seed for the fault draws, for a repeatable run').argParser(whole))
-  .addOption(
-    new Option('--dcms-faults <json>', 'DCMS sandbox only: fault settings as JSON (slow commits, an outage, errorStatus…), over the flags above').argParser(faultSettings),
-  )
+  .addOption(new Option('--dcms-faults <json>', 'DCMS sandbox only: fault settings as JSON (slow commits, an outage, errorStatus…), over the flags above').argParser(faultSettings))
   .addHelpText('after', '\nThe flag faults apply to both sandboxes. Change them while running: POST /__admin/faults (JSON body, same names).')
   .showHelpAfterError('(npm run sandbox -- --help lists every option)');
 

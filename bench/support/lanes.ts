@@ -72,7 +72,17 @@ export async function startLanes(aws: BenchAws, options: LaneOptions): Promise<L
       });
       const { url, arn } = resources.queues[queue];
       const description = QUEUES[queue];
-      return new SqsPoller({ sqs: aws.sqs, queueUrl: url, queueArn: arn, handler: createCoreBankingHandler(runtime), functionName: 'core-banking-events', functionTimeoutSeconds: description.functionTimeoutSeconds, batchSize: description.batchSize, batchingWindowSeconds: 0, waitTimeSeconds: 1 });
+      return new SqsPoller({
+        sqs: aws.sqs,
+        queueUrl: url,
+        queueArn: arn,
+        handler: createCoreBankingHandler(runtime),
+        functionName: 'core-banking-events',
+        functionTimeoutSeconds: description.functionTimeoutSeconds,
+        batchSize: description.batchSize,
+        batchingWindowSeconds: 0,
+        waitTimeSeconds: 1,
+      });
     });
 
   const workers = [...pollers('coreBankingBulk', 'bulk', options.bulkInstances), ...pollers('coreBanking', 'realtime', options.realtimeInstances)];

@@ -50,7 +50,10 @@ async function startProxy(
   const target = new URL(upstream);
   const server = createServer((incoming, outgoing) => {
     void (async () => {
-      const action = String(incoming.headers['x-amz-target'] ?? '').split('.').at(-1) ?? '';
+      const action =
+        String(incoming.headers['x-amz-target'] ?? '')
+          .split('.')
+          .at(-1) ?? '';
       const raw = await bodyOf(incoming);
       let body: Record<string, unknown> = {};
       let payload = raw;
@@ -133,7 +136,14 @@ export async function meterDynamo(upstream: string): Promise<MeteringProxy & { m
       if (WITH_CAPACITY.has(action)) body.ReturnConsumedCapacity ??= 'TOTAL';
     },
     (action, request, status, response) => {
-      add(meter.requests, status === 200 ? action : `${action} (${String(response.__type ?? status).split('#').at(-1)})`);
+      add(
+        meter.requests,
+        status === 200
+          ? action
+          : `${action} (${String(response.__type ?? status)
+              .split('#')
+              .at(-1)})`,
+      );
       if (!WITH_CAPACITY.has(action)) return;
       const consumed = response.ConsumedCapacity as Capacity | Capacity[] | undefined;
       let units: number;

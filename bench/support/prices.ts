@@ -77,14 +77,19 @@ export function costPerMillion(usage: Usage): { lines: Line[]; total: number } {
   const count = (n: number) => (n * scale).toLocaleString('en-US', { maximumFractionDigits: 0 });
   const minutesPerMonth = 60 * 24 * 30.4;
   const queues = Object.values(QUEUES);
-  const idleReceives = (queue: { fifo: boolean }) => MODEL.idlePollersPerQueue * MODEL.idleReceivesPerPollerPerMinute * minutesPerMonth * (queue.fifo ? PRICES.sqsFifoPerRequest : PRICES.sqsStandardPerRequest);
+  const idleReceives = (queue: { fifo: boolean }) =>
+    MODEL.idlePollersPerQueue * MODEL.idleReceivesPerPollerPerMinute * minutesPerMonth * (queue.fifo ? PRICES.sqsFifoPerRequest : PRICES.sqsStandardPerRequest);
   const idlePollsPerMonth = queues.reduce((sum, queue) => sum + idleReceives(queue), 0);
   const idleReceiveCount = queues.length * MODEL.idlePollersPerQueue * MODEL.idleReceivesPerPollerPerMinute * minutesPerMonth;
   const coldStarts = usage.lambdaRequests * MODEL.coldStartShare;
   const lines: Line[] = [
     { component: 'Lambda requests', quantity: `${count(usage.lambdaRequests)} invocations`, dollars: usage.lambdaRequests * scale * PRICES.lambdaPerRequest },
     { component: 'Lambda duration', quantity: `${count(usage.lambdaGbSeconds)} GB-s`, dollars: usage.lambdaGbSeconds * scale * PRICES.lambdaArmPerGbSecond },
-    { component: 'Lambda init (modelled)', quantity: `${count(coldStarts)} cold starts × ${MODEL.initMs} ms`, dollars: ((coldStarts * MODEL.initMs) / 1_000) * usage.memoryGb * scale * PRICES.lambdaArmPerGbSecond },
+    {
+      component: 'Lambda init (modelled)',
+      quantity: `${count(coldStarts)} cold starts × ${MODEL.initMs} ms`,
+      dollars: ((coldStarts * MODEL.initMs) / 1_000) * usage.memoryGb * scale * PRICES.lambdaArmPerGbSecond,
+    },
     {
       component: 'SQS requests',
       quantity: `${count(usage.sqsRequests)} (${count(usage.sqsFifoRequests)} FIFO)`,
@@ -99,7 +104,11 @@ export function costPerMillion(usage: Usage): { lines: Line[]; total: number } {
     { component: 'DynamoDB reads', quantity: `${count(usage.dynamoReadUnits)} RRU`, dollars: usage.dynamoReadUnits * scale * PRICES.dynamoPerReadUnit },
     { component: 'CloudWatch Logs ingestion', quantity: `${((usage.logBytes * scale) / 1e9).toFixed(2)} GB`, dollars: ((usage.logBytes * scale) / 1e9) * PRICES.logsPerGb },
     { component: 'API Gateway HTTP API + WAF', quantity: `${count(usage.webhookRequests)} requests`, dollars: usage.webhookRequests * scale * (PRICES.httpApiPerRequest + PRICES.wafPerRequest) },
-    { component: `X-Ray traces (${MODEL.tracedShare * 100}% sampled)`, quantity: `${(1e6 * MODEL.tracedShare).toLocaleString('en-US')} traces`, dollars: 1e6 * MODEL.tracedShare * PRICES.xrayPerTrace },
+    {
+      component: `X-Ray traces (${MODEL.tracedShare * 100}% sampled)`,
+      quantity: `${(1e6 * MODEL.tracedShare).toLocaleString('en-US')} traces`,
+      dollars: 1e6 * MODEL.tracedShare * PRICES.xrayPerTrace,
+    },
   ];
   lines.sort((a, b) => b.dollars - a.dollars);
   return { lines, total: lines.reduce((sum, line) => sum + line.dollars, 0) };

@@ -21,8 +21,7 @@ interface Run {
 }
 
 /** A record reached after the invocation's deadline is handed back to SQS untouched, rather than cut off mid-write. */
-const outOfTime = () =>
-  new IntegrationError({ category: FailureCategory.Transient, code: 'DEADLINE', message: 'no time left in this invocation to call Card91' });
+const outOfTime = () => new IntegrationError({ category: FailureCategory.Transient, code: 'DEADLINE', message: 'no time left in this invocation to call Card91' });
 
 /**
  * The card-controls worker: a FIFO queue of commands from the bank's channels, grouped by

@@ -36,8 +36,7 @@ export interface ControlOutcome {
 /** Answers to a card write that the card itself may explain. */
 const EXPLAINABLE_STATUSES: ReadonlySet<number> = new Set([400, 403, 404]);
 
-const isRefusal = (error: IntegrationError): boolean =>
-  error.category === FailureCategory.Permanent && error.status !== undefined && EXPLAINABLE_STATUSES.has(error.status);
+const isRefusal = (error: IntegrationError): boolean => error.category === FailureCategory.Permanent && error.status !== undefined && EXPLAINABLE_STATUSES.has(error.status);
 
 /**
  * Card91 applies a state change within its answer (docs/reference/card91.md): a lost answer is

@@ -39,8 +39,7 @@ export type Refusal = Extract<Verdict, { kind: 'refused' }>;
 
 const refused = (code: RefusalCode, message: string): Refusal => ({ kind: 'refused', code, message });
 const notTheCustomersCard = (cardId: string): Refusal => refused(RefusalCode.CardNotFound, `card ${cardId} is not one of this customer's cards`);
-const blocked = (cardId: string, action: ControlAction): Refusal =>
-  refused(RefusalCode.CardBlocked, `card ${cardId} is permanently blocked; ${action} cannot apply to it`);
+const blocked = (cardId: string, action: ControlAction): Refusal => refused(RefusalCode.CardBlocked, `card ${cardId} is permanently blocked; ${action} cannot apply to it`);
 
 /** Why no control of this kind can apply to the card at all, if that is so (`card` undefined: not among the customer's cards). */
 export function cardRefusal(action: ControlAction, cardId: string, card: Pick<Card, 'state'> | undefined): Refusal | undefined {

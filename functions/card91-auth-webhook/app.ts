@@ -36,7 +36,6 @@ import { inlineSharedSecret, secretsManagerSharedSecret, type SharedSecretSource
 import { createAuthWebhookHandler, type AuthWebhookOutcome } from './auth-webhook.js';
 import { DynamoTokenReplayGuard, InMemoryTokenReplayGuard, type TokenReplayGuard } from './token-replay.js';
 
-
 /** Long enough to spare Secrets Manager, short enough that a rotation reaches every instance within minutes. */
 const SECRET_CACHE_SECONDS = 300;
 
@@ -102,14 +101,12 @@ export function createAuthWebhookLambda(env: NodeJS.ProcessEnv = process.env) {
     callerSecrets: callerSecretsFrom(env),
     replay: replayGuardFrom(env, telemetry),
     origin: originCheckFrom(env),
-    businessTokenProvider: businessCredentialsId
-      ? async () => mintBusinessJwt({ ...(await readBusinessCredentials(businessCredentialsId)), ttlSeconds: BUSINESS_TOKEN_TTL_SECONDS })
-      : undefined,
+    businessTokenProvider: businessCredentialsId ? async () => mintBusinessJwt({ ...(await readBusinessCredentials(businessCredentialsId)), ttlSeconds: BUSINESS_TOKEN_TTL_SECONDS }) : undefined,
     onOutcome: recordOutcome,
   });
 
   return instrument<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(validate, telemetry).onError((request) => {
-      // Secrets unreadable or the business token not minted: Card91 gets a 500 and refuses the login.
-      logger.error('login validation failed', { error: request.error as Error });
-    });
+    // Secrets unreadable or the business token not minted: Card91 gets a 500 and refuses the login.
+    logger.error('login validation failed', { error: request.error as Error });
+  });
 }

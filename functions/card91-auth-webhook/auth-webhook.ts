@@ -24,11 +24,7 @@ import { decideLogin, parseLoginValidationRequest } from './validate-login.js';
 /** Why a login validation was refused: the token's own failure, a caller without our secret, or a token already used. */
 export type LoginRejection = SdkAuthTokenFailure | 'caller' | 'replayed';
 
-export type AuthWebhookOutcome =
-  | { outcome: 'accepted' }
-  | { outcome: 'rejected'; reason: LoginRejection }
-  | { outcome: 'malformed-request' }
-  | { outcome: 'not-through-edge' };
+export type AuthWebhookOutcome = { outcome: 'accepted' } | { outcome: 'rejected'; reason: LoginRejection } | { outcome: 'malformed-request' } | { outcome: 'not-through-edge' };
 
 export interface AuthWebhookDependencies {
   /** Every secret currently valid for verification (two during a rotation). */

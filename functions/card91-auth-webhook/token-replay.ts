@@ -12,7 +12,6 @@ export interface TokenReplayGuard {
   firstUse(token: string, expiresAtSeconds: number): Promise<boolean>;
 }
 
-
 export const tokenKey = (token: string): string => `${TOKEN_KEY_PREFIX}${createHash('sha256').update(token, 'utf8').digest('hex')}`;
 
 /**

@@ -26,9 +26,7 @@ interface Run {
 }
 
 const keyOf = (event: CoreBankingEvent): string =>
-  event.type === CUSTOMER_CREATED
-    ? businessKeys.customer(event.tenant, event.data.entityId)
-    : businessKeys.card(event.tenant, event.data.entityId, event.data.accountNo, event.data.cardType);
+  event.type === CUSTOMER_CREATED ? businessKeys.customer(event.tenant, event.data.entityId) : businessKeys.card(event.tenant, event.data.entityId, event.data.accountNo, event.data.cardType);
 
 /**
  * The core-banking worker: a FIFO queue grouped by `tenant:entityId`, so a customer's events are

@@ -21,18 +21,22 @@ export async function registerCard(event: AccountOpenedEvent, context: Registrat
   const tenant = context.tenant.tenant;
   const wanted = { accountNo: data.accountNo, cardType: data.cardType };
   const key = businessKeys.card(tenant, data.entityId, data.accountNo, data.cardType);
-  const { result, reconciled } = await runWriteOnce(context.writeOnce, {
-    send: async () => {
-      const answer = await context.dcms.registerCard(tenant, toRegisterCard(data), { deadline: context.deadline, ...requestIdFor(context.tenant, key) });
-      return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, wanted) };
+  const { result, reconciled } = await runWriteOnce(
+    context.writeOnce,
+    {
+      send: async () => {
+        const answer = await context.dcms.registerCard(tenant, toRegisterCard(data), { deadline: context.deadline, ...requestIdFor(context.tenant, key) });
+        return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, wanted) };
+      },
+      read: async () => {
+        const kits = await context.dcms.fetchKitsByEntityId(tenant, data.entityId, { deadline: context.deadline });
+        const kit = kits && findKit(toIssuedKits(kits), wanted);
+        return kit ? { entityId: data.entityId, kits: [kit] } : undefined;
+      },
+      checkFirst: true,
+      deadline: context.deadline,
     },
-    read: async () => {
-      const kits = await context.dcms.fetchKitsByEntityId(tenant, data.entityId, { deadline: context.deadline });
-      const kit = kits && findKit(toIssuedKits(kits), wanted);
-      return kit ? { entityId: data.entityId, kits: [kit] } : undefined;
-    },
-    checkFirst: true,
-    deadline: context.deadline,
-  }, { marker: { port: context.pendingSends, key }, clock: context.clock });
+    { marker: { port: context.pendingSends, key }, clock: context.clock },
+  );
   return { ...result, reconciled };
 }

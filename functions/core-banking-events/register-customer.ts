@@ -19,23 +19,27 @@ export async function registerCustomer(event: CustomerCreatedEvent, context: Reg
   const { data } = event;
   const tenant = context.tenant.tenant;
   const key = businessKeys.customer(tenant, data.entityId);
-  const { result, reconciled } = await runWriteOnce(context.writeOnce, {
-    send: async () => {
-      const answer = await context.dcms.register(tenant, toRegisterCustomer(data, context.tenant), { deadline: context.deadline, ...requestIdFor(context.tenant, key) });
-      return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, data.card) };
+  const { result, reconciled } = await runWriteOnce(
+    context.writeOnce,
+    {
+      send: async () => {
+        const answer = await context.dcms.register(tenant, toRegisterCustomer(data, context.tenant), { deadline: context.deadline, ...requestIdFor(context.tenant, key) });
+        return { entityId: answer.entityId, kits: toIssuedKits(answer.kitInfo, data.card) };
+      },
+      read: async () => {
+        const view = await context.dcms.viewCustomer(tenant, data.entityId, { deadline: context.deadline });
+        if (!view) return undefined;
+        assertSamePerson(view, event);
+        // viewCustomer lists kits without their accounts: the kit read says which account each is for.
+        const kits = await context.dcms.fetchKitsByEntityId(tenant, data.entityId, { deadline: context.deadline });
+        return { entityId: view.entityId, kits: toIssuedKits(kits ?? []) };
+      },
+      checkFirst: context.mayHaveBeenSent,
+      isAlreadyDone: (error) => error.code === ENTITY_ALREADY_EXISTS,
+      deadline: context.deadline,
     },
-    read: async () => {
-      const view = await context.dcms.viewCustomer(tenant, data.entityId, { deadline: context.deadline });
-      if (!view) return undefined;
-      assertSamePerson(view, event);
-      // viewCustomer lists kits without their accounts: the kit read says which account each is for.
-      const kits = await context.dcms.fetchKitsByEntityId(tenant, data.entityId, { deadline: context.deadline });
-      return { entityId: view.entityId, kits: toIssuedKits(kits ?? []) };
-    },
-    checkFirst: context.mayHaveBeenSent,
-    isAlreadyDone: (error) => error.code === ENTITY_ALREADY_EXISTS,
-    deadline: context.deadline,
-  }, { marker: { port: context.pendingSends, key }, clock: context.clock });
+    { marker: { port: context.pendingSends, key }, clock: context.clock },
+  );
   if (!reconciled || !data.card || findKit(result.kits, data.card)) return { ...result, reconciled };
 
   // The customer exists but the insta-card does not: issue it as an additional card.

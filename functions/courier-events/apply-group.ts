@@ -19,7 +19,14 @@ export async function applyGroup(dcms: DcmsClient, tenant: string, items: readon
   const status = items[0]!.event.data.status;
   let results: KitDeliveryResult[];
   try {
-    results = await dcms.updateDeliveryStatus(tenant, toDeliveryStatusRequest(status, items.map((i) => i.event.data.kitNo)), { deadline });
+    results = await dcms.updateDeliveryStatus(
+      tenant,
+      toDeliveryStatusRequest(
+        status,
+        items.map((i) => i.event.data.kitNo),
+      ),
+      { deadline },
+    );
   } catch (error) {
     const failure = error instanceof IntegrationError ? error : new IntegrationError({ category: FailureCategory.Transient, code: 'UNEXPECTED', message: String(error) });
     return items.map((item) => ({ item, ok: false, failure }));

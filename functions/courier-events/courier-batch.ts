@@ -166,7 +166,11 @@ export class CourierBatch {
           throw error;
         }
       case 'releaseKit':
-        await this.runtime.ledger.releaseKit(scanOf(item), item.record.messageId, action.applied ? { applied: true } : { applied: false, ...(action.quietUntil !== undefined && { quietUntil: action.quietUntil }) });
+        await this.runtime.ledger.releaseKit(
+          scanOf(item),
+          item.record.messageId,
+          action.applied ? { applied: true } : { applied: false, ...(action.quietUntil !== undefined && { quietUntil: action.quietUntil }) },
+        );
         return { kind: 'kitReleased' };
       case 'completeEvent':
         await this.claims.complete(keyOf(item), action.outcome);

@@ -36,17 +36,15 @@ export async function queueAndAnswer(scope: RequestScope, deps: { enqueue: Enque
     const cause = error instanceof IntegrationError ? { category: error.category, code: error.code } : { errorName: error instanceof Error ? error.name : typeof error };
     logger.error(permanent ? 'courier events refused by SQS; a retry cannot succeed' : 'courier events not queued; the courier must retry', { courier, count: events.length, ...cause });
     // Without the claim the courier's retry of this very request is processed, not taken for a replay.
-    await deps.replay.release(replayKey).catch((releaseError: unknown) =>
-      logger.error('could not release the replay claim; a retry of the same request waits for its lock to expire', { courier, error: releaseError as Error }),
-    );
+    await deps.replay
+      .release(replayKey)
+      .catch((releaseError: unknown) => logger.error('could not release the replay claim; a retry of the same request waits for its lock to expire', { courier, error: releaseError as Error }));
     return permanent ? scope.finish('unqueueable', responses.unqueueable()) : scope.finish('enqueueFailed', responses.enqueueFailed());
   }
   // The events are queued: a failure to mark the claim only means a replay would be queued again,
   // which the deterministic ids and the worker's idempotency absorb.
   const eventIds = events.map((e) => e.id);
-  await deps.replay.complete(replayKey, eventIds).catch((completeError: unknown) =>
-    logger.warn('could not mark the replay record completed', { courier, error: completeError as Error }),
-  );
+  await deps.replay.complete(replayKey, eventIds).catch((completeError: unknown) => logger.warn('could not mark the replay record completed', { courier, error: completeError as Error }));
   // Identifiers only, under the keys the log masking keeps readable (a bare kitNo in a list would be masked as a number).
   logger.info('courier events accepted', {
     courier,

@@ -15,8 +15,7 @@ const json = (statusCode: number, body: object, headers: Record<string, string> 
   body: JSON.stringify(body),
 });
 
-const refusal = (statusCode: number, error: string, message: string, extra: object = {}, headers: Record<string, string> = {}) =>
-  json(statusCode, { error, message, ...extra }, headers);
+const refusal = (statusCode: number, error: string, message: string, extra: object = {}, headers: Record<string, string> = {}) => json(statusCode, { error, message, ...extra }, headers);
 
 export const responses = {
   accepted: (eventIds: readonly string[]) => json(202, { accepted: eventIds.length, eventIds }),
@@ -31,14 +30,11 @@ export const responses = {
   inProgress: () => refusal(409, 'request_in_progress', 'this request is being processed; retry it shortly', {}, { 'retry-after': '1' }),
   tooLarge: (limit: number) => refusal(413, 'payload_too_large', `the body must not exceed ${limit} bytes`),
   unsupportedMediaType: () => refusal(415, 'unsupported_media_type', 'content-type must be application/json (charset utf-8)'),
-  unknownStatusCodes: (codes: readonly string[]) =>
-    refusal(422, 'unknown_status_code', `no delivery status is mapped for courier code ${codes.join(', ')}; nothing was accepted`, { codes }),
-  unknownAwbs: (awbs: readonly string[]) =>
-    refusal(422, 'unknown_awb', `no kit is known for waybill ${awbs.join(', ')}: send a scan carrying its reference first; nothing was accepted`, { awbs }),
+  unknownStatusCodes: (codes: readonly string[]) => refusal(422, 'unknown_status_code', `no delivery status is mapped for courier code ${codes.join(', ')}; nothing was accepted`, { codes }),
+  unknownAwbs: (awbs: readonly string[]) => refusal(422, 'unknown_awb', `no kit is known for waybill ${awbs.join(', ')}: send a scan carrying its reference first; nothing was accepted`, { awbs }),
   /** SQS refused the events as they are: sending the same request again cannot succeed. */
   unqueueable: () => refusal(422, 'unqueueable_event', 'the events could not be queued as sent, and the same request would fail again; nothing was accepted'),
-  rateLimited: (retryAfterSeconds: number) =>
-    refusal(429, 'rate_limited', 'too many requests for this courier; retry later', {}, { 'retry-after': String(retryAfterSeconds) }),
+  rateLimited: (retryAfterSeconds: number) => refusal(429, 'rate_limited', 'too many requests for this courier; retry later', {}, { 'retry-after': String(retryAfterSeconds) }),
   internalError: () => refusal(500, 'internal_error', 'the request could not be processed; retry it later'),
   /** Not every event could be queued: nothing may be assumed accepted, the courier must retry. */
   enqueueFailed: () => refusal(503, 'enqueue_failed', 'the events could not be queued; retry the request', {}, { 'retry-after': '5' }),

@@ -11,9 +11,7 @@ import { EVENT_SOURCE_CONCURRENCY } from './dcms-concurrency.js';
 /** The one context key holding this app's settings (cdk.json, or `-c card-issuance=…` to override). */
 export const CONTEXT_KEY = 'card-issuance';
 
-const retentionDays = z
-  .number()
-  .refine((days) => (Object.values(RetentionDays) as unknown[]).includes(days), 'logRetentionDays must be a CloudWatch Logs retention value (30, 365, …)');
+const retentionDays = z.number().refine((days) => (Object.values(RetentionDays) as unknown[]).includes(days), 'logRetentionDays must be a CloudWatch Logs retention value (30, 365, …)');
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-south-1');
@@ -70,7 +68,10 @@ const network = z.discriminatedUnion('mode', [
     /** The VPC's IPv4 range: a /16 to /22 the bank's network team has not given elsewhere (peering, Transit Gateway). */
     cidr: z.cidrv4().refine((cidr) => Number(cidr.split('/')[1]) >= 16 && Number(cidr.split('/')[1]) <= 22, 'cidr must be a /16 to /22'),
     /** Named, not looked up: synth stays offline. Two or more, so that one zone's outage leaves the functions running. */
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'must be an availability zone such as ap-south-1a')).min(2).max(3),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'must be an availability zone such as ap-south-1a'))
+      .min(2)
+      .max(3),
     /** One NAT gateway (one egress IP) per zone keeps egress up when a zone fails; each one fewer saves about 41 USD a month (ap-south-1 list price) and one address. */
     natGateways: z.number().int().min(1).max(3),
   }),

@@ -46,5 +46,4 @@ export const ONE_MINUTE = Duration.minutes(1);
 export const DAY_SECONDS = 86_400;
 
 /** How long a message may sit in a DLQ before it may expire, less the warning (see ALARM_POLICY.dlqExpiryWarningDays). */
-export const dlqExpiryAlarmSeconds = (description: QueueDescription): number =>
-  (description.dlqRetentionDays - SOURCE_RETENTION_DAYS - ALARM_POLICY.dlqExpiryWarningDays) * DAY_SECONDS;
+export const dlqExpiryAlarmSeconds = (description: QueueDescription): number => (description.dlqRetentionDays - SOURCE_RETENTION_DAYS - ALARM_POLICY.dlqExpiryWarningDays) * DAY_SECONDS;

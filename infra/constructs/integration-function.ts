@@ -149,7 +149,10 @@ export class IntegrationFunction extends Construct {
 
   /** Reads these secrets (Powertools parameters): their values and nothing else, decrypted with the stage key. */
   readSecrets(...secrets: ISecret[]): void {
-    this.allow(['secretsmanager:GetSecretValue'], secrets.map((s) => s.secretArn));
+    this.allow(
+      ['secretsmanager:GetSecretValue'],
+      secrets.map((s) => s.secretArn),
+    );
     this.allow(['kms:Decrypt'], [this.key.keyArn]);
   }
 }

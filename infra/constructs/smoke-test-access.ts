@@ -39,7 +39,10 @@ export class SmokeTestAccess extends Construct {
     const allow = (actions: string[], resources: string[]) => this.role.addToPolicy(new PolicyStatement({ actions, resources }));
     allow(['secretsmanager:GetSecretValue'], [props.courierSecret.secretArn]);
     allow(['sqs:SendMessage'], [props.coreBankingQueue.queueArn]);
-    allow(['sqs:GetQueueAttributes'], props.watchedQueues.map((q) => q.queueArn));
+    allow(
+      ['sqs:GetQueueAttributes'],
+      props.watchedQueues.map((q) => q.queueArn),
+    );
     // The secret and the queue are encrypted with the stage key: read the one, write a data key for the other.
     allow(['kms:Decrypt', 'kms:GenerateDataKey'], [props.key.keyArn]);
   }

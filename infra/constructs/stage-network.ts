@@ -89,7 +89,11 @@ export class StageNetwork extends Construct {
 
     this.functions = { vpc, subnets, securityGroup, interfacePolicy: this.interfacePolicy(vpc, securityGroup) };
     this.egressIps.forEach((ip, i) => {
-      new CfnOutput(this, `EgressIp${i + 1}Output`, { value: ip.ref, exportName: `${prefix}-egress-ip-${i + 1}`, description: 'Source address of calls to partners: give it to those that allowlist callers' });
+      new CfnOutput(this, `EgressIp${i + 1}Output`, {
+        value: ip.ref,
+        exportName: `${prefix}-egress-ip-${i + 1}`,
+        description: 'Source address of calls to partners: give it to those that allowlist callers',
+      });
     });
   }
 
@@ -118,7 +122,8 @@ export class StageNetwork extends Construct {
     });
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'EC2 Describe calls (DescribeNetworkInterfaces, DescribeSubnets) have no resource-level permissions; Lambda needs them to place the functions in the VPC. Creation is limited to the function subnets and security group.',
+      reason:
+        'EC2 Describe calls (DescribeNetworkInterfaces, DescribeSubnets) have no resource-level permissions; Lambda needs them to place the functions in the VPC. Creation is limited to the function subnets and security group.',
     });
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${ec2('network-interface/*')}]`,

@@ -45,8 +45,7 @@ export class WorkerQueue extends Construct {
       queueName: sourceName,
       fifo,
       // High-throughput FIFO: deduplication and throughput limits per message group, not per queue.
-      ...(description.fifo &&
-        description.highThroughputFifo && { deduplicationScope: DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID }),
+      ...(description.fifo && description.highThroughputFifo && { deduplicationScope: DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID }),
       // Six times the function timeout (AWS guidance): a batch still being retried inside one invocation never reappears.
       visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(description)),
       retentionPeriod: Duration.days(SOURCE_RETENTION_DAYS),

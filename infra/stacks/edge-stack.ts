@@ -60,7 +60,7 @@ function undeclaredRoute(prefix: string): Rule {
   const routes = Object.values(WEBHOOK_ROUTES).map((route) => declaredRoute(route.method, route.path));
   return {
     name: 'undeclared-route',
-      action: { block: {} },
+    action: { block: {} },
     statement: { notStatement: { statement: routes.length === 1 ? routes[0]! : { orStatement: { statements: routes } } } },
     visibilityConfig: visibility(`${prefix}-undeclared-route`),
   };
@@ -116,7 +116,10 @@ export class EdgeStack extends Stack {
       defaultAction: { allow: {} },
       visibilityConfig: visibility(`${prefix}-webhooks`),
       // Evaluated in this order: a rule's priority is its place in the list.
-      rules: [ipReputation(prefix), undeclaredRoute(prefix), perIpRate(prefix, defence.perIpPer5Minutes), perCourierRate(prefix, defence.perCourierPer5Minutes)].map((rule, priority) => ({ ...rule, priority })),
+      rules: [ipReputation(prefix), undeclaredRoute(prefix), perIpRate(prefix, defence.perIpPer5Minutes), perCourierRate(prefix, defence.perCourierPer5Minutes)].map((rule, priority) => ({
+        ...rule,
+        priority,
+      })),
     });
     this.webAclArn = acl.attrArn;
     logWebAcl(this, { prefix, webAclArn: acl.attrArn, logRetention: props.logRetention, redactedHeaders: props.redactedHeaders });

@@ -57,7 +57,8 @@ export class IntegrationStack extends Stack {
     if (settings.network.mode === 'vpc') this.zones = settings.network.availabilityZones;
     const prefix = settings.resourcePrefix;
     const { key } = new DataKey(this, 'DataKey', { prefix });
-    const network = settings.network.mode === 'vpc' ? new StageNetwork(this, 'Network', { prefix, settings: settings.network, key, logRetention: settings.logRetentionDays as RetentionDays }) : undefined;
+    const network =
+      settings.network.mode === 'vpc' ? new StageNetwork(this, 'Network', { prefix, settings: settings.network, key, logRetention: settings.logRetentionDays as RetentionDays }) : undefined;
     const functions = functionSettings(settings, key, network);
 
     const queues = createQueues(this, { prefix, key });
@@ -111,4 +112,3 @@ export class IntegrationStack extends Stack {
     });
   }
 }
-

@@ -47,8 +47,7 @@ export class PipelineStack extends Stack {
         commands: ['npm ci --no-audit --no-fund', 'npm test', 'npx cdk synth --quiet'],
       }),
     });
-    const stage = (name: 'dev' | 'prod', id: string) =>
-      new IntegrationStage(this, id, { name, settings: stages[name], tags, pipelineAccount: source.account });
+    const stage = (name: 'dev' | 'prod', id: string) => new IntegrationStage(this, id, { name, settings: stages[name], tags, pipelineAccount: source.account });
 
     const dev = stage('dev', 'Dev');
     const smokeTest = stages.dev.smokeTest ? this.smokeTest(dev, input) : undefined;
@@ -150,4 +149,3 @@ function pinSecurityCheckCli(pipeline: CodePipeline): void {
   if (JSON.stringify(pinned) === JSON.stringify(buildSpec)) throw new Error('the permissions check no longer installs aws-cdk as expected: review pinSecurityCheckCli');
   project.addPropertyOverride('Source.BuildSpec', pinned);
 }
-

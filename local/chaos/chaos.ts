@@ -35,11 +35,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRow[]> {
       killAfterMs: 2 * options.drainTimeoutSeconds * 1_000 + RUN_MARGIN_MS,
       args: [
         '--once',
-        '--demo-customers', String(options.customers),
+        '--demo-customers',
+        String(options.customers),
         '--demo-valid-only',
-        '--demo-seed', String(seed),
-        '--dcms-faults', JSON.stringify(faults),
-        '--timeout', String(options.drainTimeoutSeconds),
+        '--demo-seed',
+        String(seed),
+        '--dcms-faults',
+        JSON.stringify(faults),
+        '--timeout',
+        String(options.drainTimeoutSeconds),
       ],
     });
     const row = chaosRow(seed, run);

@@ -46,7 +46,7 @@ const program = new Command('npm run chaos --')
   .addOption(new Option('--outage-seconds <s>', 'outage drill: how long DCMS answers 503').argParser(positive).default(DEFAULT_MODE_SETTINGS.outageSeconds))
   .addOption(new Option('--slow-commit-ms <ms>', 'how long after being sent a slow commit lands').argParser(positive).default(DEFAULT_MODE_SETTINGS.slowCommitMs))
   .addOption(new Option('--timeout <s>', 'give up on a demo phase that has not drained after this long').argParser(positive).default(900))
-  .option('--work-dir <dir>', 'keep each run\'s report and output here (default: a new temporary folder)')
+  .option('--work-dir <dir>', "keep each run's report and output here (default: a new temporary folder)")
   .option('--json <file>', 'also write the rows as JSON')
   .showHelpAfterError('(npm run chaos -- --help lists every option)');
 

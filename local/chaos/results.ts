@@ -45,12 +45,6 @@ export function chaosRow(seed: number, run: StackRun): ChaosRow {
     retries: report.events.retries,
     injectedFaults: report.dcms.sandbox?.injectedFaults ?? {},
   };
-  const passed =
-    report.verification !== undefined &&
-    row.validDeadLettered === 0 &&
-    row.secondCards === 0 &&
-    row.kitsNotInNewestStatus === 0 &&
-    row.unaccounted === 0 &&
-    run.exitCode === 0;
+  const passed = report.verification !== undefined && row.validDeadLettered === 0 && row.secondCards === 0 && row.kitsNotInNewestStatus === 0 && row.unaccounted === 0 && run.exitCode === 0;
   return { ...row, passed };
 }

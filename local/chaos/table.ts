@@ -22,7 +22,9 @@ export function renderChaosTable(title: string, rows: readonly ChaosRow[], optio
       value(row.secondCards),
       row.kitsNotInNewestStatus === undefined ? '-' : `${row.kitsNotInNewestStatus} of ${row.kitsChecked}`,
       value(row.retries),
-      Object.entries(row.injectedFaults).map(([kind, count]) => `${kind} ${count}`).join('\n') || '-',
+      Object.entries(row.injectedFaults)
+        .map(([kind, count]) => `${kind} ${count}`)
+        .join('\n') || '-',
       `${(row.wallMs / 1_000).toFixed(0)} s`,
       verdict,
     ]);

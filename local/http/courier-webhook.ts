@@ -63,10 +63,7 @@ export const nativeCouriers = (tenant: string, options: { suffix?: string } = {}
   ];
 };
 
-export const LOCAL_COURIERS: CourierSettingsInput[] = [
-  ...nativeCouriers('ACME_BANK'),
-  { courier: 'acme-courier', tenant: 'ACME_BANK', format: 'generic', secretId: 'local/couriers/acme-courier' },
-];
+export const LOCAL_COURIERS: CourierSettingsInput[] = [...nativeCouriers('ACME_BANK'), { courier: 'acme-courier', tenant: 'ACME_BANK', format: 'generic', secretId: 'local/couriers/acme-courier' }];
 
 /** The local secrets document: the published signing key for HMAC integrations, the published token for the others. */
 export const localCourierSecrets = (couriers: readonly CourierSettingsInput[]): Record<string, CourierSecrets> =>

@@ -27,7 +27,9 @@ const describe = (config: ModelConfig): string =>
   `invocation ${config.lifeSeconds} s (no DCMS call in its last ${config.marginSeconds} s), read ≤ ${config.readSeconds} s, tick ${config.tickSeconds} s`;
 
 function print(name: string, config: ModelConfig, verdict: ModelVerdict): void {
-  const ticks = Object.entries(verdict.defines).map(([key, value]) => `${key}=${value}`).join(' ');
+  const ticks = Object.entries(verdict.defines)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
   console.log(`\n${name}: ${describe(config)}`);
   console.log(`  spin -D ${ticks}`);
   const found = verdict.errors === 0 ? 'no errors: at most one card in every run' : 'VIOLATION: two cards';

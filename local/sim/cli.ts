@@ -23,7 +23,9 @@ const disable = new Set(options.disable ?? []);
 quietWorkers();
 
 function report(result: SeedResult): void {
-  console.log(`seed ${result.seed}: ${result.violations.length} violation(s), ${result.events} events, ${result.virtualSeconds} s simulated, ${result.invocations.started} invocations (${result.invocations.killed} killed)`);
+  console.log(
+    `seed ${result.seed}: ${result.violations.length} violation(s), ${result.events} events, ${result.virtualSeconds} s simulated, ${result.invocations.started} invocations (${result.invocations.killed} killed)`,
+  );
   for (const v of result.violations) console.log(`  ✗ ${v.invariant}: ${v.detail}`);
 }
 

@@ -147,7 +147,9 @@ export class SimDcms {
   }
 
   private kitsOf(tenant: string, entityId: string): DcmsKit[] {
-    return [...this.kits.values()].filter((k) => k.entityId === entityId && this.kits.get(`${tenant}#${k.kitNo}`) === k).map((k) => ({ kitNo: k.kitNo, accountNo: k.accountNo, cardType: k.cardType }) as DcmsKit);
+    return [...this.kits.values()]
+      .filter((k) => k.entityId === entityId && this.kits.get(`${tenant}#${k.kitNo}`) === k)
+      .map((k) => ({ kitNo: k.kitNo, accountNo: k.accountNo, cardType: k.cardType }) as DcmsKit);
   }
 
   /**

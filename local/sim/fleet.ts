@@ -97,7 +97,10 @@ export function startFleet(platforms: Platforms, options: { instances: number; s
       telemetry: createTelemetry(`sim-${worker}`),
       sqs: sqs as never,
       dynamo: undefined as never,
-      idempotency: { persistenceStore: platforms.store.persistenceLayer() as never, config: new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds: 7 * 86_400, throwOnNoIdempotencyKey: true }) },
+      idempotency: {
+        persistenceStore: platforms.store.persistenceLayer() as never,
+        config: new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds: 7 * 86_400, throwOnNoIdempotencyKey: true }),
+      },
       settler: new FailureSettler({
         sqs: sqs as never,
         queueUrl: queue.url,

@@ -65,7 +65,8 @@ export function checkInvariants(scenario: Scenario, platforms: { dcms: SimDcms; 
   }
   for (const event of feed.filter((e) => e.type === 'bank.account.opened.v1' && !orphanIds.has(e.id))) {
     const { entityId, accountNo, cardType } = event.data as { entityId: string; accountNo: string; cardType: string };
-    if (!ledger.cards.some((c) => c.entityId === entityId && c.accountNo === accountNo && c.cardType === cardType)) fail('every valid event reaches its effect', `card of ${entityId}/${accountNo} was never issued`);
+    if (!ledger.cards.some((c) => c.entityId === entityId && c.accountNo === accountNo && c.cardType === cardType))
+      fail('every valid event reaches its effect', `card of ${entityId}/${accountNo} was never issued`);
   }
 
   for (const kitNo of scenario.kits) {
@@ -91,7 +92,8 @@ export function checkInvariants(scenario: Scenario, platforms: { dcms: SimDcms; 
   for (const [key, times] of ledger.customerMissing) {
     const span = (times.at(-1)! - times[0]!) / 1_000;
     const allowed = (backoffAttemptsWithin(SIM_RETRY_POLICY, span) + (ledger.unknownOutcomes.get(key) ?? 0) + platforms.historyFallbacks + 1) * 2 ** fleet.invocations.killed;
-    if (times.length > allowed) fail('no record calls DCMS more often than its retry schedule allows', `${key}: ${times.length} CUS001 answers in ${Math.round(span)} s; the schedule allows ${allowed}`);
+    if (times.length > allowed)
+      fail('no record calls DCMS more often than its retry schedule allows', `${key}: ${times.length} CUS001 answers in ${Math.round(span)} s; the schedule allows ${allowed}`);
   }
   return violations;
 }

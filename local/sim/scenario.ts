@@ -111,7 +111,11 @@ export function scenario(seed: number, random: Random): Scenario {
         maxCommitDelayMs: 60_000,
         outage: faulty && random.chance(0.2) ? { from: EPOCH + random.int(0, 20_000), until: EPOCH + random.int(20_000, 200_000) } : undefined,
       },
-      store: { throttleRate: rate(0.05), lostAnswerRate: rate(0.05), outage: faulty && random.chance(0.1) ? { from: EPOCH + random.int(0, 20_000), until: EPOCH + random.int(20_000, 60_000) } : undefined },
+      store: {
+        throttleRate: rate(0.05),
+        lostAnswerRate: rate(0.05),
+        outage: faulty && random.chance(0.1) ? { from: EPOCH + random.int(0, 20_000), until: EPOCH + random.int(20_000, 60_000) } : undefined,
+      },
       card91: { errorRate: rate(0.2), commitThenFailRate: rate(0.1) },
       killRate: rate(0.2),
     },

@@ -59,7 +59,13 @@ export class SimQueue {
     return this.messages.map((m) => ({ body: m.body, attributes: m.attributes }));
   }
 
-  send(input: { body: string; groupId?: string | undefined; deduplicationId?: string | undefined; attributes?: Record<string, Attribute> | undefined; delaySeconds?: number | undefined }): string | undefined {
+  send(input: {
+    body: string;
+    groupId?: string | undefined;
+    deduplicationId?: string | undefined;
+    attributes?: Record<string, Attribute> | undefined;
+    delaySeconds?: number | undefined;
+  }): string | undefined {
     const { now } = this.world;
     if (this.settings.fifo && input.deduplicationId !== undefined) {
       const seen = this.dedup.get(input.deduplicationId);
@@ -153,26 +159,34 @@ export function simSqsClient(world: World, queues: readonly SimQueue[]) {
     },
   };
   function handle(command: { constructor: { name: string }; input: Record<string, unknown> }): Record<string, unknown> {
-      const input = command.input as {
-        QueueUrl: string;
-        MessageBody?: string;
-        MessageGroupId?: string;
-        MessageDeduplicationId?: string;
-        MessageAttributes?: Record<string, Attribute>;
-        DelaySeconds?: number;
-        ReceiptHandle?: string;
-        VisibilityTimeout?: number;
+    const input = command.input as {
+      QueueUrl: string;
+      MessageBody?: string;
+      MessageGroupId?: string;
+      MessageDeduplicationId?: string;
+      MessageAttributes?: Record<string, Attribute>;
+      DelaySeconds?: number;
+      ReceiptHandle?: string;
+      VisibilityTimeout?: number;
+    };
+    const queue = byUrl.get(input.QueueUrl);
+    if (!queue) throw new Error(`no such queue ${input.QueueUrl}`);
+    if (command.constructor.name === 'SendMessageCommand') {
+      world.log(`SQS ${queue.settings.name}: a message sent${input.MessageAttributes?.['failure.code'] ? ` (dead letter, ${input.MessageAttributes['failure.code'].StringValue})` : ''}`);
+      return {
+        MessageId: queue.send({
+          body: input.MessageBody!,
+          groupId: input.MessageGroupId,
+          deduplicationId: input.MessageDeduplicationId,
+          attributes: input.MessageAttributes,
+          delaySeconds: input.DelaySeconds,
+        }),
       };
-      const queue = byUrl.get(input.QueueUrl);
-      if (!queue) throw new Error(`no such queue ${input.QueueUrl}`);
-      if (command.constructor.name === 'SendMessageCommand') {
-        world.log(`SQS ${queue.settings.name}: a message sent${input.MessageAttributes?.['failure.code'] ? ` (dead letter, ${input.MessageAttributes['failure.code'].StringValue})` : ''}`);
-        return { MessageId: queue.send({ body: input.MessageBody!, groupId: input.MessageGroupId, deduplicationId: input.MessageDeduplicationId, attributes: input.MessageAttributes, delaySeconds: input.DelaySeconds }) };
-      }
-      if (command.constructor.name === 'ChangeMessageVisibilityCommand') {
-        queue.changeVisibility(input.ReceiptHandle!, input.VisibilityTimeout!);
-        return {};
-      }
-      throw new Error(`the simulated SQS does not take ${command.constructor.name}`);
+    }
+    if (command.constructor.name === 'ChangeMessageVisibilityCommand') {
+      queue.changeVisibility(input.ReceiptHandle!, input.VisibilityTimeout!);
+      return {};
+    }
+    throw new Error(`the simulated SQS does not take ${command.constructor.name}`);
   }
 }

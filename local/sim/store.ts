@@ -121,7 +121,10 @@ export class SimStore {
       this.op((): KitClaim => {
         const key = `${scan.tenant}#${scan.kitNo}`;
         const old = this.kits.get(key) ?? {};
-        const newer = this.safeguards.newestScan && old.newestOccurredAt !== undefined && (old.newestOccurredAt > scan.occurredAt || (old.newestOccurredAt === scan.occurredAt && old.newestStatus !== scan.status));
+        const newer =
+          this.safeguards.newestScan &&
+          old.newestOccurredAt !== undefined &&
+          (old.newestOccurredAt > scan.occurredAt || (old.newestOccurredAt === scan.occurredAt && old.newestStatus !== scan.status));
         const locked = old.lockedUntil !== undefined && old.lockedUntil >= now && old.lockOwner !== lock.owner;
         const quiet = old.quietUntil !== undefined && old.quietUntil >= now;
         if (newer) return { claim: 'stale' };

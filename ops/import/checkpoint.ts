@@ -57,7 +57,8 @@ export class CheckpointStore {
     }
     if (text !== undefined) {
       const parsed = checkpointSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(`the checkpoint ${path} is damaged (${parsed.error.issues[0]?.message ?? 'invalid'}): remove it only if nothing of this file was imported, or its lines will be sent again`);
+      if (!parsed.success)
+        throw new Error(`the checkpoint ${path} is damaged (${parsed.error.issues[0]?.message ?? 'invalid'}): remove it only if nothing of this file was imported, or its lines will be sent again`);
       return parsed.data;
     }
     const now = new Date().toISOString();

@@ -127,7 +127,8 @@ async function sendBatch(options: ImportOptions, ledger: SentLedger, batch: Read
   );
   const failed = answer.Failed ?? [];
   const transient = failed.filter((entry) => entry.SenderFault !== true);
-  if (transient.length > 0) throw new Error(`SQS did not take lines ${transient.map((entry) => batch[Number(entry.Id)]?.line).join(', ')} (${transient[0]?.Code ?? 'unknown'}): run the same import again to resume`);
+  if (transient.length > 0)
+    throw new Error(`SQS did not take lines ${transient.map((entry) => batch[Number(entry.Id)]?.line).join(', ')} (${transient[0]?.Code ?? 'unknown'}): run the same import again to resume`);
   for (const entry of failed) checkpoint.rejected.push({ line: batch[Number(entry.Id)]!.line, reason: `SQS refused it: ${entry.Code}${entry.Message ? `: ${entry.Message}` : ''}` });
   const answeredAt = Date.now();
   const delivered: SentEntry[] = [];

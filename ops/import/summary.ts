@@ -68,13 +68,27 @@ export function renderSummary(s: ImportSummary): string {
   ];
   if (s.changedSince) {
     const before = s.changedSince;
-    lines.splice(1, 0, `  CHANGED: ${s.source} is not the file an earlier run imported to this queue (${before.completed ? 'completed' : `stopped after line ${before.acknowledgedThrough} of ${before.lines}`}, ${before.updatedAt}): this run started from line 1`);
+    lines.splice(
+      1,
+      0,
+      `  CHANGED: ${s.source} is not the file an earlier run imported to this queue (${before.completed ? 'completed' : `stopped after line ${before.acknowledgedThrough} of ${before.lines}`}, ${before.updatedAt}): this run started from line 1`,
+    );
   }
   if (s.deduplicatedBySqs > 0) {
-    lines.push(`  deduplicated by SQS (the same event was delivered less than 5 minutes before): lines ${s.deduplicatedLines.slice(0, SHOWN_REJECTIONS).map((d) => d.line).join(', ')}${s.deduplicatedBySqs > SHOWN_REJECTIONS ? ', …' : ''}`);
+    lines.push(
+      `  deduplicated by SQS (the same event was delivered less than 5 minutes before): lines ${s.deduplicatedLines
+        .slice(0, SHOWN_REJECTIONS)
+        .map((d) => d.line)
+        .join(', ')}${s.deduplicatedBySqs > SHOWN_REJECTIONS ? ', …' : ''}`,
+    );
   }
   if (s.duplicates > 0) {
-    lines.push(`  duplicates in the file: ${s.duplicateLines.slice(0, SHOWN_REJECTIONS).map((d) => `line ${d.line} repeats line ${d.of}`).join(', ')}${s.duplicates > SHOWN_REJECTIONS ? ', …' : ''}`);
+    lines.push(
+      `  duplicates in the file: ${s.duplicateLines
+        .slice(0, SHOWN_REJECTIONS)
+        .map((d) => `line ${d.line} repeats line ${d.of}`)
+        .join(', ')}${s.duplicates > SHOWN_REJECTIONS ? ', …' : ''}`,
+    );
   }
   if (s.rejected > 0) {
     lines.push('  rejected lines (not sent):');

@@ -14,16 +14,7 @@ import { cardStatusBody, loginBody, parseRequestJson, setLimitsBody } from './sc
 import type { SeedCardProgram, SeedCustomer } from './seed-data.js';
 import { FORBIDDEN_MESSAGE, SandboxRefusal } from './state.js';
 import type { SandboxState } from './state.js';
-import {
-  cardLoadPageWire,
-  cardSettingsWire,
-  currencyBalancesWire,
-  customerDetailWire,
-  slicePage,
-  transactionPageWire,
-  type PageSlice,
-  tripsWire,
-} from './wire.js';
+import { cardLoadPageWire, cardSettingsWire, currencyBalancesWire, customerDetailWire, slicePage, transactionPageWire, type PageSlice, tripsWire } from './wire.js';
 
 export interface SandboxAnswer {
   status: number;
@@ -128,9 +119,11 @@ const cardStatusMethodName = (rawBody: string | undefined): string => {
 const named = (name: string) => () => name;
 
 /** A method of the logged-in customer (all but M1): it acts for the customer the bearer token names. */
-const customerRoute = (
-  route: Omit<RouteDefinition, 'authenticated' | 'handle'> & { handle: (context: RouteContext, customer: SeedCustomer) => SandboxAnswer },
-): RouteDefinition => ({ ...route, authenticated: true, handle: (context) => route.handle(context, customerOf(context)) });
+const customerRoute = (route: Omit<RouteDefinition, 'authenticated' | 'handle'> & { handle: (context: RouteContext, customer: SeedCustomer) => SandboxAnswer }): RouteDefinition => ({
+  ...route,
+  authenticated: true,
+  handle: (context) => route.handle(context, customerOf(context)),
+});
 
 export const CARD91_ROUTES: readonly RouteDefinition[] = [
   {
@@ -229,9 +222,7 @@ export const CARD91_ROUTES: readonly RouteDefinition[] = [
     handle: (context, customer) => {
       const requested = context.params.customerId ?? '';
       if (requested !== customer.id) {
-        throw context.state.customerById(requested) === undefined
-          ? new SandboxRefusal(404, 'Customer not found')
-          : new SandboxRefusal(403, FORBIDDEN_MESSAGE);
+        throw context.state.customerById(requested) === undefined ? new SandboxRefusal(404, 'Customer not found') : new SandboxRefusal(403, FORBIDDEN_MESSAGE);
       }
       const { page, perPage } = paging(context);
       return ok(tripsWire(customer, slicePage(customer.trips, page, perPage).items));

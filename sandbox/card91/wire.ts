@@ -20,8 +20,7 @@ function withScale(amount: string, scale: number): string {
 }
 
 const money = (amount: string, scale = 2): unknown => exactJsonNumber(withScale(amount, scale));
-const accountIdOf = (customer: SeedCustomer, accountId: string): unknown =>
-  customer.numericAccountIds ? exactJsonNumber(accountId) : accountId;
+const accountIdOf = (customer: SeedCustomer, accountId: string): unknown => (customer.numericAccountIds ? exactJsonNumber(accountId) : accountId);
 
 export interface PageSlice<T> {
   items: T[];

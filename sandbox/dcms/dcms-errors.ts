@@ -42,8 +42,7 @@ export const tenantHeaderMissing = (): DcmsResponse =>
     fieldError: ['tenant: is required'],
   });
 
-export const unauthorized = (detailMessage: string): DcmsResponse =>
-  fail(401, { errorCode: 'unauthorized', shortMessage: 'Unauthorized', detailMessage }, { 'www-authenticate': 'Bearer' });
+export const unauthorized = (detailMessage: string): DcmsResponse => fail(401, { errorCode: 'unauthorized', shortMessage: 'Unauthorized', detailMessage }, { 'www-authenticate': 'Bearer' });
 
 export const rateLimited = (retryAfterSeconds: number): DcmsResponse =>
   fail(
@@ -56,8 +55,7 @@ export const rateLimited = (retryAfterSeconds: number): DcmsResponse =>
     { 'retry-after': String(retryAfterSeconds) },
   );
 
-export const internalError = (detailMessage = 'Internal server error'): DcmsResponse =>
-  fail(500, { errorCode: 'internal.server.error', shortMessage: 'Internal server error', detailMessage });
+export const internalError = (detailMessage = 'Internal server error'): DcmsResponse => fail(500, { errorCode: 'internal.server.error', shortMessage: 'Internal server error', detailMessage });
 
 const SERVER_ERRORS: Record<number, { errorCode: string; shortMessage: string }> = {
   502: { errorCode: 'bad.gateway', shortMessage: 'Bad gateway' },

@@ -30,8 +30,7 @@ export interface PipelineDeps {
 }
 
 /** Stats key for an answered call; see stats.ts. */
-export const outcomeOf = (response: DcmsResponse): string =>
-  response.body.exception === null ? String(response.statusCode) : `${response.statusCode}:${response.body.exception.errorCode}`;
+export const outcomeOf = (response: DcmsResponse): string => (response.body.exception === null ? String(response.statusCode) : `${response.statusCode}:${response.body.exception.errorCode}`);
 
 /** HTTP header names are case-insensitive, and Node lower-cases them: `TENANT` arrives as `tenant`. */
 function tenantOf(request: FastifyRequest): string | undefined {

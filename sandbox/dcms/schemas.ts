@@ -10,11 +10,14 @@ type IssueInput = { input?: unknown };
 /** Distinguishes "absent" from "present but wrong", which is what a caller needs to know. */
 const says = (wrong: string) => (issue: IssueInput) => (issue.input === undefined ? 'is required' : wrong);
 
-const requiredString = () => z.string({ error: says('must be a string') }).trim().min(1, 'must not be empty');
+const requiredString = () =>
+  z
+    .string({ error: says('must be a string') })
+    .trim()
+    .min(1, 'must not be empty');
 const optionalString = () => z.string({ error: 'must be a string' }).nullish();
 
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: says(`must be one of ${values.join(', ')}`) });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: says(`must be one of ${values.join(', ')}`) });
 
 /**
  * The codec hands `accountNo` over as the number's exact source text; a JSON string of digits is
@@ -37,7 +40,10 @@ const kitRequest = z.object(
     accountNo,
     cardType: oneOf(CARD_TYPES),
     /** Insta-card: a kit pre-allocated from inventory (docs/reference/dcms.md §3.1). */
-    kitNo: z.string({ error: 'must be a string' }).regex(/^\d{1,20}$/, 'must be digits').optional(),
+    kitNo: z
+      .string({ error: 'must be a string' })
+      .regex(/^\d{1,20}$/, 'must be digits')
+      .optional(),
   },
   { error: 'must be an object' },
 );
@@ -84,8 +90,7 @@ export type AccountInfo = z.infer<typeof account>;
 export type AddressInfo = z.infer<typeof address>;
 export type CommunicationInfo = z.infer<typeof communication>;
 
-const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
-  z.array(item, { error: says('must be an array') }).min(1, `must include at least one ${what}`);
+const nonEmptyList = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: says('must be an array') }).min(1, `must include at least one ${what}`);
 
 export const registerRequest = z.object(
   {
@@ -102,14 +107,8 @@ export const registerRequest = z.object(
     dob: isoDate,
     referralEntityId: optionalString(),
     deliveryAddress: deliveryAddress.nullish(),
-    addressInfo: nonEmptyList(address, 'address').refine(
-      (list) => list.some((entry) => entry.addressCategory === 'PERMANENT'),
-      'must include at least one PERMANENT address',
-    ),
-    communicationInfo: nonEmptyList(communication, 'contact').refine(
-      (list) => list.some((entry) => (entry.contactNo ?? '').trim() !== ''),
-      'must include at least one entry with a contactNo',
-    ),
+    addressInfo: nonEmptyList(address, 'address').refine((list) => list.some((entry) => entry.addressCategory === 'PERMANENT'), 'must include at least one PERMANENT address'),
+    communicationInfo: nonEmptyList(communication, 'contact').refine((list) => list.some((entry) => (entry.contactNo ?? '').trim() !== ''), 'must include at least one entry with a contactNo'),
     kycInfo: nonEmptyList(z.record(z.string(), z.unknown(), { error: 'must be an object' }), 'KYC document'),
     accountInfo: nonEmptyList(account, 'account'),
     kitInfo: z.array(kitRequest, { error: 'must be an array' }).nullish(),
@@ -140,10 +139,7 @@ export const deliveryStatusRequest = z.array(
 );
 export type DeliveryStatusRequest = z.infer<typeof deliveryStatusRequest>;
 
-export const viewCustomerRequest = z.object(
-  { entityId: requiredString() },
-  { error: 'request body must be a JSON object' },
-);
+export const viewCustomerRequest = z.object({ entityId: requiredString() }, { error: 'request body must be a JSON object' });
 
 /** `/kit-manager/fetchKitsByEntityId` (docs/reference/dcms.md §3.4a): the same body as viewCustomer. */
 export const fetchKitsByEntityIdRequest = viewCustomerRequest;
@@ -163,8 +159,7 @@ export const fetchKitsByAccountNoQuery = z.object({
     .optional(),
 });
 
-const formatPath = (path: PropertyKey[]): string =>
-  path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
+const formatPath = (path: PropertyKey[]): string => path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
 
 export function fieldErrors(error: z.ZodError): string[] {
   return error.issues.map((issue) => (issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`));

@@ -139,12 +139,7 @@ function answerFailuresInTheEnvelope(app: FastifyInstance, calls: CallCounter): 
     if (isDcmsEndpoint(endpoint)) calls.record(endpoint, outcomeOf(response));
     return sendDcms(reply, response);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendDcms(
-      reply,
-      fail(404, { errorCode: 'not.found', shortMessage: 'Not found', detailMessage: `No endpoint ${request.method} ${request.url}` }),
-    ),
-  );
+  app.setNotFoundHandler((request, reply) => sendDcms(reply, fail(404, { errorCode: 'not.found', shortMessage: 'Not found', detailMessage: `No endpoint ${request.method} ${request.url}` })));
 }
 
 function mountDcmsEndpoints(app: FastifyInstance, store: SandboxStore, deps: PipelineDeps): void {

@@ -216,9 +216,7 @@ export class SandboxStore {
   }
 
   tenantCounts(): Record<string, TenantCounts> {
-    return Object.fromEntries(
-      [...this.tenants].map(([tenant, data]) => [tenant, { customers: data.customers.size, kits: data.kits.size }]),
-    );
+    return Object.fromEntries([...this.tenants].map(([tenant, data]) => [tenant, { customers: data.customers.size, kits: data.kits.size }]));
   }
 
   get duplicateCards(): number {

@@ -19,23 +19,9 @@ import type { RetryOptions } from '../resilience/retry.js';
 import { exactJsonNumber } from '../json/exact-numbers.js';
 import { CustomerSessions } from './customer-session.js';
 import { paginate } from './paging.js';
-import {
-  blockCardRequestSchema,
-  cardLockRequestSchema,
-  mobileSchema,
-  pageRequestSchema,
-  platformIdSchema,
-  setCardSettingsRequestSchema,
-} from './request-schemas.js';
+import { blockCardRequestSchema, cardLockRequestSchema, mobileSchema, pageRequestSchema, platformIdSchema, setCardSettingsRequestSchema } from './request-schemas.js';
 import type { BlockReason, CardLimitInput, CardLockStatus, PageRequest, SetCardSettingsRequest } from './request-schemas.js';
-import {
-  cardLoadPageSchema,
-  cardSettingsSchema,
-  currencyBalancesSchema,
-  customerDetailSchema,
-  transactionPageSchema,
-  tripListSchema,
-} from './response-schemas.js';
+import { cardLoadPageSchema, cardSettingsSchema, currencyBalancesSchema, customerDetailSchema, transactionPageSchema, tripListSchema } from './response-schemas.js';
 import type { CardLoad, CardLoadPage, CardSettings, CurrencyBalances, CustomerDetail, Transaction, TransactionPage, Trip } from './response-schemas.js';
 import { Card91Transport } from './transport.js';
 import type { Answer, Card91CallInfo, CallOptions, RequestSpec } from './transport.js';
@@ -78,8 +64,7 @@ const PATH = {
   setLimits: '/mctc/v1/customer/limits/add',
   cardStatus: (cardId: string) => `/mctc/v1/customer/card/${encodeURIComponent(cardId)}/status`,
   cardLoads: '/mctc/v1/cards/cardLoad/list',
-  trips: (customerId: string, orgId: string) =>
-    `/mctc/v1/customer/trip/${encodeURIComponent(customerId)}/${encodeURIComponent(orgId)}`,
+  trips: (customerId: string, orgId: string) => `/mctc/v1/customer/trip/${encodeURIComponent(customerId)}/${encodeURIComponent(orgId)}`,
 } as const;
 
 /** M6 limits go out as JSON numbers (the table says int, responses show decimals), written digit for digit. */

@@ -70,11 +70,7 @@ export class CustomerSessions {
     const method = 'loginWithToken';
     const sdkAuthToken = await this.mintSdkAuthToken(method, mobile);
     // The login changes no card state and a repeat just issues another token: retried like a read.
-    const answer = await this.options.transport.execute(
-      { method, kind: 'read', httpMethod: 'POST', path: LOGIN_PATH, body: { mobile, sdkAuthToken, orgId: this.options.orgId } },
-      undefined,
-      options,
-    );
+    const answer = await this.options.transport.execute({ method, kind: 'read', httpMethod: 'POST', path: LOGIN_PATH, body: { mobile, sdkAuthToken, orgId: this.options.orgId } }, undefined, options);
     const token = answer.headers.get('jwt_token')?.trim();
     if (token === undefined || token === '') {
       throw new IntegrationError({

@@ -62,8 +62,7 @@ export function classifyHttpStatus(method: string, status: number, kind: CallKin
     });
   }
   if (status >= 500) {
-    const category =
-      kind === 'read' || WRITE_NOT_PROCESSED.has(status) ? FailureCategory.Transient : FailureCategory.UnknownOutcome;
+    const category = kind === 'read' || WRITE_NOT_PROCESSED.has(status) ? FailureCategory.Transient : FailureCategory.UnknownOutcome;
     return new IntegrationError({ category, code, message, status, retryAfterSeconds: parseRetryAfter(retryAfter) });
   }
   // 400, 401 (after the one re-login), 403, 404, 405, 415 and anything else unexpected (3xx, 409…):

@@ -63,11 +63,9 @@ const headerSchema = z.object({ alg: z.literal('HS256'), typ: z.literal('JWT').o
 const payloadSchema = z.object({ sub: z.string().regex(BASE64URL), iat: z.number().int(), nbf: z.number().int().optional(), exp: z.number().int() });
 type Claims = z.output<typeof payloadSchema> & { kid: string };
 
-const derivedKey = (secret: string, purpose: 'signature' | 'mobile'): Buffer =>
-  createHmac('sha256', secret).update(`card91-sdk-auth-token/${purpose}`).digest();
+const derivedKey = (secret: string, purpose: 'signature' | 'mobile'): Buffer => createHmac('sha256', secret).update(`card91-sdk-auth-token/${purpose}`).digest();
 
-const mobileDigest = (secret: string, mobile: string): Buffer =>
-  createHmac('sha256', derivedKey(secret, 'mobile')).update(mobile).digest();
+const mobileDigest = (secret: string, mobile: string): Buffer => createHmac('sha256', derivedKey(secret, 'mobile')).update(mobile).digest();
 
 const MALFORMED: SdkAuthTokenVerdict = { ok: false, reason: 'malformed' };
 const FORGED: SdkAuthTokenVerdict = { ok: false, reason: 'forged' };
@@ -115,8 +113,7 @@ async function genuine(token: string, secret: SdkAuthSecret): Promise<boolean> {
 }
 
 /** Equal lengths are public (both sides are SHA-256 outputs); the bytes are compared in constant time. */
-const sameBytes = (expected: Buffer, provided: Buffer): boolean =>
-  expected.length === provided.length && timingSafeEqual(expected, provided);
+const sameBytes = (expected: Buffer, provided: Buffer): boolean => expected.length === provided.length && timingSafeEqual(expected, provided);
 
 /** `premature` or `overlong` when the token's dates are not those minting gives; undefined when they are. */
 function lifetimeFailure(claims: Claims, nowSeconds: number): SdkAuthTokenFailure | undefined {
@@ -132,12 +129,7 @@ function lifetimeFailure(claims: Claims, nowSeconds: number): SdkAuthTokenFailur
  * `overlong`), expiry (`expired`). The reasons are for our logs and metrics only; the webhook
  * answers all of them with the same 401.
  */
-export async function verifySdkAuthToken(
-  token: string,
-  mobile: string,
-  secrets: readonly SdkAuthSecret[],
-  now: number = Date.now(),
-): Promise<SdkAuthTokenVerdict> {
+export async function verifySdkAuthToken(token: string, mobile: string, secrets: readonly SdkAuthSecret[], now: number = Date.now()): Promise<SdkAuthTokenVerdict> {
   const claims = decodeShape(token);
   if (claims === undefined) return MALFORMED;
   const secret = secrets.find((candidate) => candidate.kid === claims.kid);

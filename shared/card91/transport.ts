@@ -51,8 +51,7 @@ export interface TransportOptions {
   onCall: ((info: Card91CallInfo) => void) | undefined;
 }
 
-const isTimeoutError = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'TimeoutError' || (error.cause instanceof Error && error.cause.name === 'TimeoutError'));
+const isTimeoutError = (error: unknown): boolean => error instanceof Error && (error.name === 'TimeoutError' || (error.cause instanceof Error && error.cause.name === 'TimeoutError'));
 
 export class Card91Transport {
   constructor(private readonly options: TransportOptions) {}

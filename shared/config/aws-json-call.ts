@@ -91,8 +91,7 @@ export class AwsJsonService {
 }
 
 /** An answer that is not what the operation documents. */
-export const unreadableAnswer = (what: string): IntegrationError =>
-  new IntegrationError({ category: FailureCategory.Transient, code: 'UNREADABLE_ANSWER', message: `${what}: unreadable answer` });
+export const unreadableAnswer = (what: string): IntegrationError => new IntegrationError({ category: FailureCategory.Transient, code: 'UNREADABLE_ANSWER', message: `${what}: unreadable answer` });
 
 /**
  * A Powertools provider whose values are read one by one with one operation of an AWS JSON

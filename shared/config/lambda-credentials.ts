@@ -14,8 +14,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
  * The SSO, INI-profile, process, web-identity and login links never apply in Lambda, and with them
  * go the nested STS/SSO/OIDC clients: about 130 KiB of every bundle.
  */
-export const credentialsTreatedAsExpired = (credentials: AwsCredentialIdentity): boolean =>
-  credentials.expiration !== undefined && credentials.expiration.getTime() - Date.now() < 300_000;
+export const credentialsTreatedAsExpired = (credentials: AwsCredentialIdentity): boolean => credentials.expiration !== undefined && credentials.expiration.getTime() - Date.now() < 300_000;
 
 export const credentialsWillNeedRefresh = (credentials: AwsCredentialIdentity): boolean => credentials.expiration !== undefined;
 

@@ -150,8 +150,7 @@ export const oldestMessageAlarmSeconds = (queue: QueueDescription): number => Ma
 
 export const visibilityTimeoutSeconds = (queue: QueueDescription): number => queue.functionTimeoutSeconds * 6;
 
-export const queueName = (prefix: string, queue: QueueDescription, dlq = false): string =>
-  `${prefix}-${queue.name}${dlq ? '-dlq' : ''}${queue.fifo ? '.fifo' : ''}`;
+export const queueName = (prefix: string, queue: QueueDescription, dlq = false): string => `${prefix}-${queue.name}${dlq ? '-dlq' : ''}${queue.fifo ? '.fifo' : ''}`;
 
 export const tableName = (prefix: string, table: TableDescription): string => `${prefix}-${table.name}`;
 

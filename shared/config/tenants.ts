@@ -14,7 +14,10 @@ export const tenantSettings = z.object({
    * tenant (its best practices ask for a requestId on card issuance without saying where). Unset:
    * no header. Defence in depth only: exactly-once rests on the reads and the settle window.
    */
-  requestIdHeader: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an HTTP header name').optional(),
+  requestIdHeader: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an HTTP header name')
+    .optional(),
 });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 

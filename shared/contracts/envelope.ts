@@ -78,5 +78,4 @@ export const cloudEventEnvelope = z
 export type CloudEventEnvelope = z.infer<typeof cloudEventEnvelope>;
 
 /** Builds the schema of one event type: the envelope with a fixed `type` and typed `data`. */
-export const cloudEvent = <Type extends string, Data extends z.ZodType>(type: Type, data: Data) =>
-  cloudEventEnvelope.extend({ type: z.literal(type), data });
+export const cloudEvent = <Type extends string, Data extends z.ZodType>(type: Type, data: Data) => cloudEventEnvelope.extend({ type: z.literal(type), data });

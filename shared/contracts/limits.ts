@@ -118,7 +118,10 @@ export const boundedString = (max: number) => z.string().max(max, `at most ${max
  * not run over it. (Not for a union's branch: zod reports an aborted branch as a bare "Invalid input".)
  */
 export const boundedPattern = (max: number, pattern: RegExp, message: string) =>
-  z.string().max(max, { message: `at most ${max} characters`, abort: true }).regex(pattern, message);
+  z
+    .string()
+    .max(max, { message: `at most ${max} characters`, abort: true })
+    .regex(pattern, message);
 
 /** A list of at most `max` items. */
 export const boundedList = <Item extends z.ZodType>(item: Item, max: number) => z.array(item).max(max, `at most ${max} items`);

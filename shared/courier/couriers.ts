@@ -41,7 +41,10 @@ export const courierSettings = z.object({
   auth: courierAuth.default({ mode: 'hmac' }),
   kitLookup: kitLookup.default('reference'),
   /** Offset of the courier's clock, for scan times that carry none (Indian couriers: +05:30). */
-  utcOffset: z.string().regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, 'utcOffset must look like +05:30').default('+05:30'),
+  utcOffset: z
+    .string()
+    .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, 'utcOffset must look like +05:30')
+    .default('+05:30'),
   /**
    * Courier codes agreed with this bank beyond the built-in table of the format (they win over it),
    * e.g. `{ "RT/BRC": "BANK" }`. How an unmapped code is fixed without a deploy.

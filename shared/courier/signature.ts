@@ -23,8 +23,7 @@ export function computeSignature(secret: string, timestamp: string, body: Uint8A
 }
 
 /** The `x-signature` value for one secret. */
-export const signatureHeaderValue = (secret: string, timestamp: string, body: Uint8Array): string =>
-  `${SCHEME}=${computeSignature(secret, timestamp, body)}`;
+export const signatureHeaderValue = (secret: string, timestamp: string, body: Uint8Array): string => `${SCHEME}=${computeSignature(secret, timestamp, body)}`;
 
 /** Why a request was refused: for our logs and metrics only, never for the caller. */
 export type SignatureFailure = 'missing' | 'malformed' | 'stale' | 'mismatch';
@@ -50,7 +49,10 @@ function candidates(header: string): Buffer[] | undefined {
   for (const part of header.split(',')) {
     const separator = part.indexOf('=');
     if (separator < 0 || part.slice(0, separator).trim() !== SCHEME) continue;
-    const hex = part.slice(separator + 1).trim().toLowerCase();
+    const hex = part
+      .slice(separator + 1)
+      .trim()
+      .toLowerCase();
     if (!HEX_SHA256.test(hex)) return undefined;
     found.push(Buffer.from(hex, 'hex'));
   }

@@ -22,8 +22,7 @@ const NON_IDEMPOTENT: ReadonlySet<DcmsOperation> = new Set(['register', 'registe
  */
 const LATE_COMMIT_POSSIBLE: ReadonlySet<DcmsOperation> = new Set([...NON_IDEMPOTENT, 'deliveryStatus']);
 
-export const exceptionText = (exception: DcmsException): string =>
-  exception.detailMessage ?? exception.errorMessage ?? exception.shortMessage ?? 'no message';
+export const exceptionText = (exception: DcmsException): string => exception.detailMessage ?? exception.errorMessage ?? exception.shortMessage ?? 'no message';
 
 /**
  * A business error carried in the envelope. The HTTP status decides first: a 429 or 5xx answer
@@ -35,8 +34,7 @@ export function fromException(operation: DcmsOperation, exception: DcmsException
     return new IntegrationError({ category: failure.category, code: exception.errorCode ?? failure.code, status, retryAfterSeconds, message: `${failure.message}: ${exceptionText(exception)}` });
   }
   const code = exception.errorCode ?? `HTTP_${status}`;
-  const category =
-    operation === 'registerCard' && isCustomerNotFound(code) ? FailureCategory.DependencyNotReady : FailureCategory.Permanent;
+  const category = operation === 'registerCard' && isCustomerNotFound(code) ? FailureCategory.DependencyNotReady : FailureCategory.Permanent;
   return new IntegrationError({ category, code, status, message: `DCMS ${operation}: ${exceptionText(exception)}` });
 }
 

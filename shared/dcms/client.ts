@@ -196,4 +196,3 @@ function safeParse(text: string): unknown {
     return undefined;
   }
 }
-

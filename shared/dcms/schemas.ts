@@ -49,7 +49,10 @@ export const dcmsKit = z.looseObject({
 export type DcmsKit = z.infer<typeof dcmsKit>;
 
 /** A list of kits that may be missing or null: an empty list then. */
-const kitList = z.array(dcmsKit).nullish().transform((kits) => kits ?? []);
+const kitList = z
+  .array(dcmsKit)
+  .nullish()
+  .transform((kits) => kits ?? []);
 
 export const registrationResult = z.looseObject({
   entityId: text,
@@ -59,7 +62,10 @@ export type RegistrationResult = z.infer<typeof registrationResult>;
 
 export const customerView = z.looseObject({
   entityId: text,
-  accountInfo: z.array(z.looseObject({ accountNo: asString.optional() })).nullish().transform((a) => a ?? []),
+  accountInfo: z
+    .array(z.looseObject({ accountNo: asString.optional() }))
+    .nullish()
+    .transform((a) => a ?? []),
   kitInfo: kitList,
 });
 export type CustomerView = z.infer<typeof customerView>;

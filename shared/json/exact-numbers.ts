@@ -17,8 +17,7 @@ const NUMERAL = /^-?\d{1,32}(\.\d{1,32})?$/;
 
 /** Parses `text`; numbers under `keys` come back as their exact source text. Throws SyntaxError. */
 export function parseWithExactNumbers(text: string, keys: ReadonlySet<string>): unknown {
-  const keepSourceText: Reviver = (key, value, context) =>
-    keys.has(key) && typeof value === 'number' && context?.source !== undefined ? context.source : value;
+  const keepSourceText: Reviver = (key, value, context) => (keys.has(key) && typeof value === 'number' && context?.source !== undefined ? context.source : value);
   return JSON.parse(text, keepSourceText as Parameters<typeof JSON.parse>[1]);
 }
 
@@ -34,7 +33,5 @@ export const exactJsonNumber = (numberText: string): unknown => rawJson.rawJSON(
  * Other strings under those keys stay strings.
  */
 export function stringifyWithExactNumbers(value: unknown, keys: ReadonlySet<string>): string {
-  return JSON.stringify(value, (key, field: unknown) =>
-    keys.has(key) && typeof field === 'string' && NUMERAL.test(field) ? exactJsonNumber(field.replace(/^(-?)0+(?=\d)/, '$1')) : field,
-  );
+  return JSON.stringify(value, (key, field: unknown) => (keys.has(key) && typeof field === 'string' && NUMERAL.test(field) ? exactJsonNumber(field.replace(/^(-?)0+(?=\d)/, '$1')) : field));
 }

@@ -28,8 +28,7 @@ const CALENDAR_DATE = /\b(?:\d{4}[-/]\d{2}[-/]\d{2}|\d{2}[-/]\d{2}[-/]\d{4})\b/g
  * text, so emails, card and phone numbers and dates are masked, and the length is bounded. The
  * code attribute stays exact: it is what triage and redrive filters use.
  */
-export const deadLetterReason = (failure: IntegrationError): string =>
-  maskText(failure.message).replace(CALENDAR_DATE, '«date»').slice(0, MAX_REASON_LENGTH) || failure.code;
+export const deadLetterReason = (failure: IntegrationError): string => maskText(failure.message).replace(CALENDAR_DATE, '«date»').slice(0, MAX_REASON_LENGTH) || failure.code;
 
 const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
 const carried = (record: SQSRecord, name: string): string | undefined => record.messageAttributes?.[name]?.stringValue;

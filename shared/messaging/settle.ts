@@ -83,9 +83,7 @@ export class FailureSettler {
 
   /** Best effort: if this fails, SQS still redelivers after the queue's own visibility timeout. */
   async delay(record: SQSRecord, seconds: number): Promise<void> {
-    await this.options.sqs
-      .send(new ChangeMessageVisibilityCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }))
-      .catch(() => undefined);
+    await this.options.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds })).catch(() => undefined);
   }
 
   private async deadLetter(record: SQSRecord, failure: IntegrationError, attempts: number, lastCategory?: string): Promise<Settlement> {

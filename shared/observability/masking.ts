@@ -58,20 +58,7 @@ const PARTIAL_KEYS = new Set([
  * Identifiers we log on purpose for correlation; their digits are not a phone or a card. `rrn` and
  * `stan` are the network references of a card transaction, which support quotes in disputes.
  */
-const IDENTIFIER_KEYS = new Set([
-  'kitno',
-  'entityid',
-  'messageid',
-  'eventid',
-  'id',
-  'correlation_id',
-  'awb',
-  'tenant',
-  'function_request_id',
-  'xray_trace_id',
-  'rrn',
-  'stan',
-]);
+const IDENTIFIER_KEYS = new Set(['kitno', 'entityid', 'messageid', 'eventid', 'id', 'correlation_id', 'awb', 'tenant', 'function_request_id', 'xray_trace_id', 'rrn', 'stan']);
 
 const PAN = /\b\d{6}[\dX*]{3,9}\d{4}\b/g;
 const EMAIL = /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/g;

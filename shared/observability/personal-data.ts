@@ -61,7 +61,8 @@ const SAFE_KEYS = new Set([
  * Suffixes of safe keys in camelCase (`occurredAt`, `cardType`, `txnStatus`) or snake_case
  * (`correlation_id`), or the whole key (`status`).
  */
-const SAFE_SUFFIX = /(?:^|[a-z\d])(?:Id|Ids|At|Date|Time|Until|Status|State|Code|Type|Category|Count|Limit|Amount|Currency)$|(?:^|_)(?:id|at|time|code|type|status)$|^(?:status|state|code|category|count|amount|currency)$/;
+const SAFE_SUFFIX =
+  /(?:^|[a-z\d])(?:Id|Ids|At|Date|Time|Until|Status|State|Code|Type|Category|Count|Limit|Amount|Currency)$|(?:^|_)(?:id|at|time|code|type|status)$|^(?:status|state|code|category|count|amount|currency)$/;
 
 /** Words that make a key personal whatever its suffix: `panId`, `birthDate`, `nameType`, `accountId`. */
 const PERSONAL_WORDS = /name|mobile|phone|email|pan|aadha{1,2}r|passport|address|dob|birth|father|mother|spouse|kyc|doc|voter|pin|account/i;
@@ -70,20 +71,7 @@ const PERSONAL_WORDS = /name|mobile|phone|email|pan|aadha{1,2}r|passport|address
 const FREE_TEXT_KEYS = new Set(['reason', 'message', 'displaymessage', 'description', 'example', 'error']);
 
 /** Numbers support quotes by their tail: cards, phones, accounts, identity documents. */
-const TAIL_KEYS = new Set([
-  'cardnumber',
-  'mobile',
-  'contactno',
-  'phone',
-  'internationalmobilenumber',
-  'accountno',
-  'accountid',
-  'number',
-  'documentno',
-  'kycnumber',
-  'panvalue',
-  'passportvalue',
-]);
+const TAIL_KEYS = new Set(['cardnumber', 'mobile', 'contactno', 'phone', 'internationalmobilenumber', 'accountno', 'accountid', 'number', 'documentno', 'kycnumber', 'panvalue', 'passportvalue']);
 
 /** Never shown in any form. */
 const SECRET_KEYS = new Set(['password', 'secret', 'authorization', 'token', 'sdkauthtoken', 'id_token', 'jwt_token', 'encryptedcardnumber', 'cvv', 'pin', 'docurl']);

@@ -31,8 +31,7 @@ export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
  * connections. A 429 (it is alive, we are too fast) or a business error does not.
  */
 const isOutageSignal = (error: unknown): boolean =>
-  isIntegrationError(error) &&
-  (error.category === FailureCategory.UnknownOutcome || (error.category === FailureCategory.Transient && error.status !== 429));
+  isIntegrationError(error) && (error.category === FailureCategory.UnknownOutcome || (error.category === FailureCategory.Transient && error.status !== 429));
 
 /** One breaker per dependency per Lambda instance (module scope), shared by every record in it. */
 export class DependencyBreaker {

@@ -65,8 +65,7 @@ export class IntegrationError extends Error {
   }
 }
 
-export const invalidEvent = (code: string, message: string): IntegrationError =>
-  new IntegrationError({ category: FailureCategory.InvalidEvent, code, message });
+export const invalidEvent = (code: string, message: string): IntegrationError => new IntegrationError({ category: FailureCategory.InvalidEvent, code, message });
 
 export const isIntegrationError = (error: unknown): error is IntegrationError => error instanceof IntegrationError;
 

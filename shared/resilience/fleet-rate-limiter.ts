@@ -80,7 +80,6 @@ export interface FleetRateLimiterOptions {
   onGiveBack?: (giveBack: { tenant: string; tokens: number; accepted: boolean }) => void;
 }
 
-
 interface Waiter {
   lane: Lane;
   deadline: number;
@@ -106,7 +105,6 @@ interface TenantState {
   demand: number;
   demandAt: number;
 }
-
 
 export class FleetRateLimiter implements TenantRateLimiter {
   private readonly states = new Map<string, TenantState>();
@@ -200,7 +198,10 @@ export class FleetRateLimiter implements TenantRateLimiter {
   private pump(tenant: string, state: TenantState): void {
     this.lapse(tenant, state);
     while (state.tokens >= 1 && state.waiters.length > 0) {
-      const index = Math.max(0, state.waiters.findIndex((w) => w.lane === 'realtime'));
+      const index = Math.max(
+        0,
+        state.waiters.findIndex((w) => w.lane === 'realtime'),
+      );
       const [waiter] = state.waiters.splice(index, 1);
       this.spend(state);
       clearTimeout(waiter!.timer);
@@ -293,4 +294,3 @@ export class FleetRateLimiter implements TenantRateLimiter {
     state.lapseTimer = setTimeout(() => this.lapse(tenant, state, true), Math.max(0, expiresAt - Date.now())).unref();
   }
 }
-

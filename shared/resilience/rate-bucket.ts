@@ -76,11 +76,7 @@ export class RateBucket {
     }
   }
 
-  private async update(
-    tenant: string,
-    now: number,
-    expression: Pick<UpdateItemCommand['input'], 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues' | 'ReturnValues'>,
-  ) {
+  private async update(tenant: string, now: number, expression: Pick<UpdateItemCommand['input'], 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues' | 'ReturnValues'>) {
     try {
       const answer = await this.dynamo.send(
         new UpdateItemCommand({

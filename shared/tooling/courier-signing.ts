@@ -27,5 +27,4 @@ export function signCourierRequest(options: SignRequestOptions): SignedHeaders {
   };
 }
 
-export const courierEventsUrl = (baseUrl: string, courier: string): string =>
-  `${baseUrl.replace(/\/+$/, '')}${WEBHOOK_ROUTES.courierEvents.path.replace('{courier}', encodeURIComponent(courier))}`;
+export const courierEventsUrl = (baseUrl: string, courier: string): string => `${baseUrl.replace(/\/+$/, '')}${WEBHOOK_ROUTES.courierEvents.path.replace('{courier}', encodeURIComponent(courier))}`;

@@ -82,15 +82,13 @@ export function inspectionReader(sqsEndpoint: string): DeadLetterReader {
       const response = await fetch(new URL(`/_fauxqs/queues/${encodeURIComponent(queueName)}`, sqsEndpoint));
       if (!response.ok) throw new Error(`cannot inspect queue ${queueName} on ${sqsEndpoint}: HTTP ${response.status}`);
       const { messages } = inspectedQueue.parse(await response.json());
-      const all = [...messages.ready, ...messages.delayed, ...messages.inflight.map((entry) => entry.message)].map(
-        (m): DeadLetter => ({
-          messageId: m.messageId,
-          body: m.body,
-          attributes: stringAttributes(m.messageAttributes),
-          ...(m.messageGroupId !== undefined && { groupId: m.messageGroupId }),
-          ...(m.sentTimestamp !== undefined && { sentAt: new Date(m.sentTimestamp).toISOString() }),
-        }),
-      );
+      const all = [...messages.ready, ...messages.delayed, ...messages.inflight.map((entry) => entry.message)].map((m): DeadLetter => ({
+        messageId: m.messageId,
+        body: m.body,
+        attributes: stringAttributes(m.messageAttributes),
+        ...(m.messageGroupId !== undefined && { groupId: m.messageGroupId }),
+        ...(m.sentTimestamp !== undefined && { sentAt: new Date(m.sentTimestamp).toISOString() }),
+      }));
       return { messages: all, total: all.length, complete: true };
     },
   };
@@ -126,15 +124,13 @@ export function peekReader(sqs: SQSClient, options: { max: number }): DeadLetter
         for (const m of fresh) seen.set(m.MessageId!, m);
       }
       await releaseAll(sqs, queueUrl, [...seen.values()]);
-      const messages = [...seen.values()].map(
-        (m): DeadLetter => ({
-          messageId: m.MessageId!,
-          body: m.Body ?? '',
-          attributes: stringAttributes(m.MessageAttributes),
-          ...(m.Attributes?.MessageGroupId !== undefined && { groupId: m.Attributes.MessageGroupId }),
-          ...(m.Attributes?.SentTimestamp !== undefined && { sentAt: new Date(Number(m.Attributes.SentTimestamp)).toISOString() }),
-        }),
-      );
+      const messages = [...seen.values()].map((m): DeadLetter => ({
+        messageId: m.MessageId!,
+        body: m.Body ?? '',
+        attributes: stringAttributes(m.MessageAttributes),
+        ...(m.Attributes?.MessageGroupId !== undefined && { groupId: m.Attributes.MessageGroupId }),
+        ...(m.Attributes?.SentTimestamp !== undefined && { sentAt: new Date(Number(m.Attributes.SentTimestamp)).toISOString() }),
+      }));
       return { messages, total, complete: messages.length >= total };
     },
   };

@@ -46,5 +46,4 @@ export function createDcmsWorkerRuntime(source: NodeJS.ProcessEnv = process.env,
   return { ...base, env, dcms, ledger: new KitLedger(base.dynamo, env.STATE_TABLE), pendingSends: new PendingSends(base.dynamo, env.STATE_TABLE) };
 }
 
-const cappedTimeouts = (cap: number) =>
-  Object.fromEntries(Object.entries(DEFAULT_TIMEOUTS_MS).map(([operation, ms]) => [operation, Math.min(ms, cap)]));
+const cappedTimeouts = (cap: number) => Object.fromEntries(Object.entries(DEFAULT_TIMEOUTS_MS).map(([operation, ms]) => [operation, Math.min(ms, cap)]));

@@ -36,15 +36,20 @@ export interface RecordIdentity {
 }
 
 /** The record's identity across its SQS copies, under which its retry history is kept. */
-export const recordKeyOf = (record: SQSRecord, identity: RecordIdentity): string =>
-  identity.eventId !== undefined ? `event#${identity.eventId}` : `message#${originalMessageIdOf(record)}`;
+export const recordKeyOf = (record: SQSRecord, identity: RecordIdentity): string => (identity.eventId !== undefined ? `event#${identity.eventId}` : `message#${originalMessageIdOf(record)}`);
 
 /**
  * A failed record through the one settlement policy: dead-lettered with its reason, or handed back
  * to SQS after its delay. Returns undefined when it could not be settled at all: the caller must
  * then report it as a batch item failure, so SQS redelivers it (never acknowledged, never lost).
  */
-export async function settleFailedRecord(runtime: QueueWorkerRuntime, record: SQSRecord, error: unknown, identity: RecordIdentity, logger: Logger = runtime.telemetry.logger): Promise<Settlement | undefined> {
+export async function settleFailedRecord(
+  runtime: QueueWorkerRuntime,
+  record: SQSRecord,
+  error: unknown,
+  identity: RecordIdentity,
+  logger: Logger = runtime.telemetry.logger,
+): Promise<Settlement | undefined> {
   let settlement: Settlement;
   try {
     settlement = await runtime.settler.settle(record, classifyRecordError(error), recordKeyOf(record, identity));
@@ -100,7 +105,6 @@ export interface RecordFlow<A extends AcceptedEvents> {
 export const GROUP_CONCURRENCY = 10;
 
 const groupOf = (record: SQSRecord): string => record.attributes.MessageGroupId ?? record.messageId;
-
 
 /**
  * The invocation around a record flow on a FIFO queue: idempotency bound to the Lambda's remaining

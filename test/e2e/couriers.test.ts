@@ -54,8 +54,7 @@ afterAll(async () => {
 });
 
 /** A fixture's bytes with each `@kit:<name>` replaced by the kit DCMS issued. */
-const fixture = async (file: string): Promise<Buffer> =>
-  Buffer.from((await readFile(join(FIXTURES, file), 'utf8')).replace(/@kit:([a-z0-9-]+)/g, (_, name: KitName) => kits.get(name)!));
+const fixture = async (file: string): Promise<Buffer> => Buffer.from((await readFile(join(FIXTURES, file), 'utf8')).replace(/@kit:([a-z0-9-]+)/g, (_, name: KitName) => kits.get(name)!));
 
 const push = async (courier: string, body: Buffer, headers: Record<string, string>) => {
   const response = await fetch(courierEventsUrl(`http://127.0.0.1:${ports.webhook}`, courier), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });

@@ -65,8 +65,7 @@ const json = async <T>(...args: string[]): Promise<T> => {
   expect(result.code, result.err).toBe(0);
   return JSON.parse(result.out) as T;
 };
-const dlqTotals = async () =>
-  Object.fromEntries((await json<{ queues: Array<{ queue: string; total: number }> }>('dlq', 'list')).queues.map((q) => [q.queue, q.total]));
+const dlqTotals = async () => Object.fromEntries((await json<{ queues: Array<{ queue: string; total: number }> }>('dlq', 'list')).queues.map((q) => [q.queue, q.total]));
 
 describe('npm run ops dlq against a running npm start', () => {
   it('lists and shows dead letters, masked', async () => {
@@ -152,7 +151,11 @@ describe('npm run ops send and kit against a running npm start', () => {
     expect(shown.out).toMatch(/sha256/);
 
     await expect.poll(async () => (await ops('dlq', 'show', 'e2e-hostile-type')).code, { timeout: 20_000, interval: 1_000 }).toBe(0);
-    for (const args of [['dlq', 'list'], ['dlq', 'show', 'e2e-hostile-type'], ['dlq', 'list', '--json']]) {
+    for (const args of [
+      ['dlq', 'list'],
+      ['dlq', 'show', 'e2e-hostile-type'],
+      ['dlq', 'list', '--json'],
+    ]) {
       const printed = await ops(...args);
       expect(printed.out, args.join(' ')).not.toContain(ESC);
       expect(printed.out, args.join(' ')).toContain('[2J');

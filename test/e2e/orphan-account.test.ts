@@ -55,9 +55,7 @@ describe('npm start --once with an orphan account', () => {
     expect(summary.ok).toBe(true);
     expect(summary.events.outcomes).toMatchObject({ succeeded: 2, deadLettered: 1, unaccounted: 0 });
     expect(summary.deadLetters.events).toEqual([expect.objectContaining({ eventId: 'e2e-orphan-account', category: 'Exhausted', code: 'CUS001' })]);
-    expect(summary.waits).toEqual([
-      expect.objectContaining({ queue: 'coreBanking', category: 'DependencyNotReady', code: 'CUS001', records: 1, outcomes: { deadLettered: 1 } }),
-    ]);
+    expect(summary.waits).toEqual([expect.objectContaining({ queue: 'coreBanking', category: 'DependencyNotReady', code: 'CUS001', records: 1, outcomes: { deadLettered: 1 } })]);
     expect(summary.waits[0]!.longestWaitSeconds).toBeGreaterThanOrEqual(BUDGET_SECONDS);
     expect(output).toContain('Waited: queue');
   });

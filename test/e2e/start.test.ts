@@ -82,9 +82,7 @@ describe('npm start --once --feed', () => {
     expect(summary.events.byQueue.courier?.deadLettered).toBe(2);
     expect(summary.events.byQueue.cardControls?.deadLettered).toBe(1);
 
-    const deadLetters = summary.deadLetters.events
-      .map(({ line, eventId, category, code }) => ({ line, eventId, category, code }))
-      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    const deadLetters = summary.deadLetters.events.map(({ line, eventId, category, code }) => ({ line, eventId, category, code })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     expect(deadLetters).toEqual(EXPECTED_DEAD_LETTERS);
     // Each one is in its DLQ, found by the attribute original.messageId, with the worker's reason.
     expect(summary.deadLetters.events.every((event) => event.dlqMessageId !== undefined && event.by === 'worker')).toBe(true);

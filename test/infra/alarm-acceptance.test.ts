@@ -19,7 +19,12 @@ describe('CloudWatch accepts every alarm as synthesized', () => {
 
   it('the platform error-rate alarms mix one Metrics Insights query with ordinary metrics, and return one math expression', () => {
     const rates = alarmsOf('dev').filter((a) => /-(dcms|card91)-error-rate$/.test(a.AlarmName));
-    expect(rates.map((a) => a.AlarmName).sort()).toEqual(['card-issuance-dev-card-controls-card91-error-rate', 'card-issuance-dev-core-banking-bulk-dcms-error-rate', 'card-issuance-dev-core-banking-events-dcms-error-rate', 'card-issuance-dev-courier-events-dcms-error-rate']);
+    expect(rates.map((a) => a.AlarmName).sort()).toEqual([
+      'card-issuance-dev-card-controls-card91-error-rate',
+      'card-issuance-dev-core-banking-bulk-dcms-error-rate',
+      'card-issuance-dev-core-banking-events-dcms-error-rate',
+      'card-issuance-dev-courier-events-dcms-error-rate',
+    ]);
     for (const alarm of rates) {
       const metrics = alarm.Metrics!;
       expect(metrics.filter(isInsightsQuery)).toEqual([expect.objectContaining({ Id: 'errors', Period: 300, ReturnData: false })]);
@@ -49,9 +54,10 @@ describe('the rules are not vacuous: each refuses what CloudWatch refuses of the
   it('ids that do not start with a lower-case letter, and references to ids that do not exist', () => {
     const alarm = errorRate();
     entry(alarm, isInsightsQuery).Id = 'Errors';
-    expect(alarmProblems(alarm)).toEqual(expect.arrayContaining([expect.stringMatching(/Id Errors must start with a lower-case letter/), expect.stringMatching(/refers to errors, which no entry defines/)]));
+    expect(alarmProblems(alarm)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Id Errors must start with a lower-case letter/), expect.stringMatching(/refers to errors, which no entry defines/)]),
+    );
   });
-
 });
 
 describe('the rules are not vacuous: each refuses what CloudWatch refuses of the metrics and periods', () => {

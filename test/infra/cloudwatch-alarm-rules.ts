@@ -43,7 +43,8 @@ export interface AlarmProperties {
 }
 
 const ID = /^[a-z][A-Za-z0-9_]{0,254}$/;
-const INSIGHTS = /^\s*SELECT\s+(AVG|COUNT|MAX|MIN|SUM)\(\s*("[^"]+"|[A-Za-z0-9_.-]+)\s*\)\s+FROM\s+("[^"]+"|SCHEMA\([^)]*\))(\s+WHERE\s+.+?)?(\s+GROUP\s+BY\s+.+?)?(\s+ORDER\s+BY\s+.+?)?(\s+LIMIT\s+\d+)?\s*$/i;
+const INSIGHTS =
+  /^\s*SELECT\s+(AVG|COUNT|MAX|MIN|SUM)\(\s*("[^"]+"|[A-Za-z0-9_.-]+)\s*\)\s+FROM\s+("[^"]+"|SCHEMA\([^)]*\))(\s+WHERE\s+.+?)?(\s+GROUP\s+BY\s+.+?)?(\s+ORDER\s+BY\s+.+?)?(\s+LIMIT\s+\d+)?\s*$/i;
 const VALID_PERIOD = (period: number) => [10, 20, 30].includes(period) || (period > 0 && period % 60 === 0);
 const OPERATORS = ['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'];
 const MISSING_DATA = ['breaching', 'notBreaching', 'ignore', 'missing'];

@@ -26,7 +26,6 @@ describe('app settings from cdk.json', () => {
     expect(stages.prod).toMatchObject({ account: expect.stringMatching(/^\d{12}$/), region: 'ap-south-1' });
     expect(new Set([stages.dev.account, stages.prod.account, pipeline.account]).size).toBe(3);
   });
-
 });
 
 describe('app settings: what the loader refuses', () => {
@@ -97,8 +96,18 @@ describe('DCMS maxConcurrency', () => {
   it('refuses shares that promise more than a tenant’s limit, and instances with no call in flight', () => {
     expect(() => dcmsMaxConcurrency([tenant(50)], { share: 1.5, callsInFlight: 1 }, 200)).toThrow(/share/);
     expect(() => dcmsMaxConcurrency([tenant(50)], { share: 0.5, callsInFlight: 0 }, 200)).toThrow(/call in flight/);
-    expect(() => assertDcmsBudget([{ share: 0.75, callsInFlight: 1 }, { share: 0.5, callsInFlight: 4 }])).toThrow(/sum to 1.25/);
-    expect(() => assertDcmsBudget([{ share: 0.75, callsInFlight: 1 }, { share: 0.25, callsInFlight: 4 }])).not.toThrow();
+    expect(() =>
+      assertDcmsBudget([
+        { share: 0.75, callsInFlight: 1 },
+        { share: 0.5, callsInFlight: 4 },
+      ]),
+    ).toThrow(/sum to 1.25/);
+    expect(() =>
+      assertDcmsBudget([
+        { share: 0.75, callsInFlight: 1 },
+        { share: 0.25, callsInFlight: 4 },
+      ]),
+    ).not.toThrow();
   });
 
   it('the bulk lane keeps a reserve for real time: its share is below 1', () => {

@@ -51,7 +51,15 @@ describe.each([
     // And the home stack really holds the data: queues, tables, secrets, configuration, logs.
     const home = stacks.find((s) => s.region === region)!;
     expect(new Set(stored(home).map(([, r]) => r.Type))).toEqual(
-      new Set(['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::SecretsManager::Secret', 'AWS::SSM::Parameter', 'AWS::Logs::LogGroup', ...(settings.stages[name].network.mode === 'vpc' ? ['AWS::EC2::FlowLog'] : [])]),
+      new Set([
+        'AWS::DynamoDB::Table',
+        'AWS::SQS::Queue',
+        'AWS::SNS::Topic',
+        'AWS::SecretsManager::Secret',
+        'AWS::SSM::Parameter',
+        'AWS::Logs::LogGroup',
+        ...(settings.stages[name].network.mode === 'vpc' ? ['AWS::EC2::FlowLog'] : []),
+      ]),
     );
   });
 

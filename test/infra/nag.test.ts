@@ -24,8 +24,7 @@ function acknowledgementsUnder(scope: IConstruct): { path: string; id: string; r
   );
 }
 
-const functionOf = (scope: IConstruct, service: string): IntegrationFunction =>
-  scope.node.findAll().find((c): c is IntegrationFunction => c instanceof IntegrationFunction && c.service === service)!;
+const functionOf = (scope: IConstruct, service: string): IntegrationFunction => scope.node.findAll().find((c): c is IntegrationFunction => c instanceof IntegrationFunction && c.service === service)!;
 
 const findings = (scope: IConstruct) => new AwsSolutionsChecks().validateScope(scope).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
 

@@ -37,7 +37,9 @@ describe('network: prod runs its functions in a VPC (a stage setting)', () => {
       SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
     });
     const ingress = resources('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
-    expect(ingress).toEqual([expect.objectContaining({ GroupId: { 'Fn::GetAtt': [endpointsGroup(), 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [functionsGroup(), 'GroupId'] }, FromPort: 443, ToPort: 443 })]);
+    expect(ingress).toEqual([
+      expect.objectContaining({ GroupId: { 'Fn::GetAtt': [endpointsGroup(), 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [functionsGroup(), 'GroupId'] }, FromPort: 443, ToPort: 443 }),
+    ]);
   });
 
   it('AWS services through VPC endpoints: DynamoDB by gateway; SQS, Secrets Manager, SSM, KMS, CloudWatch Logs and X-Ray by interface', () => {

@@ -53,8 +53,7 @@ describe('deploy pipeline', () => {
 
   it('runs in the tooling account, and deploys each stage into its own', () => {
     expect([stack.account, stack.region]).toEqual([settings.pipeline.account, settings.pipeline.region]);
-    const roleAccount = (stage: string, stackName: string) =>
-      JSON.stringify(actionsOf(stage).find((a) => a.Name === `${stackName}.Prepare`)!.Configuration!.RoleArn).match(/iam::(\d{12}):role/)![1];
+    const roleAccount = (stage: string, stackName: string) => JSON.stringify(actionsOf(stage).find((a) => a.Name === `${stackName}.Prepare`)!.Configuration!.RoleArn).match(/iam::(\d{12}):role/)![1];
     expect(roleAccount('Dev', 'CardIssuance')).toBe(settings.stages.dev.account);
     expect(roleAccount('Prod', 'CardIssuance')).toBe(settings.stages.prod.account);
   });
@@ -80,7 +79,9 @@ describe('deploy pipeline: prod', () => {
       expect(approval!.RunOrder).toBeLessThan(deploy.RunOrder);
       expect(approval!.Configuration).toMatchObject({
         CustomData: expect.stringContaining(`change set ${CHANGE_SET_NAME} of stack Prod-${stackName}`),
-        ExternalEntityLink: expect.stringMatching(new RegExp(`^https://${stackName === 'CardIssuanceEdge' ? 'us-east-1' : settings.stages.prod.region}\\.console\\.aws\\.amazon\\.com/cloudformation/.*filteringText=Prod-${stackName}&`)),
+        ExternalEntityLink: expect.stringMatching(
+          new RegExp(`^https://${stackName === 'CardIssuanceEdge' ? 'us-east-1' : settings.stages.prod.region}\\.console\\.aws\\.amazon\\.com/cloudformation/.*filteringText=Prod-${stackName}&`),
+        ),
       });
     }
     // Nothing runs before a change set exists but the permissions check: the approver always has a diff to read.

@@ -16,14 +16,19 @@ const empty: QueueDepth = { visible: 0, inFlight: 0, delayed: 0 };
 function mapped(settings: CourierSettings) {
   const read = readCourierPayload(courierBody('SMOKEKIT1'), settings, { maxEvents: 10, nowMs: Date.now(), earliestMs: Date.parse('2020-01-01T00:00:00Z'), maxFutureMs: 600_000 });
   if (read.kind !== 'scans') throw new Error(`not read: ${JSON.stringify(read)}`);
-  return toEvents(read.scans.map((scan) => ({ ...scan, kitNo: scan.reference! })), settings);
+  return toEvents(
+    read.scans.map((scan) => ({ ...scan, kitNo: scan.reference! })),
+    settings,
+  );
 }
 
 describe('smoke test requests', () => {
   const settings = courierSettings.parse({ courier: 'smoke-test', tenant: 'ACME_BANK', format: 'generic', secretId: 'unused' });
 
   it('the body is one in-transit scan of the smoke kit, as the webhook maps it', () => {
-    expect(mapped(settings).map((e) => [e.tenant, e.data.kitNo, e.data.status, new Date(e.data.occurredAt).toISOString()])).toEqual([['ACME_BANK', 'SMOKEKIT1', 'IN_TRANSIT', '2024-01-01T04:30:00.000Z']]);
+    expect(mapped(settings).map((e) => [e.tenant, e.data.kitNo, e.data.status, new Date(e.data.occurredAt).toISOString()])).toEqual([
+      ['ACME_BANK', 'SMOKEKIT1', 'IN_TRANSIT', '2024-01-01T04:30:00.000Z'],
+    ]);
   });
 
   it('the same scan every run: the workers take a repeat for a duplicate, not a new status', () => {
@@ -39,7 +44,12 @@ describe('smoke test requests', () => {
       { secrets: [KEY], nowSeconds: 1_800_000_010, toleranceSeconds: 300 },
     );
     expect(verdict).toEqual({ ok: true, timestamp: 1_800_000_000 });
-    expect(verifySignature({ timestamp: request.headers[TIMESTAMP_HEADER], signature: request.headers[SIGNATURE_HEADER], body: request.body }, { secrets: ['another-key-0123456789abcdef012345'], nowSeconds: 1_800_000_010, toleranceSeconds: 300 }).ok).toBe(false);
+    expect(
+      verifySignature(
+        { timestamp: request.headers[TIMESTAMP_HEADER], signature: request.headers[SIGNATURE_HEADER], body: request.body },
+        { secrets: ['another-key-0123456789abcdef012345'], nowSeconds: 1_800_000_010, toleranceSeconds: 300 },
+      ).ok,
+    ).toBe(false);
   });
 
   it('the core-banking event is a valid customer.created of the fixed test customer, grouped and deduplicated as producers send it', () => {
@@ -125,13 +135,15 @@ describe('the dev stage’s smoke-test role', () => {
     const queue = (key: keyof typeof QUEUES, dlq = false) => getAtt(logicalIdOf(template, 'AWS::SQS::Queue', 'QueueName', queueName(prefix, QUEUES[key], dlq)));
     const key = getAtt(Object.keys(template.findResources('AWS::KMS::Key'))[0]!);
     const sorted = (map: Record<string, unknown[]>) => Object.fromEntries(Object.entries(map).map(([action, resources]) => [action, resources.map((r) => JSON.stringify(r)).sort()]));
-    expect(sorted(permissions)).toEqual(sorted({
-      'secretsmanager:GetSecretValue': [ref(logicalIdOf(template, 'AWS::SecretsManager::Secret', 'Name', `${prefix}/couriers/${settings.smokeTest!.courier}`))],
-      'sqs:SendMessage': [queue('coreBanking')],
-      'sqs:GetQueueAttributes': (Object.keys(QUEUES) as (keyof typeof QUEUES)[]).flatMap((k) => [queue(k), queue(k, true)]),
-      'kms:Decrypt': [key],
-      'kms:GenerateDataKey': [key],
-    }));
+    expect(sorted(permissions)).toEqual(
+      sorted({
+        'secretsmanager:GetSecretValue': [ref(logicalIdOf(template, 'AWS::SecretsManager::Secret', 'Name', `${prefix}/couriers/${settings.smokeTest!.courier}`))],
+        'sqs:SendMessage': [queue('coreBanking')],
+        'sqs:GetQueueAttributes': (Object.keys(QUEUES) as (keyof typeof QUEUES)[]).flatMap((k) => [queue(k), queue(k, true)]),
+        'kms:Decrypt': [key],
+        'kms:GenerateDataKey': [key],
+      }),
+    );
     // The functions' roles are untouched by it.
     expect(permissionsOf(template, `${prefix}-core-banking-events`).get('sts:AssumeRole')).toBeUndefined();
   });

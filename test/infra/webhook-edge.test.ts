@@ -9,7 +9,8 @@ const dev = synthStage('dev');
 const defence = prod.settings.webhooks.floodDefence;
 if (defence.mode !== 'cloudfront-waf') throw new Error('prod is expected behind CloudFront and WAF');
 const distribution = () => Object.values(prod.template.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
-const rules = () => Object.values(prod.edge!.template.findResources('AWS::WAFv2::WebACL'))[0]!.Properties.Rules as { Name: string; Priority: number; Statement: Record<string, unknown>; Action?: unknown }[];
+const rules = () =>
+  Object.values(prod.edge!.template.findResources('AWS::WAFv2::WebACL'))[0]!.Properties.Rules as { Name: string; Priority: number; Statement: Record<string, unknown>; Action?: unknown }[];
 
 describe('flood defence: prod behind CloudFront with WAF (a stage setting)', () => {
   it('partners call the edge host name; the distribution forwards everything to the API, caches nothing', () => {
@@ -58,7 +59,8 @@ describe('no way around the edge: the origin secret', () => {
     Object.entries(stage.template.findResources('AWS::SecretsManager::Secret')).find(([, secret]) => secret.Properties.Name === `${stage.settings.resourcePrefix}/${name}`)?.[0];
   const originSecretId = () => secretLogicalId(prod, 'edge-origin-verify')!;
   const functionEnv = (stage: typeof prod, service: string) =>
-    Object.values(stage.template.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.FunctionName === `${stage.settings.resourcePrefix}-${service}`)!.Properties.Environment.Variables as Record<string, unknown>;
+    Object.values(stage.template.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.FunctionName === `${stage.settings.resourcePrefix}-${service}`)!.Properties.Environment
+      .Variables as Record<string, unknown>;
 
   it('CloudFront adds x-origin-verify to every origin request: a reference to the secret’s current value, never the value', () => {
     const [origin] = distribution().Origins as { OriginCustomHeaders: { HeaderName: string; HeaderValue: unknown }[] }[];

@@ -19,7 +19,11 @@ describe('local API Gateway (HTTP API, payload 2.0)', () => {
         'GET /files/{path+}': async (event) => ({ statusCode: 200, body: event.pathParameters?.path ?? '' }),
       },
     });
-    const response = await fetch(`${server.url}/couriers/blue%20dart/events?a=1&a=2&b=x`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-Mixed-Case': 'v' }, body: Buffer.from([0, 1, 2]) });
+    const response = await fetch(`${server.url}/couriers/blue%20dart/events?a=1&a=2&b=x`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'X-Mixed-Case': 'v' },
+      body: Buffer.from([0, 1, 2]),
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get('x-echo')).toBe('blue dart');
     expect(await response.text()).toBe('binary');

@@ -54,7 +54,16 @@ describe('local bulk-lane worker', () => {
         })),
       }),
     );
-    poller = new SqsPoller({ sqs: aws.sqs, queueUrl: queue.url, queueArn: queue.arn, handler: worker.handler, functionName: 'core-banking-bulk', functionTimeoutSeconds: 20, batchSize: 10, batchingWindowSeconds: 0 });
+    poller = new SqsPoller({
+      sqs: aws.sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      handler: worker.handler,
+      functionName: 'core-banking-bulk',
+      functionTimeoutSeconds: 20,
+      batchSize: 10,
+      batchingWindowSeconds: 0,
+    });
     poller.start();
 
     await expect.poll(() => outcomes.map((o) => o.outcome), { timeout: 15_000 }).toEqual(['succeeded', 'succeeded']);

@@ -262,11 +262,7 @@ describe('card-controls worker logs', () => {
     const logs = await capturedOutput(async () => {
       harness = await startHarness();
       harness.card91.sandbox.setFaults({ script: [{ path: 'setCardLock', fault: 'commitThenFail', times: 1 }] });
-      await harness.send([
-        cardControl({ action: 'FREEZE' }),
-        cardControl({ action: 'UNFREEZE', cardId: ASHA.blockedCard }),
-        cardControl({ action: 'BLOCK' }),
-      ]);
+      await harness.send([cardControl({ action: 'FREEZE' }), cardControl({ action: 'UNFREEZE', cardId: ASHA.blockedCard }), cardControl({ action: 'BLOCK' })]);
       await harness.drain();
       await harness.close();
     }).finally(() => delete process.env.POWERTOOLS_LOG_LEVEL);

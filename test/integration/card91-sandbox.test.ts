@@ -71,9 +71,7 @@ describe('login (M1)', () => {
         body: JSON.stringify({ mobile: ASHA.mobile, sdkAuthToken: 'opaque-app-token', orgId: ORG_ID }),
       });
       expect(response.status).toBe(200);
-      expect(received).toEqual([
-        { unique_id: 'opaque-app-token', mobile: ASHA.mobile, sdk: 'ISSUE_CARD', org_id: ORG_ID, card_prog_id: 'CP240709122046100ID18366231' },
-      ]);
+      expect(received).toEqual([{ unique_id: 'opaque-app-token', mobile: ASHA.mobile, sdk: 'ISSUE_CARD', org_id: ORG_ID, card_prog_id: 'CP240709122046100ID18366231' }]);
     } finally {
       await sandbox.close();
       server.close();
@@ -131,7 +129,23 @@ describe('response codes of the bearer methods', () => {
     expect((await fetch(statusUrl, { method: 'PUT', headers: { ...headers, ...json }, body: '{"status":"FROZEN"}' })).status).toBe(400);
     expect((await fetch(statusUrl, { method: 'PUT', headers: { ...headers, ...json }, body: '{"status":"BLOCKED"}' })).status).toBe(400);
     const limitsUrl = `${url}/mctc/v1/customer/limits/add`;
-    const unknownCurrency = { entityType: 'CARD', entityId: ASHA.activeCard, limits: [{ currency: 'JPY', isContactLessAllowed: false, isAtmLimitEnabled: false, isOnlineLimitEnabled: false, isPosLimitEnabled: false, perAtmTxnLimit: 0, perOnlineTxnLimit: 0, perPosTxnLimit: 0, perContactlessTxnLimit: 0 }] };
+    const unknownCurrency = {
+      entityType: 'CARD',
+      entityId: ASHA.activeCard,
+      limits: [
+        {
+          currency: 'JPY',
+          isContactLessAllowed: false,
+          isAtmLimitEnabled: false,
+          isOnlineLimitEnabled: false,
+          isPosLimitEnabled: false,
+          perAtmTxnLimit: 0,
+          perOnlineTxnLimit: 0,
+          perPosTxnLimit: 0,
+          perContactlessTxnLimit: 0,
+        },
+      ],
+    };
     expect((await fetch(limitsUrl, { method: 'POST', headers: { ...headers, ...json }, body: JSON.stringify(unknownCurrency) })).status).toBe(400);
     // The reference types limits as JSON numbers; the client's own schema would take numeral strings.
     const stringLimits = { ...unknownCurrency, limits: [{ ...unknownCurrency.limits[0], currency: 'AED', perAtmTxnLimit: '80' }] };

@@ -97,7 +97,7 @@ describe('core-banking worker, unknown outcomes', () => {
     expect(await harness.deadLetters()).toHaveLength(0);
   });
 
-  it('tells a second account\'s card of the same type from the first, without an operator', async () => {
+  it("tells a second account's card of the same type from the first, without an operator", async () => {
     harness = await startWorkerHarness('coreBanking', { env });
     await harness.send([customerCreated('C4006', { card: { accountNo: '8642135', cardType: 'PHYSICAL', deliveryAddress: 'PERMANENT' } })]);
     await harness.drain();
@@ -128,7 +128,12 @@ describe('core-banking worker, lost answers to /register and bursts', () => {
 
   it('retries 429 bursts within the call, waits out 5xx on a write, and succeeds', async () => {
     harness = await startWorkerHarness('coreBanking', { env });
-    harness.dcms.setFaults({ script: [{ endpoint: '/register', fault: 'throttle', times: 2 }, { endpoint: '/registerCard', fault: 'error', times: 2 }] });
+    harness.dcms.setFaults({
+      script: [
+        { endpoint: '/register', fault: 'throttle', times: 2 },
+        { endpoint: '/registerCard', fault: 'error', times: 2 },
+      ],
+    });
     await harness.send([customerCreated('C4003'), accountOpened('C4003', '8642135', 'VIRTUAL')]);
     await harness.drain();
     const stats = harness.dcms.stats();

@@ -35,31 +35,35 @@ describe('courier worker: a kit ends in its newest scan under any interleaving',
   let harness: WorkerHarness;
   afterEach(async () => harness?.close());
 
-  it.each(SEEDS)('seed %i: three instances, small batches, jittery DCMS latency, repeats and redeliveries', async (seed) => {
-    const random = seededRandom(seed);
-    harness = await startWorkerHarness('courier', { instances: 3, batchSize: 4 });
-    const kits = await issueKits(harness.dcms.url, KITS, `S${seed}-`);
-    const { all, newest } = scanStream(kits, random);
+  it.each(SEEDS)(
+    'seed %i: three instances, small batches, jittery DCMS latency, repeats and redeliveries',
+    async (seed) => {
+      const random = seededRandom(seed);
+      harness = await startWorkerHarness('courier', { instances: 3, batchSize: 4 });
+      const kits = await issueKits(harness.dcms.url, KITS, `S${seed}-`);
+      const { all, newest } = scanStream(kits, random);
 
-    // DCMS latency changes every few calls' worth of time: sends for one kit overtake each other.
-    let jittering = true;
-    const jitter = (async () => {
-      while (jittering) {
-        harness.dcms.setFaults({ latencyMs: Math.floor(random() * 250), endpoints: ['/inventory/update/deliveryStatus'] });
-        await new Promise((resolve) => setTimeout(resolve, 40));
+      // DCMS latency changes every few calls' worth of time: sends for one kit overtake each other.
+      let jittering = true;
+      const jitter = (async () => {
+        while (jittering) {
+          harness.dcms.setFaults({ latencyMs: Math.floor(random() * 250), endpoints: ['/inventory/update/deliveryStatus'] });
+          await new Promise((resolve) => setTimeout(resolve, 40));
+        }
+      })();
+      const draining = harness.drain(60_000);
+      for (let i = 0; i < all.length; i += 3) {
+        await harness.send(all.slice(i, i + 3).map((scan) => kitStatus(scan.kit, scan.status, scan.occurredAt)));
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 60)));
       }
-    })();
-    const draining = harness.drain(60_000);
-    for (let i = 0; i < all.length; i += 3) {
-      await harness.send(all.slice(i, i + 3).map((scan) => kitStatus(scan.kit, scan.status, scan.occurredAt)));
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 60)));
-    }
-    await draining;
-    jittering = false;
-    await jitter;
+      await draining;
+      jittering = false;
+      await jitter;
 
-    const wrong = kits.filter((kit) => harness.dcms.kit('ACME_BANK', kit)?.deliveryStatus !== newest.get(kit)!.status);
-    expect(wrong.map((kit) => ({ kit, expected: newest.get(kit)!.status, actual: harness.dcms.kit('ACME_BANK', kit)?.deliveryStatus }))).toEqual([]);
-    expect(await harness.deadLetters()).toHaveLength(0);
-  }, 90_000);
+      const wrong = kits.filter((kit) => harness.dcms.kit('ACME_BANK', kit)?.deliveryStatus !== newest.get(kit)!.status);
+      expect(wrong.map((kit) => ({ kit, expected: newest.get(kit)!.status, actual: harness.dcms.kit('ACME_BANK', kit)?.deliveryStatus }))).toEqual([]);
+      expect(await harness.deadLetters()).toHaveLength(0);
+    },
+    90_000,
+  );
 });

@@ -105,7 +105,12 @@ describe('courier worker, concurrent instances', () => {
     await harness.send([kitStatus(kit!, 'DELIVERED', at(40))]);
     await draining;
     await expect.poll(() => harness.dcms.stats().pendingCalls, { timeout: 10_000 }).toBe(0);
-    expect(harness.dcms.kit('ACME_BANK', kit!)?.deliveryHistory.map((change) => change.status).at(-1)).toBe('DELIVERED');
+    expect(
+      harness.dcms
+        .kit('ACME_BANK', kit!)
+        ?.deliveryHistory.map((change) => change.status)
+        .at(-1),
+    ).toBe('DELIVERED');
     expect(await harness.deadLetters()).toHaveLength(0);
   });
 
@@ -117,7 +122,9 @@ describe('courier worker, concurrent instances', () => {
     const draining = harness.drain(30_000);
     // The older scan's send is in flight on one instance: the kit is locked to it.
     await expect.poll(() => harness.dcms.stats().pendingCalls, { timeout: 10_000, interval: 20 }).toBe(1);
-    expect(await harness.runtime.ledger.claimNewest({ tenant: 'ACME_BANK', kitNo: kit!, status: 'DELIVERED', occurredAt: '2026-11-20T10:40:00.000Z' }, { owner: 'probe', until: Date.now() + 60_000 })).toMatchObject({ claim: 'busy' });
+    expect(
+      await harness.runtime.ledger.claimNewest({ tenant: 'ACME_BANK', kitNo: kit!, status: 'DELIVERED', occurredAt: '2026-11-20T10:40:00.000Z' }, { owner: 'probe', until: Date.now() + 60_000 }),
+    ).toMatchObject({ claim: 'busy' });
     await harness.send([kitStatus(kit!, 'DELIVERED', at(40))]);
     await draining;
     expect(harness.dcms.kit('ACME_BANK', kit!)?.deliveryHistory.map((change) => change.status)).toEqual(['IN_TRANSIT', 'DELIVERED']);

@@ -157,7 +157,10 @@ describe('FleetRateLimiter: deadlines (DynamoDB Local)', () => {
     // The next token is a second away, after this deadline: known from the bucket's own state, so refused before the deadline comes.
     const deadline = Date.now() + 800;
     const deadlinePassed = new Promise<'deadline passed'>((resolve) => setTimeout(() => resolve('deadline passed'), deadline - Date.now()).unref());
-    const refusal = limiter.acquire('SLOW_BANK', { deadline }).then(() => undefined, (error: unknown) => error);
+    const refusal = limiter.acquire('SLOW_BANK', { deadline }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(await Promise.race([refusal, deadlinePassed])).toBeInstanceOf(IntegrationError);
     expect(await refusal).toMatchObject({ category: FailureCategory.Transient, code: RATE_LIMIT_DEADLINE });
 

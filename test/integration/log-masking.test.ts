@@ -40,7 +40,12 @@ describe('worker logs', () => {
     }
     const courier = await startWorkerHarness('courier');
     try {
-      await courier.send([{ ...kitStatus('9999999999', 'DELIVERED', '2026-11-20T10:00:00Z'), data: { kitNo: '9999999999', status: 'DELIVERED', occurredAt: '2026-11-20T10:00:00Z', remarks: `handed to ${MOBILE} ${EMAIL}` } }]);
+      await courier.send([
+        {
+          ...kitStatus('9999999999', 'DELIVERED', '2026-11-20T10:00:00Z'),
+          data: { kitNo: '9999999999', status: 'DELIVERED', occurredAt: '2026-11-20T10:00:00Z', remarks: `handed to ${MOBILE} ${EMAIL}` },
+        },
+      ]);
       await courier.drain();
     } finally {
       await courier.close();

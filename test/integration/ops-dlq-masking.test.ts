@@ -61,7 +61,12 @@ describe('ops dlq show and list: personal data masked by default', () => {
     expect(found).toHaveLength(1);
     expect(JSON.stringify(found)).not.toMatch(PERSONAL);
     expect(renderDetail(found)).not.toMatch(PERSONAL);
-    expect(found[0]).toMatchObject({ eventId: 'evt-review-1', tenant: 'ACME_BANK', code: 'invalid.input.request', body: { subject: '«masked»', customername: '«masked»', data: { entityId: 'C9001', fatherName: '«masked»' } } });
+    expect(found[0]).toMatchObject({
+      eventId: 'evt-review-1',
+      tenant: 'ACME_BANK',
+      code: 'invalid.input.request',
+      body: { subject: '«masked»', customername: '«masked»', data: { entityId: 'C9001', fatherName: '«masked»' } },
+    });
     expect(found[0]!.reason).toContain('DCMS refused PAN «pan» for card ');
 
     const listings = await listDeadLetters(target, ['courier'], masked);
@@ -88,7 +93,17 @@ describe('ops kit: masked by default', () => {
     await aws.dynamo.send(
       new PutItemCommand({
         TableName: aws.resources.tables.integrationState,
-        Item: marshall({ pk: 'KIT#ACME_BANK#4240189001', sk: 'STATE', tenant: 'ACME_BANK', kitNo: '4240189001', entityId: 'C9001', accountNo: '123456789012', cardType: 'PHYSICAL', lastStatus: 'DELIVERED', lastOccurredAt: '2026-11-20T10:00:00Z' }),
+        Item: marshall({
+          pk: 'KIT#ACME_BANK#4240189001',
+          sk: 'STATE',
+          tenant: 'ACME_BANK',
+          kitNo: '4240189001',
+          entityId: 'C9001',
+          accountNo: '123456789012',
+          cardType: 'PHYSICAL',
+          lastStatus: 'DELIVERED',
+          lastOccurredAt: '2026-11-20T10:00:00Z',
+        }),
       }),
     );
     const kits = masked.data(await lookupKit(target, '4240189001', ['ACME_BANK']));

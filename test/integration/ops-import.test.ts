@@ -111,7 +111,15 @@ describe('ops import pacing', () => {
     await writeFile(path, Array.from({ length: 20 }, (_, i) => JSON.stringify(customerCreated(`P${i}`))).join('\n'));
     const source = localSource(path);
     const started = performance.now();
-    const result = await importEvents({ source, sqs: aws.sqs, queueUrl: aws.resources.queues.coreBankingBulk.url, tenants: new Set(['ACME_BANK']), store: new CheckpointStore(join(dir, 'state')), scan: await scanSource(source), rate: 20 });
+    const result = await importEvents({
+      source,
+      sqs: aws.sqs,
+      queueUrl: aws.resources.queues.coreBankingBulk.url,
+      tenants: new Set(['ACME_BANK']),
+      store: new CheckpointStore(join(dir, 'state')),
+      scan: await scanSource(source),
+      rate: 20,
+    });
     expect(result.checkpoint.imported).toBe(20);
     // 20 messages at 20/s: the last batch leaves no earlier than one second after the start.
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
@@ -175,7 +183,15 @@ describe('ops import: nothing silently dropped', () => {
   it('counts what SQS deduplicated against an earlier run, and rejects an id an earlier run imported with other content', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'import-'));
     const first = [customerCreated('S1'), customerCreated('S2')];
-    expect((await importLines(dir, 'monday.jsonl', first.map((e) => JSON.stringify(e)))).summary).toMatchObject({ imported: 2, deduplicatedBySqs: 0 });
+    expect(
+      (
+        await importLines(
+          dir,
+          'monday.jsonl',
+          first.map((e) => JSON.stringify(e)),
+        )
+      ).summary,
+    ).toMatchObject({ imported: 2, deduplicatedBySqs: 0 });
     // Another file, minutes later: S1 again as it was, S2's id reused for someone else, and a new one.
     const again = [JSON.stringify(first[0]), JSON.stringify({ ...customerCreated('S9'), id: first[1]!.id }), JSON.stringify(customerCreated('S3'))];
     const { summary, text } = await importLines(dir, 'tuesday.jsonl', again);

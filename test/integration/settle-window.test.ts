@@ -14,7 +14,8 @@ async function setup() {
   let now = 1_800_000_000_000;
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const key = `card#ACME_BANK#C1#${Math.random()}#PHYSICAL`;
-  const settle = <T>(write: Omit<WriteOnce<T>, 'deadline'>) => runWriteOnce({ settleWindowMs: WINDOW_MS, writeAheadMarker: true }, { ...write, deadline: clock.now() }, { marker: { port: store, key }, clock: clock.now });
+  const settle = <T>(write: Omit<WriteOnce<T>, 'deadline'>) =>
+    runWriteOnce({ settleWindowMs: WINDOW_MS, writeAheadMarker: true }, { ...write, deadline: clock.now() }, { marker: { port: store, key }, clock: clock.now });
   return { store, clock, key, settle };
 }
 
@@ -85,10 +86,14 @@ describe('the marker as a lock: two deliveries never both send', () => {
     const first = settle({ send: vi.fn(async () => (await held, 'kit-1')), read: async () => undefined, checkFirst: false });
     await vi.waitFor(async () => expect(await store.lastSentAt(key)).toBeDefined());
     const secondSend = vi.fn();
-    const racing = runWriteOnce({ settleWindowMs: WINDOW_MS, writeAheadMarker: true }, { send: secondSend, read: async () => undefined, checkFirst: false, deadline: 0 }, {
-      marker: { port: { ...store, lastSentAt: async () => undefined, markSending: store.markSending.bind(store), clear: store.clear.bind(store) }, key },
-      clock: () => 0,
-    });
+    const racing = runWriteOnce(
+      { settleWindowMs: WINDOW_MS, writeAheadMarker: true },
+      { send: secondSend, read: async () => undefined, checkFirst: false, deadline: 0 },
+      {
+        marker: { port: { ...store, lastSentAt: async () => undefined, markSending: store.markSending.bind(store), clear: store.clear.bind(store) }, key },
+        clock: () => 0,
+      },
+    );
     await expect(racing).rejects.toMatchObject({ code: 'SEND_IN_PROGRESS' });
     expect(secondSend).not.toHaveBeenCalled();
     release();

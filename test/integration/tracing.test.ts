@@ -147,7 +147,10 @@ describe('Tracer', () => {
     expect(puts.find((d) => d.error)).toMatchObject({ aws: { operation: 'PutItem' }, http: { response: { status: 400 } }, cause: { exceptions: [{ type: 'ConditionalCheckFailedException' }] } });
     const calls = children.filter((d) => d.name === '127.0.0.1');
     // The URL is kept without its query string (identifiers stay out of traces).
-    expect(calls.find((d) => d.http?.request?.url.endsWith('/register'))).toMatchObject({ namespace: 'remote', http: { request: { method: 'POST', url: `${webUrl}/register` }, response: { status: 200 } } });
+    expect(calls.find((d) => d.http?.request?.url.endsWith('/register'))).toMatchObject({
+      namespace: 'remote',
+      http: { request: { method: 'POST', url: `${webUrl}/register` }, response: { status: 200 } },
+    });
     expect(calls.find((d) => d.http?.request?.url.endsWith('/busy'))).toMatchObject({ fault: true, http: { response: { status: 503 } } });
     const refused = documents.find((d) => d.parent_id === second!.id);
     expect(refused).toMatchObject({ name: '127.0.0.1', fault: true });
@@ -184,7 +187,10 @@ describe('one trace per event, through the queue', () => {
     const sent: SendMessageBatchCommandInput[] = [];
     sender.middlewareStack.add((next) => async (args) => (sent.push(args.input as SendMessageBatchCommandInput), next(args)), { step: 'build' });
     process.env._X_AMZN_TRACE_ID = `Root=${TRACE_ID};Parent=${LAMBDA_SEGMENT};Sampled=1`;
-    const entries = [{ Id: '0', MessageBody: '{"n":0}' }, { Id: '1', MessageBody: '{"n":1}' }];
+    const entries = [
+      { Id: '0', MessageBody: '{"n":0}' },
+      { Id: '1', MessageBody: '{"n":1}' },
+    ];
     await webhook.traceInvocation('index.handler', () => sender.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })));
     // The caller's entries are left as they were.
     expect(entries[0]).toEqual({ Id: '0', MessageBody: '{"n":0}' });
@@ -212,7 +218,9 @@ describe('one trace per event, through the queue', () => {
     expect(recordSpans).toHaveLength(2);
     for (const span of recordSpans) {
       expect(span).toMatchObject({ trace_id: TRACE_ID, parent_id: send.id, annotations: { Service: 'courier-events', Outcome: 'succeeded' } });
-      expect(documents.filter((d) => d.parent_id === span.id)).toEqual([expect.objectContaining({ name: '127.0.0.1', trace_id: TRACE_ID, http: expect.objectContaining({ response: { status: 200 } }) })]);
+      expect(documents.filter((d) => d.parent_id === span.id)).toEqual([
+        expect.objectContaining({ name: '127.0.0.1', trace_id: TRACE_ID, http: expect.objectContaining({ response: { status: 200 } }) }),
+      ]);
     }
     // An unsampled invocation records nothing of its own.
     expect(documents.filter((d) => d.name === '## index.handler')).toEqual([]);
@@ -220,7 +228,7 @@ describe('one trace per event, through the queue', () => {
 });
 
 describe('OTLP export', () => {
-  it('sends the invocation\'s spans in one signed OTLP/JSON request before it returns, and does not trace the export', async () => {
+  it("sends the invocation's spans in one signed OTLP/JSON request before it returns, and does not trace the export", async () => {
     const tracer = new Tracer('courier-events', { ...daemonEnv(), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl, AWS_REGION: 'ap-south-1', AWS_LAMBDA_FUNCTION_NAME: 'dev-courier-events' });
     process.env._X_AMZN_TRACE_ID = `Root=${TRACE_ID};Parent=${LAMBDA_SEGMENT};Sampled=1`;
     await tracer.traceInvocation('index.handler', () => fetch(`${webUrl}/busy`).then((r) => r.text()));
@@ -229,7 +237,10 @@ describe('OTLP export', () => {
     expect(exports[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/ap-south-1\/xray\/aws4_request/);
     const [resourceSpans] = exports[0]!.body.resourceSpans;
     expect(resourceSpans!.resource).toEqual({
-      attributes: expect.arrayContaining([{ key: 'service.name', value: { stringValue: 'courier-events' } }, { key: 'faas.name', value: { stringValue: 'dev-courier-events' } }]),
+      attributes: expect.arrayContaining([
+        { key: 'service.name', value: { stringValue: 'courier-events' } },
+        { key: 'faas.name', value: { stringValue: 'dev-courier-events' } },
+      ]),
     });
     const spans = resourceSpans!.scopeSpans[0]!.spans;
     expect(spans).toHaveLength(2);
@@ -243,11 +254,19 @@ describe('OTLP export', () => {
     process.env._X_AMZN_TRACE_ID = `Root=${TRACE_ID};Parent=${LAMBDA_SEGMENT};Sampled=0`;
     await tracer.traceInvocation('index.handler', () => fetch(`${webUrl}/ok`).then((r) => r.text()));
     expect(exports).toHaveLength(1);
-    const record = toRecord({ MessageId: 'm-1', ReceiptHandle: 'r-1', Body: '{}', Attributes: { AWSTraceHeader: `Root=${TRACE_ID};Parent=aaaaaaaaaaaaaaaa;Sampled=1` } }, aws.resources.queues.courier.arn);
+    const record = toRecord(
+      { MessageId: 'm-1', ReceiptHandle: 'r-1', Body: '{}', Attributes: { AWSTraceHeader: `Root=${TRACE_ID};Parent=aaaaaaaaaaaaaaaa;Sampled=1` } },
+      aws.resources.queues.courier.arn,
+    );
     await tracer.traceInvocation('index.handler', async () => tracer.endRecord(tracer.startRecord(record, 'process courier.kit.status.v1'), { EventId: 'e-1', Outcome: 'succeeded' }));
     expect(exports).toHaveLength(2);
     expect(exports[1]!.body.resourceSpans[0]!.scopeSpans[0]!.spans).toEqual([
-      expect.objectContaining({ name: 'process courier.kit.status.v1', parentSpanId: 'aaaaaaaaaaaaaaaa', kind: 5, attributes: expect.arrayContaining([{ key: 'app.event_id', value: { stringValue: 'e-1' } }]) }),
+      expect.objectContaining({
+        name: 'process courier.kit.status.v1',
+        parentSpanId: 'aaaaaaaaaaaaaaaa',
+        kind: 5,
+        attributes: expect.arrayContaining([{ key: 'app.event_id', value: { stringValue: 'e-1' } }]),
+      }),
     ]);
   });
 });
@@ -262,7 +281,15 @@ describe('the courier worker, traced', () => {
       const parents = ['aaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaa2'];
       const traces = ['1-6745a1b2-00000000000000000000000a', '1-6745a1b2-00000000000000000000000b'];
       const records = kits.map((kitNo, i) =>
-        toRecord({ MessageId: `m-${i}`, ReceiptHandle: `r-${i}`, Body: JSON.stringify(kitStatus(kitNo, 'IN_TRANSIT', '2026-11-20T10:00:00Z')), Attributes: { AWSTraceHeader: `Root=${traces[i]};Parent=${parents[i]};Sampled=1` } }, harness.aws.resources.queues.courier.arn),
+        toRecord(
+          {
+            MessageId: `m-${i}`,
+            ReceiptHandle: `r-${i}`,
+            Body: JSON.stringify(kitStatus(kitNo, 'IN_TRANSIT', '2026-11-20T10:00:00Z')),
+            Attributes: { AWSTraceHeader: `Root=${traces[i]};Parent=${parents[i]};Sampled=1` },
+          },
+          harness.aws.resources.queues.courier.arn,
+        ),
       );
       // Lambda did not sample this invocation: the events' own traces are recorded all the same.
       process.env._X_AMZN_TRACE_ID = 'Root=1-6745a1b3-fedcba9876543210fedcba98;Parent=1111111111111111;Sampled=0';

@@ -34,9 +34,13 @@ describe('the simulator can fail: each safeguard switched off is caught', () => 
     ['card-order', ["a card's controls apply in the order sent"]],
     ['retry-history', ['no record calls DCMS more often than its retry schedule allows']],
     ['write-ahead-marker', ['one card per account and card type']],
-  ] as const)('without %s', async (safeguard, caught) => {
-    const found = await firstViolation(1, 1_000, safeguard);
-    expect(found, `no violation in 1,000 seeds without ${safeguard}`).toBeDefined();
-    expect(caught).toContain(found!.violations[0]!.invariant);
-  }, 180_000);
+  ] as const)(
+    'without %s',
+    async (safeguard, caught) => {
+      const found = await firstViolation(1, 1_000, safeguard);
+      expect(found, `no violation in 1,000 seeds without ${safeguard}`).toBeDefined();
+      expect(caught).toContain(found!.violations[0]!.invariant);
+    },
+    180_000,
+  );
 });

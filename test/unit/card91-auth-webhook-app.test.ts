@@ -45,7 +45,11 @@ describe('card91-auth-webhook Lambda entry', () => {
     CARD91_CALLER_SECRET_JSON: JSON.stringify({ current: CALLER_SECRET }),
   };
   const lambda = (env: NodeJS.ProcessEnv = ENV) => createAuthWebhookLambda(env);
-  const logged = () => lines.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const logged = () =>
+    lines
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   it('accepts a genuine token and logs the outcome only', async () => {
     const token = await mintSdkAuthToken({ mobile: MOBILE, secret: SECRET });
@@ -112,7 +116,7 @@ describe('card91-auth-webhook Lambda entry', () => {
     await expect(invoke(lambda({ ...ENV, ...overrides }), { unique_id: token, mobile: MOBILE })).rejects.toThrow(message);
   });
 
-  it('fails closed in Lambda without a replay table: one instance\'s memory would let a token through once per instance', async () => {
+  it("fails closed in Lambda without a replay table: one instance's memory would let a token through once per instance", async () => {
     const read = vi.spyOn(SecretsManagerSecrets.prototype as unknown as { _get: (id: string) => Promise<string> }, '_get').mockResolvedValue(JSON.stringify({ current: CALLER_SECRET }));
     try {
       const token = await mintSdkAuthToken({ mobile: MOBILE, secret: SECRET });

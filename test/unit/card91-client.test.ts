@@ -41,9 +41,7 @@ const loginOk = (token = 'C91IP_opaque') => new Response(JSON.stringify(CUSTOMER
 
 describe('Card91Client wire details: requests', () => {
   it('keeps the base URL’s path prefix, sends the M1 body and then the bearer token with exact paths', async () => {
-    const { client, exchanges } = clientAnswering(({ url }) =>
-      url.endsWith('/login/token') ? loginOk() : new Response('{"limits": []}', { status: 200 }),
-    );
+    const { client, exchanges } = clientAnswering(({ url }) => (url.endsWith('/login/token') ? loginOk() : new Response('{"limits": []}', { status: 200 })));
     await client.getCardSettings(MOBILE, 'CID240715054310293ID17085600');
 
     expect(exchanges.map(({ url, init }) => `${init.method} ${url}`)).toEqual([
@@ -59,7 +57,17 @@ describe('Card91Client wire details: requests', () => {
   it('writes M6 limits as exact JSON numbers in the nested limits[] shape', async () => {
     const { client, exchanges } = clientAnswering(({ url }) => (url.endsWith('/login/token') ? loginOk() : new Response('{"limits": []}')));
     await client.setCardSettings(MOBILE, 'CID240715054310293ID17085600', [
-      { currency: 'AED', isContactLessAllowed: false, isAtmLimitEnabled: true, isOnlineLimitEnabled: false, isPosLimitEnabled: true, perAtmTxnLimit: '80.10', perOnlineTxnLimit: 0, perPosTxnLimit: '99999999999999999.99', perContactlessTxnLimit: 0 },
+      {
+        currency: 'AED',
+        isContactLessAllowed: false,
+        isAtmLimitEnabled: true,
+        isOnlineLimitEnabled: false,
+        isPosLimitEnabled: true,
+        perAtmTxnLimit: '80.10',
+        perOnlineTxnLimit: 0,
+        perPosTxnLimit: '99999999999999999.99',
+        perContactlessTxnLimit: 0,
+      },
     ]);
     const body = String(exchanges[1]!.init.body);
     expect(body).toContain('"entityType":"CARD","entityId":"CID240715054310293ID17085600","limits":[{');
@@ -82,7 +90,6 @@ describe('Card91Client wire details: requests', () => {
     await client.getTrips(MOBILE, { customerId: 'CUST1', page: 2, perPage: 5 });
     expect(exchanges[1]!.url).toBe('https://card91.example/prod/mctc/v1/customer/trip/CUST1/OID240605060125057ID16561311?page=2&perPage=5');
   });
-
 });
 
 describe('Card91Client wire details: answers', () => {
@@ -92,9 +99,7 @@ describe('Card91Client wire details: answers', () => {
   });
 
   it('names the offending fields, never their values, when a body breaks the schema', async () => {
-    const { client } = clientAnswering(({ url }) =>
-      url.endsWith('/login/token') ? loginOk() : new Response('{"limits":[{"currency":"AED","perAtmTxnLimit":"lots"}]}'),
-    );
+    const { client } = clientAnswering(({ url }) => (url.endsWith('/login/token') ? loginOk() : new Response('{"limits":[{"currency":"AED","perAtmTxnLimit":"lots"}]}')));
     const failure = client.getCardSettings(MOBILE, 'CID1');
     await expect(failure).rejects.toMatchObject({ name: 'IntegrationError', code: 'C91_RESPONSE_SCHEMA', message: expect.stringContaining('limits.0.perAtmTxnLimit') });
     await expect(failure).rejects.toMatchObject({ message: expect.not.stringContaining('lots') });
@@ -106,13 +111,10 @@ describe('Card91Client wire details: answers', () => {
   });
 
   it('treats a redirect as a Permanent answer instead of following it with the bearer token', async () => {
-    const { client, exchanges } = clientAnswering(({ url }) =>
-      url.endsWith('/login/token') ? loginOk() : new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/' } }),
-    );
+    const { client, exchanges } = clientAnswering(({ url }) => (url.endsWith('/login/token') ? loginOk() : new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/' } })));
     await expect(client.getCustomerDetail(MOBILE)).rejects.toMatchObject({ name: 'IntegrationError', code: 'C91_302' });
     expect(exchanges[1]!.init.redirect).toBe('manual');
   });
-
 });
 
 describe('Card91Client wire details: calls', () => {

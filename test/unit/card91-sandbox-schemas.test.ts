@@ -8,7 +8,8 @@ const read = (body: unknown) => parseRequestJson(JSON.stringify(body));
 
 describe('Card91 sandbox request schemas (from the reference, not the client)', () => {
   it('takes the reference’s M6 sample, amounts exactly as written', () => {
-    const text = '{"entityType":"CARD","entityId":"CID1","limits":[{"currency":"AED","isContactLessAllowed":false,"isAtmLimitEnabled":true,"isOnlineLimitEnabled":false,"isPosLimitEnabled":true,"perAtmTxnLimit":80,"perOnlineTxnLimit":0,"perPosTxnLimit":12345678901234567.89,"perContactlessTxnLimit":0.0000}]}';
+    const text =
+      '{"entityType":"CARD","entityId":"CID1","limits":[{"currency":"AED","isContactLessAllowed":false,"isAtmLimitEnabled":true,"isOnlineLimitEnabled":false,"isPosLimitEnabled":true,"perAtmTxnLimit":80,"perOnlineTxnLimit":0,"perPosTxnLimit":12345678901234567.89,"perContactlessTxnLimit":0.0000}]}';
     expect(setLimitsBody.parse(parseRequestJson(text)).limits[0]).toMatchObject({ perAtmTxnLimit: '80', perPosTxnLimit: '12345678901234567.89', perContactlessTxnLimit: '0' });
   });
 

@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseCard91Json } from '../../shared/card91/json-codec.js';
-import { cardLoadPageSchema, cardSettingsSchema, currencyBalancesSchema, customerDetailSchema, setCardSettingsRequestSchema, transactionPageSchema, tripListSchema } from '../../shared/card91/index.js';
+import {
+  cardLoadPageSchema,
+  cardSettingsSchema,
+  currencyBalancesSchema,
+  customerDetailSchema,
+  setCardSettingsRequestSchema,
+  transactionPageSchema,
+  tripListSchema,
+} from '../../shared/card91/index.js';
 
 const SEED_TRANSACTIONS = `{
   "recordsCurrentPage": 1, "currentPage": 1, "totalPages": 1, "totalRecords": 1, "accountId": "767396723544",
@@ -87,9 +95,7 @@ describe('response schemas on the seed samples', () => {
   });
 
   it('M4 with the drift the tables allow: accountId as a number, amount as a string, id as a string', () => {
-    const drifted = SEED_TRANSACTIONS.replace('"accountId": "767396723544"', '"accountId": 767396723544')
-      .replace('"amount": 12.00', '"amount": "12.50"')
-      .replace('"id": 788', '"id": "788"');
+    const drifted = SEED_TRANSACTIONS.replace('"accountId": "767396723544"', '"accountId": 767396723544').replace('"amount": 12.00', '"amount": "12.50"').replace('"id": 788', '"id": "788"');
     const page = parse(transactionPageSchema, drifted);
     expect(page.accountId).toBe('767396723544');
     expect(page.transactions[0]).toMatchObject({ id: '788', amount: '12.5' });
@@ -125,7 +131,19 @@ describe('M6 request schema', () => {
     const nested = {
       entityType: 'CARD',
       entityId: 'CID24071505ID17085600',
-      limits: [{ currency: 'AED', isContactLessAllowed: false, isAtmLimitEnabled: true, isOnlineLimitEnabled: false, isPosLimitEnabled: true, perAtmTxnLimit: 80, perOnlineTxnLimit: 0, perPosTxnLimit: 50000, perContactlessTxnLimit: 0 }],
+      limits: [
+        {
+          currency: 'AED',
+          isContactLessAllowed: false,
+          isAtmLimitEnabled: true,
+          isOnlineLimitEnabled: false,
+          isPosLimitEnabled: true,
+          perAtmTxnLimit: 80,
+          perOnlineTxnLimit: 0,
+          perPosTxnLimit: 50000,
+          perContactlessTxnLimit: 0,
+        },
+      ],
     };
     expect(setCardSettingsRequestSchema.parse(nested).limits[0]?.perAtmTxnLimit).toBe('80');
     const { limits, ...rest } = nested;

@@ -108,7 +108,10 @@ describe('verifySdkAuthToken: a lifetime minting could have given', () => {
   });
 
   it('accepts dates within the skew and the longest lifetime minting gives, and reports the expiry', async () => {
-    expect(await verifySdkAuthToken(signedWith({ iat: nowSeconds + 60, nbf: nowSeconds + 60, exp: nowSeconds + 360 }), MOBILE, [CURRENT], NOW)).toEqual({ ok: true, expiresAtSeconds: nowSeconds + 360 });
+    expect(await verifySdkAuthToken(signedWith({ iat: nowSeconds + 60, nbf: nowSeconds + 60, exp: nowSeconds + 360 }), MOBILE, [CURRENT], NOW)).toEqual({
+      ok: true,
+      expiresAtSeconds: nowSeconds + 360,
+    });
     expect(await verifySdkAuthToken(signedWith({ iat: nowSeconds, exp: nowSeconds + 3_600 }), MOBILE, [CURRENT], NOW)).toEqual({ ok: true, expiresAtSeconds: nowSeconds + 3_600 });
   });
 });

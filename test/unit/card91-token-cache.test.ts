@@ -72,7 +72,8 @@ describe('paginate', () => {
     for await (const item of paginate(async (page) => {
       calls += 1;
       return { items: page === 1 ? [1] : [], totalPages: 99 };
-    })) items.push(item);
+    }))
+      items.push(item);
     expect([items, calls]).toEqual([[1], 2]);
 
     const none: unknown[] = [];

@@ -92,7 +92,7 @@ describe('parsing with the schemas a worker hands in', () => {
     throw new Error('expected the event to be rejected');
   };
 
-  it('parses an event of an accepted type with that type\'s schema', () => {
+  it("parses an event of an accepted type with that type's schema", () => {
     expect(parseAcceptedEvent(JSON.stringify(accountOpened('C1', '55555555555556782')), accepted, TENANTS).data.accountNo).toBe('55555555555556782');
   });
 

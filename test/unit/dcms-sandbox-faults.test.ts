@@ -52,7 +52,6 @@ describe('DCMS sandbox fault injector: which fault a call gets', () => {
     const withZeroes = { ...settings, commitThenDropRate: 0, slowCommitRate: 0 };
     expect(draw(new FaultInjector(withZeroes), 200)).toEqual(draw(new FaultInjector(settings), 200));
   });
-
 });
 
 describe('DCMS sandbox fault injector: how a fault answers', () => {
@@ -83,7 +82,6 @@ describe('DCMS sandbox fault injector: how a fault answers', () => {
     injector.set({ outage: { durationMs: 10, status: 502 } });
     expect(injector.decide('/register')).toEqual({ latencyMs: 0, fault: 'error', status: 502 });
   });
-
 });
 
 describe('DCMS sandbox fault injector: latency', () => {
@@ -105,7 +103,6 @@ describe('DCMS sandbox fault injector: latency', () => {
     expect(drawn.filter((ms) => ms > 285).length).toBeGreaterThan(100);
     expect(new FaultInjector({ latencyJitterMs: 150, endpoints: ['/register'] }).decide('/viewCustomer').latencyMs).toBe(0);
   });
-
 });
 
 describe('DCMS sandbox fault injector: settings', () => {

@@ -5,7 +5,9 @@ const luhnValid = (pan: string) =>
   [...pan].reverse().reduce((sum, char, i) => {
     const digit = Number(char) * (i % 2 === 1 ? 2 : 1);
     return sum + (digit > 9 ? digit - 9 : digit);
-  }, 0) % 10 === 0;
+  }, 0) %
+    10 ===
+  0;
 
 describe('DCMS sandbox card issuance', () => {
   it('expires on the last day of the month three years on', () => {

@@ -27,7 +27,10 @@ describe('DCMS sandbox store', () => {
     const store = new SandboxStore(new CardFactory(clock), clock);
     const customer = store.addCustomer('ACME_BANK', profile('E1', [{ accountNo: '100' }]));
     const [insta] = store.issueCards('ACME_BANK', customer, [{ accountNo: '100', cardType: 'PHYSICAL', kitNo: '555' }]);
-    store.issueCards('ACME_BANK', customer, [{ accountNo: '100', cardType: 'VIRTUAL' }, { accountNo: '200', cardType: 'PHYSICAL' }]);
+    store.issueCards('ACME_BANK', customer, [
+      { accountNo: '100', cardType: 'VIRTUAL' },
+      { accountNo: '200', cardType: 'PHYSICAL' },
+    ]);
     expect(store.duplicateCards).toBe(0);
     const [second] = store.issueCards('ACME_BANK', customer, [{ accountNo: '100', cardType: 'PHYSICAL' }]);
     expect(store.duplicateCards).toBe(1);

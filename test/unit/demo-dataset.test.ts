@@ -39,7 +39,8 @@ describe('demo dataset', () => {
 
   it('keeps every other shape for the same seed, and draws other shapes for another seed', () => {
     const withoutSecondAccounts = (lines: string[]) => parse(lines).filter((e) => !(e?.type === 'bank.account.opened.v1' && String(e.data?.accountNo).startsWith('6')));
-    const shape = (lines: Array<Line | undefined>) => lines.map((e) => `${e?.type}:${String(e?.data?.entityId)}:${String(e?.data?.cardType ?? (e?.data?.card as { cardType?: string } | undefined)?.cardType)}`);
+    const shape = (lines: Array<Line | undefined>) =>
+      lines.map((e) => `${e?.type}:${String(e?.data?.entityId)}:${String(e?.data?.cardType ?? (e?.data?.card as { cardType?: string } | undefined)?.cardType)}`);
     expect(shape(withoutSecondAccounts(coreBankingPhase(options)))).toEqual(shape(withoutSecondAccounts(coreBankingPhase(options))));
     expect(shape(parse(coreBankingPhase({ ...options, seed: 7 })))).not.toEqual(shape(parse(coreBankingPhase(options))));
   });

@@ -112,11 +112,7 @@ describe('a courier’s source-IP allow-list behind the edge', () => {
 
   it('refuses a signed request through CloudFront from a viewer outside the allow-list, whatever X-Forwarded-For says', async () => {
     const { post } = webhook();
-    const answer = await post(
-      { ...signed(), [ORIGIN_VERIFY_HEADER]: ORIGIN_SECRET.current, [VIEWER_ADDRESS_HEADER]: '198.51.100.9:51234', 'x-forwarded-for': COURIER_IP },
-      CLOUDFRONT_PEER,
-      body,
-    );
+    const answer = await post({ ...signed(), [ORIGIN_VERIFY_HEADER]: ORIGIN_SECRET.current, [VIEWER_ADDRESS_HEADER]: '198.51.100.9:51234', 'x-forwarded-for': COURIER_IP }, CLOUDFRONT_PEER, body);
     expect([answer.statusCode, JSON.parse(answer.body).error]).toEqual([401, 'unauthorized']);
   });
 

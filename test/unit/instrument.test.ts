@@ -6,7 +6,13 @@ import { instrument } from '../../shared/observability/instrument.js';
 import { SetMetrics } from '../../shared/observability/metric-sets.js';
 import { Tracer } from '../../shared/observability/tracer.js';
 
-const context = { functionName: 'fn', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-south-1:0:function:fn', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 1_000 } as unknown as Context;
+const context = {
+  functionName: 'fn',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:ap-south-1:0:function:fn',
+  memoryLimitInMB: '512',
+  getRemainingTimeInMillis: () => 1_000,
+} as unknown as Context;
 
 /** The lines a Metrics instance and a logger write, as CloudWatch would ingest them. */
 function telemetry() {

@@ -17,7 +17,7 @@ describe('finding the kit issued for an account', () => {
     expect(findKit(kits, wanted)).toBeUndefined();
   });
 
-  it('tells a second account\'s card of the same type apart, as the kit read by account lists them', () => {
+  it("tells a second account's card of the same type apart, as the kit read by account lists them", () => {
     const kits = toIssuedKits([
       { kitNo: 'K1', accountNo: '221000182316', cardType: 'PHYSICAL', cardStatus: 'ACTIVE' },
       { kitNo: 'K2', accountNo: '221000182399', cardType: 'PHYSICAL', cardStatus: 'INACTIVE' },
@@ -26,7 +26,7 @@ describe('finding the kit issued for an account', () => {
     expect(findKit(kits, { accountNo: '221000182400', cardType: 'PHYSICAL' })).toBeUndefined();
   });
 
-  it('counts a replaced kit as proof the account\'s card was issued', () => {
+  it("counts a replaced kit as proof the account's card was issued", () => {
     const kits = toIssuedKits([{ kitNo: 'K1', accountNo: '123456', cardType: 'PHYSICAL', cardStatus: 'REPLACED' }]);
     expect(findKit(kits, wanted)?.kitNo).toBe('K1');
   });

@@ -7,7 +7,9 @@ import { CUSTOMER_CREATED } from '../../shared/contracts/index.js';
 import { createDcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
 
 const resources = {
-  queues: Object.fromEntries(Object.keys(QUEUES).map((key) => [key, { url: `http://sqs.local/${key}`, arn: `arn:aws:sqs:ap-south-1:000000000000:${key}`, dlqUrl: `http://sqs.local/${key}-dlq`, dlqArn: 'arn' }])),
+  queues: Object.fromEntries(
+    Object.keys(QUEUES).map((key) => [key, { url: `http://sqs.local/${key}`, arn: `arn:aws:sqs:ap-south-1:000000000000:${key}`, dlqUrl: `http://sqs.local/${key}-dlq`, dlqArn: 'arn' }]),
+  ),
   tables: { idempotency: 'idempotency', integrationState: 'integration-state', webhookReplay: 'webhook-replay' },
 } as LocalResources;
 const tenantsJson = JSON.stringify([{ tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK' }]);

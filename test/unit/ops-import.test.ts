@@ -43,7 +43,11 @@ describe('ops import: reading the source', () => {
     const source = importSource(path, noS3);
     const lines = [];
     for await (const line of readLines(await source.open())) lines.push(line);
-    expect(lines).toEqual([{ line: 1, text: 'a' }, { line: 4, text: 'b' }, { line: 5, text: 'c' }]);
+    expect(lines).toEqual([
+      { line: 1, text: 'a' },
+      { line: 4, text: 'b' },
+      { line: 5, text: 'c' },
+    ]);
     const scan = await scanSource(source);
     expect(scan.lines).toBe(3);
     await writeFile(path, 'a\r\n\n  \nb\nd');

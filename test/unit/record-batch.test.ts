@@ -12,7 +12,13 @@ import { accountOpened } from '../support/events.js';
 const tenants = new TenantDirectory([{ tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } }]);
 
 const record = (id: string, group: string, entityId: string): SQSRecord =>
-  ({ messageId: id, receiptHandle: `rh-${id}`, body: JSON.stringify(accountOpened(entityId)), attributes: { ApproximateReceiveCount: '1', MessageGroupId: group }, messageAttributes: {} }) as unknown as SQSRecord;
+  ({
+    messageId: id,
+    receiptHandle: `rh-${id}`,
+    body: JSON.stringify(accountOpened(entityId)),
+    attributes: { ApproximateReceiveCount: '1', MessageGroupId: group },
+    messageAttributes: {},
+  }) as unknown as SQSRecord;
 
 /** A runtime whose settler records what it is asked: a narrow unit test; the workers' integration suites use the real one. */
 function fakeRuntime() {
@@ -50,7 +56,7 @@ const accountsHandler = (runtime: QueueWorkerRuntime, apply: RecordFlow<typeof A
 const customerNotFound = () => new IntegrationError({ category: FailureCategory.DependencyNotReady, code: 'CUS001', message: 'customer not found' });
 
 describe('FIFO record batches: a failed record', () => {
-  it('holds back the rest of a failed record\'s group until that record is due again, while other groups go on', async () => {
+  it("holds back the rest of a failed record's group until that record is due again, while other groups go on", async () => {
     const { runtime, delays, settled } = fakeRuntime();
     const applied: string[] = [];
     const handler = accountsHandler(runtime, async (event, { record: r }) => {
@@ -58,7 +64,9 @@ describe('FIFO record batches: a failed record', () => {
       applied.push(r.messageId);
       return { outcome: 'succeeded' };
     });
-    const batch: SQSEvent = { Records: [record('a1', 'ACME_BANK:A', 'A'), record('b1', 'ACME_BANK:B', 'B'), record('a2', 'ACME_BANK:A', 'A'), record('b2', 'ACME_BANK:B', 'B'), record('a3', 'ACME_BANK:A', 'A')] };
+    const batch: SQSEvent = {
+      Records: [record('a1', 'ACME_BANK:A', 'A'), record('b1', 'ACME_BANK:B', 'B'), record('a2', 'ACME_BANK:A', 'A'), record('b2', 'ACME_BANK:B', 'B'), record('a3', 'ACME_BANK:A', 'A')],
+    };
 
     const response = await handler(batch, context);
 
@@ -66,7 +74,10 @@ describe('FIFO record batches: a failed record', () => {
     expect(applied).toEqual(['b1', 'b2']);
     // Only the head failed on its own (and started a retry budget); the held-back records come back with it.
     expect(settled).toEqual(['a1']);
-    expect(delays).toEqual([{ id: 'a2', seconds: 7 }, { id: 'a3', seconds: 7 }]);
+    expect(delays).toEqual([
+      { id: 'a2', seconds: 7 },
+      { id: 'a3', seconds: 7 },
+    ]);
   });
 });
 

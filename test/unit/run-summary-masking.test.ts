@@ -17,7 +17,19 @@ describe('run summary and report', () => {
       missingFromDlq: [dead],
       refused: [{ line: 3, queue: 'coreBanking' as const, reason: `SQS refused it: ${QUOTED}` }],
     };
-    const summary = buildSummary({ accounting, startedAt: at, bootedAt: at, firstSentAt: at, drainedAt: at, dcmsUrl: 'http://dcms', dcmsCalls: [], card91Url: 'http://card91', card91Calls: [], dynamo: [], logFile: '/tmp/f.log' });
+    const summary = buildSummary({
+      accounting,
+      startedAt: at,
+      bootedAt: at,
+      firstSentAt: at,
+      drainedAt: at,
+      dcmsUrl: 'http://dcms',
+      dcmsCalls: [],
+      card91Url: 'http://card91',
+      card91Calls: [],
+      dynamo: [],
+      logFile: '/tmp/f.log',
+    });
     const report = JSON.stringify(summary);
     expect(report).not.toMatch(PERSONAL);
     expect(renderSummary(summary, { color: false })).not.toMatch(PERSONAL);

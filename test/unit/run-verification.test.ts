@@ -43,16 +43,19 @@ describe('the newest courier scan per kit', () => {
   it('compares occurredAt as instants, keeps the first fed on a tie, and ignores scans that cannot apply', () => {
     const scans = new FedCourierScans();
     scans.record(
-      sent([
-        scan('a1', 'K1', 'DELIVERED', '2026-11-19T10:00:00+05:30'), // 04:30Z
-        scan('a2', 'K1', 'IN_TRANSIT', '2026-11-19T05:00:00Z'), // newer as an instant, older as text
-        scan('b1', 'K2', 'RETURNED', '2026-11-19T08:00:00Z'),
-        scan('b2', 'K2', 'BANK', '2026-11-19T13:30:00+05:30'), // the same instant: the first fed stays
-        scan('b3', 'K2', 'TELEPORTED', '2026-11-20T08:00:00Z'), // fails the contract
-        scan('c1', 'K3', 'DELIVERED', '2026-11-19T08:00:00Z'), // refused by SQS: never queued
-        scan('d1', 'K1', 'BANK', '2026-11-20T08:00:00Z', 'GLOBEX_BANK'), // another tenant's kit
-        '{"not":"a courier event"}',
-      ], [5]),
+      sent(
+        [
+          scan('a1', 'K1', 'DELIVERED', '2026-11-19T10:00:00+05:30'), // 04:30Z
+          scan('a2', 'K1', 'IN_TRANSIT', '2026-11-19T05:00:00Z'), // newer as an instant, older as text
+          scan('b1', 'K2', 'RETURNED', '2026-11-19T08:00:00Z'),
+          scan('b2', 'K2', 'BANK', '2026-11-19T13:30:00+05:30'), // the same instant: the first fed stays
+          scan('b3', 'K2', 'TELEPORTED', '2026-11-20T08:00:00Z'), // fails the contract
+          scan('c1', 'K3', 'DELIVERED', '2026-11-19T08:00:00Z'), // refused by SQS: never queued
+          scan('d1', 'K1', 'BANK', '2026-11-20T08:00:00Z', 'GLOBEX_BANK'), // another tenant's kit
+          '{"not":"a courier event"}',
+        ],
+        [5],
+      ),
     );
     // A later feed (the demo's second phase) with an older scan changes nothing.
     scans.record(sent([scan('a3', 'K1', 'RETURNED', '2026-11-18T05:00:00Z')]).map((result) => ({ ...result, messageId: 'later' })));
@@ -75,7 +78,13 @@ describe('verifying a run against DCMS', () => {
   ];
   const kits = [
     kit('K1', 'DELIVERED'),
-    { ...kit('K2', 'IN_TRANSIT'), deliveryHistory: [{ status: 'BANK', at: '2026-11-20T10:00:00Z' }, { status: 'IN_TRANSIT', at: '2026-11-20T10:00:01Z' }] },
+    {
+      ...kit('K2', 'IN_TRANSIT'),
+      deliveryHistory: [
+        { status: 'BANK', at: '2026-11-20T10:00:00Z' },
+        { status: 'IN_TRANSIT', at: '2026-11-20T10:00:01Z' },
+      ],
+    },
     kit('K3', null),
     kit('K5', 'IN_TRANSIT'),
     kit('K6', 'IN_TRANSIT'),
@@ -143,7 +152,14 @@ describe('the run summary with the verification', () => {
     expect(summaryWith(clean).ok).toBe(true);
     expect(summaryWith().ok).toBe(true); // another DCMS: nothing to check against
     expect(summaryWith({ ...clean, secondCards: 1 }).ok).toBe(false);
-    const stale = { tenant: 'ACME_BANK', kitNo: 'K2', expected: 'DELIVERED', actual: 'IN_TRANSIT', newestScan: { eventId: 'e2', occurredAt: '2026-11-19T20:00:00Z' }, dcmsHistory: ['DELIVERED', 'IN_TRANSIT'] };
+    const stale = {
+      tenant: 'ACME_BANK',
+      kitNo: 'K2',
+      expected: 'DELIVERED',
+      actual: 'IN_TRANSIT',
+      newestScan: { eventId: 'e2', occurredAt: '2026-11-19T20:00:00Z' },
+      dcmsHistory: ['DELIVERED', 'IN_TRANSIT'],
+    };
     const notOk = summaryWith({ ...clean, kitsNotInNewestStatus: [stale] });
     expect(notOk.ok).toBe(false);
     expect(notOk.verification?.kitsNotInNewestStatus).toEqual([stale]);
@@ -155,7 +171,16 @@ describe('the run summary with the verification', () => {
         ...clean,
         secondCards: 1,
         cardsIssuedTwice: [{ tenant: 'ACME_BANK', entityId: 'E1', cardType: 'PHYSICAL', kitNos: ['4240181595', '4240181596'] }],
-        kitsNotInNewestStatus: [{ tenant: 'ACME_BANK', kitNo: 'K2', expected: 'DELIVERED', actual: 'IN_TRANSIT', newestScan: { eventId: 'e2', occurredAt: '2026-11-19T20:00:00Z' }, dcmsHistory: ['DELIVERED', 'IN_TRANSIT'] }],
+        kitsNotInNewestStatus: [
+          {
+            tenant: 'ACME_BANK',
+            kitNo: 'K2',
+            expected: 'DELIVERED',
+            actual: 'IN_TRANSIT',
+            newestScan: { eventId: 'e2', occurredAt: '2026-11-19T20:00:00Z' },
+            dcmsHistory: ['DELIVERED', 'IN_TRANSIT'],
+          },
+        ],
         kitsLeftOut: 2,
       }),
       { color: false },

@@ -57,9 +57,13 @@ describe('failure settlement: dead letters', () => {
     expect(input.MessageAttributes[DLQ_ATTRIBUTES.functionName]?.StringValue).toBe('core-banking-events');
   });
 
-  it('masks and bounds the platform\'s message in the dead-letter reason', async () => {
+  it("masks and bounds the platform's message in the dead-letter reason", async () => {
     const { sent, client } = fakeSqs();
-    const echoed = new IntegrationError({ category: FailureCategory.Permanent, code: 'invalid.input.request', message: `DCMS register: bad mobile 9876543210 for aadhu@example.com ${'x'.repeat(5_000)}` });
+    const echoed = new IntegrationError({
+      category: FailureCategory.Permanent,
+      code: 'invalid.input.request',
+      message: `DCMS register: bad mobile 9876543210 for aadhu@example.com ${'x'.repeat(5_000)}`,
+    });
     await settlerWith(client).settle(record(1), echoed, 'event#e-1');
     const reason = (sent[0]!.input as { MessageAttributes: Record<string, { StringValue: string }> }).MessageAttributes[DLQ_ATTRIBUTES.message]!.StringValue;
     expect(reason).not.toMatch(/9876543210|aadhu@example\.com/);
@@ -68,8 +72,13 @@ describe('failure settlement: dead letters', () => {
 });
 
 describe('failure settlement: retries', () => {
-  it('hands transient failures back to SQS with a visibility timeout that doubles per attempt of the record, up to the cap, whatever the copy\'s receive count', async () => {
-    for (const [attempts, seconds] of [[1, 30], [2, 60], [4, 240], [9, 900]] as const) {
+  it("hands transient failures back to SQS with a visibility timeout that doubles per attempt of the record, up to the cap, whatever the copy's receive count", async () => {
+    for (const [attempts, seconds] of [
+      [1, 30],
+      [2, 60],
+      [4, 240],
+      [9, 900],
+    ] as const) {
       const { sent, client } = fakeSqs();
       expect((await settlerWith(client, { attempts }).settle(record(1), error(FailureCategory.Transient), 'event#e-1')).kind).toBe('retryLater');
       expect(sent).toEqual([{ name: 'ChangeMessageVisibilityCommand', input: { QueueUrl: 'http://q', ReceiptHandle: 'rh', VisibilityTimeout: seconds } }]);
@@ -90,7 +99,7 @@ describe('failure settlement: retries', () => {
     expect(sent[0]!.input).toMatchObject({ VisibilityTimeout: 120 });
   });
 
-  it('keeps an unhealthy platform\'s records waiting however many receives they took, while the budget lasts', async () => {
+  it("keeps an unhealthy platform's records waiting however many receives they took, while the budget lasts", async () => {
     const { client } = fakeSqs();
     const settlement = await settlerWith(client, { failingForSeconds: 3_599 }).settle(record(40), error(FailureCategory.DependencyNotReady, 'CUS001'), 'event#e-1');
     expect(settlement.kind).toBe('retryLater');
@@ -108,13 +117,13 @@ describe('failure settlement: when retrying ends', () => {
     expect(attributes[DLQ_ATTRIBUTES.message]?.StringValue).toMatch(/retry budget 3600 s/);
   });
 
-  it('dead-letters on the queue\'s last allowed receive of a copy, with the reason, so SQS never moves it silently', async () => {
+  it("dead-letters on the queue's last allowed receive of a copy, with the reason, so SQS never moves it silently", async () => {
     const { client } = fakeSqs();
     const settlement = await settlerWith(client).settle(record(50), error(FailureCategory.Transient, 'HTTP_503'), 'event#e-1');
     expect(settlement).toMatchObject({ kind: 'deadLettered', failure: { category: 'Exhausted', code: 'HTTP_503' } });
   });
 
-  it('dead-letters once the record\'s attempts reach the safety net, whichever copy carries it', async () => {
+  it("dead-letters once the record's attempts reach the safety net, whichever copy carries it", async () => {
     const { client } = fakeSqs();
     // 3 × (6 + 3,600 / 300) = 54 attempts for this policy.
     expect(await settlerWith(client, { attempts: 53 }).settle(record(1), error(FailureCategory.Transient, 'HTTP_503'), 'event#e-1')).toMatchObject({ kind: 'retryLater' });

@@ -35,18 +35,16 @@ export const genericFormat: NativeFormat = {
     const at = (index: number, field: string) => formatPath(batch ? ['events', index, field] : [field]);
     return {
       ok: true,
-      scans: parsed.data.events.map(
-        (event, index): CourierScan => ({
-          reference: event.kitNo,
-          awb: event.awb,
-          code: event.status,
-          lookup: [event.status],
-          occurredAt: event.occurredAt,
-          location: event.location,
-          remarks: event.remarks,
-          paths: { reference: at(index, 'kitNo'), occurredAt: at(index, 'occurredAt') },
-        }),
-      ),
+      scans: parsed.data.events.map((event, index): CourierScan => ({
+        reference: event.kitNo,
+        awb: event.awb,
+        code: event.status,
+        lookup: [event.status],
+        occurredAt: event.occurredAt,
+        location: event.location,
+        remarks: event.remarks,
+        paths: { reference: at(index, 'kitNo'), occurredAt: at(index, 'occurredAt') },
+      })),
     };
   },
   // Our format speaks the contract's statuses directly.

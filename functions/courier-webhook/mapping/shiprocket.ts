@@ -21,7 +21,9 @@ import { awbText, fieldIssues, referenceText, type NativeFormat, type ScanParseR
  */
 
 const statusId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,4}$/)], { error: 'shipment_status_id must be a Shiprocket status number' }).transform(String);
-const flag = z.union([z.boolean(), z.literal(0), z.literal(1), z.literal('0'), z.literal('1')], { error: 'is_return must be 0 or 1' }).transform((value) => value === true || value === 1 || value === '1');
+const flag = z
+  .union([z.boolean(), z.literal(0), z.literal(1), z.literal('0'), z.literal('1')], { error: 'is_return must be 0 or 1' })
+  .transform((value) => value === true || value === 1 || value === '1');
 
 const shiprocketBody = z.object({
   awb: awbText,

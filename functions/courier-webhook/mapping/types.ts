@@ -63,7 +63,10 @@ export const freeText = (max: number) =>
     .transform((text) => text || undefined);
 
 /** Optional free text; couriers send `null` or `""` for an empty field. */
-export const optionalFreeText = (max: number) => freeText(max).nullish().transform((text) => text ?? undefined);
+export const optionalFreeText = (max: number) =>
+  freeText(max)
+    .nullish()
+    .transform((text) => text ?? undefined);
 
 /** A code or number the courier sends as a string or a number (`ScanCode` `"000"` or `9`): kept as text. */
 export const codeText = (max: number) => z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1).max(max));

@@ -71,17 +71,20 @@ function createSecrets(scope: Construct, settings: StageSettings, key: IKey): St
     ...(settings.webhooks.floodDefence.mode === 'cloudfront-waf' && {
       originVerify: secret('OriginVerify', 'edge-origin-verify', {
         description: `Origin secret CloudFront adds as ${ORIGIN_VERIFY_HEADER} to every request to the webhook API: {"current": "…", "previous": "…"}`,
-        whyNotRotated: 'CloudFront sends the version pinned in the stage configuration; rotation is the runbook\'s current/previous overlap with a reviewed configuration change, so that the functions accept the new value before CloudFront sends it.',
+        whyNotRotated:
+          "CloudFront sends the version pinned in the stage configuration; rotation is the runbook's current/previous overlap with a reviewed configuration change, so that the functions accept the new value before CloudFront sends it.",
         generateSecretString: generated,
       }),
     }),
     dcmsCredentials: secret('DcmsCredentials', 'dcms-credentials', {
       description: 'DCMS API users: {"<TENANT>": {"username": "…", "password": "…"}}',
-      whyNotRotated: 'DCMS users are issued by M2P per tenant at onboarding; a rotation is an exchange with M2P, so a Lambda rotator cannot create the new credential. Operators rotate by runbook; the workers re-read within 5 minutes.',
+      whyNotRotated:
+        'DCMS users are issued by M2P per tenant at onboarding; a rotation is an exchange with M2P, so a Lambda rotator cannot create the new credential. Operators rotate by runbook; the workers re-read within 5 minutes.',
     }),
     card91SdkAuth: secret('Card91SdkAuthSigning', 'card91-sdk-auth-signing', {
       description: 'sdkAuthToken keys: [{"kid": "…", "secret": "≥32 chars"}]; card-controls signs with the first, the auth webhook verifies with all',
-      whyNotRotated: 'Rotated by the two-key overlap the document supports (add a kid first, drop the old one after the token lifetime), in step with the app that mints tokens; a single-value rotator would break live logins.',
+      whyNotRotated:
+        'Rotated by the two-key overlap the document supports (add a kid first, drop the old one after the token lifetime), in step with the app that mints tokens; a single-value rotator would break live logins.',
     }),
     // One HMAC key per courier integration, generated here in the shape the webhook reads; handed to the courier out of band.
     couriers: settings.couriers.map((c) =>

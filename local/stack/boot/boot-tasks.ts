@@ -79,8 +79,7 @@ const createQueuesAndTables: BootStep = (stack, context) =>
     task.title = `${Object.keys(stack.resources.queues).length} queues with their DLQs, ${Object.keys(stack.resources.tables).length} tables (prefix ${LOCAL_PREFIX})`;
   });
 
-const where = (name: string, partner: { url: string; sandbox?: unknown }, variable: string) =>
-  partner.sandbox ? `${name} sandbox ${partner.url}` : `${name} at ${partner.url} (${variable})`;
+const where = (name: string, partner: { url: string; sandbox?: unknown }, variable: string) => (partner.sandbox ? `${name} sandbox ${partner.url}` : `${name} at ${partner.url} (${variable})`);
 
 const startPartnerSandboxes: BootStep = (stack, context) =>
   step(context, 'Starting the partner sandboxes', async (task) => {

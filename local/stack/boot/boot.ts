@@ -67,7 +67,9 @@ export async function bootDcms(env: StackEnvironment, shutdown: Shutdown): Promi
  */
 export async function bootCard91(env: StackEnvironment, shutdown: Shutdown): Promise<LocalStack['card91']> {
   if (env.CARD91_BASE_URL) return { url: env.CARD91_BASE_URL };
-  const sandbox = await shutdown.track(startCard91Sandbox({ port: env.CARD91_PORT, authWebhookUrl: `http://127.0.0.1:${env.WEBHOOK_PORT}${CARD91_AUTH_PATH}`, authWebhookHeaders: LOCAL_CARD91_AUTH_URL_HEADERS }));
+  const sandbox = await shutdown.track(
+    startCard91Sandbox({ port: env.CARD91_PORT, authWebhookUrl: `http://127.0.0.1:${env.WEBHOOK_PORT}${CARD91_AUTH_PATH}`, authWebhookHeaders: LOCAL_CARD91_AUTH_URL_HEADERS }),
+  );
   shutdown.add('Card91 sandbox', () => sandbox.close());
   return { url: sandbox.url, sandbox };
 }
@@ -105,32 +107,34 @@ export interface FunctionsOptions {
 /** Starts the functions host (see function-host.ts): every worker polling its queue, the webhooks listening. */
 export async function bootFunctions(options: FunctionsOptions, shutdown: Shutdown): Promise<FunctionHost> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'DCMS_CREDENTIALS_SECRET'));
-  const host = await shutdown.track(FunctionHost.start({
-    configuration: {
-      resources: options.resources,
-      tenantsJson: options.tenantsJson,
-      dcmsBaseUrl: options.dcmsUrl,
-      card91BaseUrl: options.card91Url,
-      instancesPerWorker: options.instancesPerWorker,
-      retryBudgetSeconds: options.retryBudgetSeconds,
-      ...(options.env.CARD91_ORG_ID && { card91OrgId: options.env.CARD91_ORG_ID }),
-      webhooks: { port: options.env.WEBHOOK_PORT, couriersJson: options.couriers.couriersJson, courierSecretsJson: options.couriers.courierSecretsJson },
-    },
-    env: {
-      // The caller's AWS profile and keys must not leak into local functions: they talk to the emulators only.
-      ...inherited,
-      ...localAwsEnvironment(options.endpoints),
-      POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : (process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN'),
-    },
-    logFile: options.logFile,
-    listeners: {
-      onOutcome: (queue, report) => options.accounting.observe(queue, report),
-      onDcmsCall: (call) => options.dcmsCalls.record(call.operation, call.outcome, call.durationMs),
-      onCard91Call: (call) => options.card91Calls.record(call.method, String(call.status), call.durationMs),
-      onPollerError: (queue, error) => options.pollerErrors.set(queue, error),
-      onUnexpectedExit: options.onCrash,
-    },
-  }));
+  const host = await shutdown.track(
+    FunctionHost.start({
+      configuration: {
+        resources: options.resources,
+        tenantsJson: options.tenantsJson,
+        dcmsBaseUrl: options.dcmsUrl,
+        card91BaseUrl: options.card91Url,
+        instancesPerWorker: options.instancesPerWorker,
+        retryBudgetSeconds: options.retryBudgetSeconds,
+        ...(options.env.CARD91_ORG_ID && { card91OrgId: options.env.CARD91_ORG_ID }),
+        webhooks: { port: options.env.WEBHOOK_PORT, couriersJson: options.couriers.couriersJson, courierSecretsJson: options.couriers.courierSecretsJson },
+      },
+      env: {
+        // The caller's AWS profile and keys must not leak into local functions: they talk to the emulators only.
+        ...inherited,
+        ...localAwsEnvironment(options.endpoints),
+        POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : (process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN'),
+      },
+      logFile: options.logFile,
+      listeners: {
+        onOutcome: (queue, report) => options.accounting.observe(queue, report),
+        onDcmsCall: (call) => options.dcmsCalls.record(call.operation, call.outcome, call.durationMs),
+        onCard91Call: (call) => options.card91Calls.record(call.method, String(call.status), call.durationMs),
+        onPollerError: (queue, error) => options.pollerErrors.set(queue, error),
+        onUnexpectedExit: options.onCrash,
+      },
+    }),
+  );
   shutdown.add('functions', () => host.stop());
   return host;
 }

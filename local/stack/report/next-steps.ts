@@ -24,9 +24,7 @@ export function nextSteps(stack: LocalStack, options: { stackFile: string; couri
       ? [
           `Courier webhook: POST ${webhooks}${COURIER_EVENTS_PATH} (couriers: ${couriers.couriers.map((c) => c.courier).join(', ')}); sign a body with`,
           `  COURIER_SIGNING_SECRET=${couriers.signingKey} npm run ops -- sign --courier ${courier.courier} --file body.json --url ${webhooks}`,
-          ...(tokenCouriers.length > 0
-            ? [`  ${tokenCouriers.join(', ')} take their own push formats with a static token (local-only-<courier>-token-0123456789): README, Courier webhook`]
-            : []),
+          ...(tokenCouriers.length > 0 ? [`  ${tokenCouriers.join(', ')} take their own push formats with a static token (local-only-<courier>-token-0123456789): README, Courier webhook`] : []),
         ]
       : []),
     `DCMS: ${stack.dcms.url}${stack.dcms.sandbox ? ' (GET /__admin/stats, GET /__admin/kits, POST /__admin/faults)' : ''}`,

@@ -62,7 +62,9 @@ function waitsTable(summary: RunSummary, table: MakeTable): string | undefined {
   if (summary.waits.length === 0) return undefined;
   const waits = table(['Waited: queue', 'category', 'code', 'events', 'ended', 'longest wait'], { colAligns: ['left', 'left', 'left', 'right', 'left', 'right'] });
   for (const row of summary.waits) {
-    const ended = Object.entries(row.outcomes).map(([outcome, count]) => `${count} ${outcome === 'unaccounted' ? 'still waiting' : outcome}`).join(', ');
+    const ended = Object.entries(row.outcomes)
+      .map(([outcome, count]) => `${count} ${outcome === 'unaccounted' ? 'still waiting' : outcome}`)
+      .join(', ');
     waits.push([QUEUES[row.queue].name, row.category, row.code ?? '-', row.records, ended, `${row.longestWaitSeconds} s`]);
   }
   return waits.toString();
@@ -74,7 +76,9 @@ function dcmsTable(summary: RunSummary, table: MakeTable): string {
   for (const row of summary.dcms.calls) dcms.push([row.endpoint, row.outcome, row.calls, row.p50Ms, row.p95Ms]);
   if (summary.dcms.sandbox) {
     const { calls, duplicateCards, deliveryUpdates, deliveryKitFailures, injectedFaults } = summary.dcms.sandbox;
-    const injected = Object.entries(injectedFaults).map(([kind, count]) => `${count} ${kind}`).join(', ');
+    const injected = Object.entries(injectedFaults)
+      .map(([kind, count]) => `${count} ${kind}`)
+      .join(', ');
     dcms.push([
       {
         colSpan: 5,
@@ -100,7 +104,9 @@ function card91Table(summary: RunSummary, table: MakeTable): string | undefined 
 function dynamoDbTable(summary: RunSummary, table: MakeTable): string {
   const dynamo = table(['DynamoDB: table', 'operation', 'calls', 'failed'], { colAligns: ['left', 'left', 'right', 'left'] });
   for (const row of summary.dynamodb.operations) {
-    const failed = Object.entries(row.errors).map(([name, n]) => `${n} ${name}`).join(', ');
+    const failed = Object.entries(row.errors)
+      .map(([name, n]) => `${n} ${name}`)
+      .join(', ');
     dynamo.push([row.table, row.command, row.calls, failed]);
   }
   dynamo.push([{ colSpan: 4, content: `reads ${summary.dynamodb.reads} · writes ${summary.dynamodb.writes} (by the queue workers; ConditionalCheckFailed is a guarded write doing its job)` }]);
@@ -151,7 +157,10 @@ function verdict(summary: RunSummary): string {
   if (accounted) lines.push(`Accounting: all ${summary.events.in} events accounted for, each in exactly one outcome; every dead-lettered one found in its DLQ.`);
   else lines.push('Accounting: NOT everything is accounted for:');
   const list = <T>(items: readonly T[], describe: (item: T) => string) =>
-    items.slice(0, MAX_LISTED).map((item) => `  - ${describe(item)}`).concat(items.length > MAX_LISTED ? [`  … and ${items.length - MAX_LISTED} more (see --report)`] : []);
+    items
+      .slice(0, MAX_LISTED)
+      .map((item) => `  - ${describe(item)}`)
+      .concat(items.length > MAX_LISTED ? [`  … and ${items.length - MAX_LISTED} more (see --report)`] : []);
   if (unaccounted.length > 0) {
     lines.push(`${unaccounted.length} event(s) with no final outcome and not in a DLQ:`);
     lines.push(...list(unaccounted, (u) => `${u.line !== undefined ? `input ${u.line}, ` : ''}message ${u.messageId}${u.eventId ? `, event ${u.eventId}` : ''} (${u.retries} retries)`));

@@ -87,8 +87,7 @@ export interface SummaryInput {
 }
 
 /** Sandbox stats count calls per endpoint and outcome. */
-const totalCalls = (calls: Record<string, Record<string, number>>): number =>
-  Object.values(calls).reduce((sum, outcomes) => sum + Object.values(outcomes).reduce((a, b) => a + b, 0), 0);
+const totalCalls = (calls: Record<string, Record<string, number>>): number => Object.values(calls).reduce((sum, outcomes) => sum + Object.values(outcomes).reduce((a, b) => a + b, 0), 0);
 
 /** Sandbox stats name injected faults `fault:<kind>` among each endpoint's outcomes. */
 function injectedFaults(calls: Record<string, Record<string, number>>): Record<string, number> {

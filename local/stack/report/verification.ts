@@ -50,9 +50,7 @@ export interface VerificationInput {
 const NEVER_APPLICABLE: ReadonlySet<string> = new Set(['InvalidEvent', 'Permanent']);
 
 export function verifyPlatform(input: VerificationInput): PlatformVerification {
-  const neverApplicable = new Set(
-    input.deadLettered.filter((event) => event.by === 'worker' && NEVER_APPLICABLE.has(event.category ?? '')).map((event) => event.messageId),
-  );
+  const neverApplicable = new Set(input.deadLettered.filter((event) => event.by === 'worker' && NEVER_APPLICABLE.has(event.category ?? '')).map((event) => event.messageId));
   const dcmsKits = new Map(input.kits.map((kit) => [`${kit.tenant}\u0000${kit.kitNo}`, kit]));
   const checked = input.newestScans.filter((scan) => !neverApplicable.has(scan.messageId));
   const kitsNotInNewestStatus = checked.flatMap((scan): KitNotInNewestStatus[] => {

@@ -15,8 +15,6 @@ export const updateDeliveryStatus =
     const input = validate(deliveryStatusRequest, body);
     if (!input.ok) return invalidInput(input.fieldError);
     const apply = (kit: string, status: string) => (commit ? store.setDeliveryStatus(tenant, kit, status) : store.hasKit(tenant, kit));
-    const result = input.value.flatMap(({ deliveryStatus, kitNo }) =>
-      kitNo.map((kit) => (apply(kit, deliveryStatus) ? { kitNo: kit, result: true, status: '200' } : kitNotFoundItem(kit))),
-    );
+    const result = input.value.flatMap(({ deliveryStatus, kitNo }) => kitNo.map((kit) => (apply(kit, deliveryStatus) ? { kitNo: kit, result: true, status: '200' } : kitNotFoundItem(kit))));
     return ok(result);
   };

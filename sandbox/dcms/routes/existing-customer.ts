@@ -10,11 +10,7 @@ import type { CustomerRecord, SandboxStore } from '../store.js';
  * invalid input) and name that customer by `entityId` (else CUS001) before `handle` runs.
  */
 export const forExistingCustomer =
-  <T extends { entityId: string }>(
-    store: SandboxStore,
-    request: z.ZodType<T>,
-    handle: (input: T, customer: CustomerRecord, call: DcmsCall) => DcmsResponse,
-  ): DcmsHandler =>
+  <T extends { entityId: string }>(store: SandboxStore, request: z.ZodType<T>, handle: (input: T, customer: CustomerRecord, call: DcmsCall) => DcmsResponse): DcmsHandler =>
   (call) => {
     const input = validate(request, call.body);
     if (!input.ok) return invalidInput(input.fieldError);

@@ -9,9 +9,7 @@ function deliveryAddressRule(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return [];
   const { kitInfo, deliveryAddress } = body as Record<string, unknown>;
   const wantsCard = Array.isArray(kitInfo) && kitInfo.length > 0;
-  return wantsCard && (deliveryAddress === undefined || deliveryAddress === null)
-    ? ['deliveryAddress: is required when kitInfo is present']
-    : [];
+  return wantsCard && (deliveryAddress === undefined || deliveryAddress === null) ? ['deliveryAddress: is required when kitInfo is present'] : [];
 }
 
 /** `POST /register`: creates the customer and, for an insta-card, issues its kits in the same call. */

@@ -35,11 +35,7 @@ export interface GroupEnd {
   delay?: { from: number; seconds: number };
 }
 
-export type Action =
-  | { kind: 'inspect'; index: number }
-  | { kind: 'process'; index: number }
-  | { kind: 'moveToBack'; index: number; dueAt: number }
-  | { kind: 'finish'; end: GroupEnd };
+export type Action = { kind: 'inspect'; index: number } | { kind: 'process'; index: number } | { kind: 'moveToBack'; index: number; dueAt: number } | { kind: 'finish'; end: GroupEnd };
 
 interface Position {
   index: number;
@@ -48,11 +44,7 @@ interface Position {
   failed: readonly number[];
 }
 
-export type State =
-  | ({ at: 'inspecting' } & Position)
-  | ({ at: 'processing' } & Position)
-  | ({ at: 'moving'; dueAt: number; now: number } & Position)
-  | { at: 'finished' };
+export type State = ({ at: 'inspecting' } & Position) | ({ at: 'processing' } & Position) | ({ at: 'moving'; dueAt: number; now: number } & Position) | { at: 'finished' };
 
 export type StateName = State['at'];
 
@@ -89,8 +81,7 @@ const finish = (failed: readonly number[], end: GroupEnd): Step => ({
 const seconds = (untilMs: number, now: number): number => Math.max(1, Math.ceil((untilMs - now) / 1_000));
 
 /** The first step of a group of `size` records. */
-export const start = (size: number): Step =>
-  size === 0 ? finish([], {}) : { state: { at: 'inspecting', index: 0, size, failed: [] }, action: { kind: 'inspect', index: 0 } };
+export const start = (size: number): Step => (size === 0 ? finish([], {}) : { state: { at: 'inspecting', index: 0, size, failed: [] }, action: { kind: 'inspect', index: 0 } });
 
 /** On to the record after the current one, or the end of the group. */
 const next = ({ index, size, failed }: Position): Step =>

@@ -37,13 +37,7 @@ export type Observation =
   | { kind: 'eventSettled' };
 
 /** How the scan ends: settled here, or back to SQS (`busyUntil`: when a quiet kit can be claimed again). */
-export type Finish =
-  | { kind: 'applied' }
-  | { kind: 'duplicate' }
-  | { kind: 'stale' }
-  | { kind: 'inProgress' }
-  | { kind: 'busy'; until: number | undefined }
-  | { kind: 'sendFailed' };
+export type Finish = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'stale' } | { kind: 'inProgress' } | { kind: 'busy'; until: number | undefined } | { kind: 'sendFailed' };
 
 export type Action =
   | { kind: 'claimEvent' }
@@ -55,13 +49,7 @@ export type Action =
   | { kind: 'finish'; how: Finish };
 
 export type State =
-  | { at: 'idle' }
-  | { at: 'claimingEvent' }
-  | { at: 'claimingKit' }
-  | { at: 'sending' }
-  | { at: 'releasingKit'; then: Finish }
-  | { at: 'settlingEvent'; then: Finish }
-  | { at: 'finished'; how: Finish };
+  { at: 'idle' } | { at: 'claimingEvent' } | { at: 'claimingKit' } | { at: 'sending' } | { at: 'releasingKit'; then: Finish } | { at: 'settlingEvent'; then: Finish } | { at: 'finished'; how: Finish };
 
 export type StateName = State['at'];
 

@@ -27,10 +27,7 @@ export interface ScheduledFailure {
   retryAfterSeconds?: number | undefined;
 }
 
-export type RetryDecision =
-  | { kind: 'deadLetter' }
-  | { kind: 'exhausted'; reason: string }
-  | { kind: 'retry'; delaySeconds: number };
+export type RetryDecision = { kind: 'deadLetter' } | { kind: 'exhausted'; reason: string } | { kind: 'retry'; delaySeconds: number };
 
 /** SQS caps a visibility timeout at 12 hours. */
 const MAX_VISIBILITY_SECONDS = 43_200;

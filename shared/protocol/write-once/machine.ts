@@ -65,11 +65,7 @@ export type Action =
 
 /** How a run ends. `retryAt`: epoch ms before which no delivery may send (a settle window's end). */
 export type Finish =
-  | { kind: 'sent' }
-  | { kind: 'found' }
-  | { kind: 'refused' }
-  | { kind: 'settling'; code: 'SETTLING' | 'UNKNOWN_OUTCOME' | 'SEND_IN_PROGRESS'; retryAt: number | undefined }
-  | { kind: 'notConfirmed' };
+  { kind: 'sent' } | { kind: 'found' } | { kind: 'refused' } | { kind: 'settling'; code: 'SETTLING' | 'UNKNOWN_OUTCOME' | 'SEND_IN_PROGRESS'; retryAt: number | undefined } | { kind: 'notConfirmed' };
 
 export type State =
   | { at: 'idle' }
@@ -114,8 +110,7 @@ export const initialState = (): State => ({ at: 'idle' });
 
 const finish = (how: Finish): Step => ({ state: { at: 'finished', how }, action: { kind: 'finish', how } });
 /** Ends with `then`, after removing the marker holding `marker`, when this run wrote one. */
-const endClearing = (marker: number | undefined, then: Finish): Step =>
-  marker !== undefined ? { state: { at: 'clearing', then }, action: { kind: 'clearMarker', sentAt: marker } } : finish(then);
+const endClearing = (marker: number | undefined, then: Finish): Step => (marker !== undefined ? { state: { at: 'clearing', then }, action: { kind: 'clearMarker', sentAt: marker } } : finish(then));
 
 /** The send of a run whose request may leave until `leaveBy`, over the marker read as `expected`. */
 function startSend(config: WriteOnceConfig, leaveBy: number, expected: number | undefined): Step {

@@ -66,7 +66,14 @@ describe('DCMS worker alarms', () => {
         }),
         Match.objectLike({
           MetricStat: Match.objectLike({
-            Metric: { Namespace: 'CardIssuance', MetricName: 'DcmsCalls', Dimensions: Match.arrayWith([{ Name: 'outcome', Value: '200' }, { Name: 'service', Value: service }]) },
+            Metric: {
+              Namespace: 'CardIssuance',
+              MetricName: 'DcmsCalls',
+              Dimensions: Match.arrayWith([
+                { Name: 'outcome', Value: '200' },
+                { Name: 'service', Value: service },
+              ]),
+            },
           }),
         }),
       ]),
@@ -90,7 +97,15 @@ describe('card-controls alarms', () => {
         ...['loginWithToken', 'getCustomerDetail', 'blockCard', 'setCardLock', 'getCardSettings', 'setCardSettings'].map((method) =>
           Match.objectLike({
             MetricStat: Match.objectLike({
-              Metric: { Namespace: 'CardIssuance', MetricName: 'Card91Calls', Dimensions: [{ Name: 'method', Value: method }, { Name: 'outcome', Value: '200' }, { Name: 'service', Value: 'card-controls' }] },
+              Metric: {
+                Namespace: 'CardIssuance',
+                MetricName: 'Card91Calls',
+                Dimensions: [
+                  { Name: 'method', Value: method },
+                  { Name: 'outcome', Value: '200' },
+                  { Name: 'service', Value: 'card-controls' },
+                ],
+              },
             }),
           }),
         ),
@@ -100,24 +115,23 @@ describe('card-controls alarms', () => {
 });
 
 describe('dead-letter queue alarms', () => {
-  it.each(Object.entries({ 'core-banking-events': 'coreBanking', 'core-banking-bulk': 'coreBankingBulk', 'courier-events': 'courier', 'card-controls': 'cardControls' }) as [string, keyof typeof QUEUES][])(
-    '%s: its DLQ rings again before a dead letter can expire',
-    (service, key) => {
-      const description = QUEUES[key];
-      const threshold = dlqExpiryAlarmSeconds(description);
-      // Before the earliest expiry: a standard queue's message expires counting from its first enqueue (up to the source retention earlier).
-      expect(threshold).toBeLessThanOrEqual((description.dlqRetentionDays - 4 - 1) * 86_400);
-      expect(threshold).toBeGreaterThan(86_400);
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: `${prefix}-${service}-dlq-expiring`,
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateAgeOfOldestMessage',
-        Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId(key, true), 'QueueName') }],
-        Statistic: 'Maximum',
-        Threshold: threshold,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-      template.hasResourceProperties('AWS::SQS::Queue', { QueueName: queueName(prefix, description), MessageRetentionPeriod: 4 * 86_400 });
-    },
-  );
+  it.each(
+    Object.entries({ 'core-banking-events': 'coreBanking', 'core-banking-bulk': 'coreBankingBulk', 'courier-events': 'courier', 'card-controls': 'cardControls' }) as [string, keyof typeof QUEUES][],
+  )('%s: its DLQ rings again before a dead letter can expire', (service, key) => {
+    const description = QUEUES[key];
+    const threshold = dlqExpiryAlarmSeconds(description);
+    // Before the earliest expiry: a standard queue's message expires counting from its first enqueue (up to the source retention earlier).
+    expect(threshold).toBeLessThanOrEqual((description.dlqRetentionDays - 4 - 1) * 86_400);
+    expect(threshold).toBeGreaterThan(86_400);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${prefix}-${service}-dlq-expiring`,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId(key, true), 'QueueName') }],
+      Statistic: 'Maximum',
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: queueName(prefix, description), MessageRetentionPeriod: 4 * 86_400 });
+  });
 });

@@ -91,7 +91,12 @@ describe('least privilege: webhooks', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>,
     );
-    const onState = statements.filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(getAtt(tableId('integrationState'))) && [statement.Action].flat().includes('dynamodb:BatchGetItem') && !JSON.stringify(statement.Action).includes('UpdateItem'));
+    const onState = statements.filter(
+      (statement) =>
+        JSON.stringify(statement.Resource) === JSON.stringify(getAtt(tableId('integrationState'))) &&
+        [statement.Action].flat().includes('dynamodb:BatchGetItem') &&
+        !JSON.stringify(statement.Action).includes('UpdateItem'),
+    );
     expect(onState).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AWB#*'] } } })]);
   });
 

@@ -19,7 +19,7 @@ describe('where traces go', () => {
     for (const variables of all) expect(variables).not.toHaveProperty('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   });
 
-  it('with `traces: otlp`, every function exports to its region\'s X-Ray OTLP endpoint, and may write spans there', () => {
+  it("with `traces: otlp`, every function exports to its region's X-Ray OTLP endpoint, and may write spans there", () => {
     const { stages } = project;
     const { template } = synthStage('dev', { 'card-issuance': { ...project, stages: { ...stages, dev: { ...stages.dev, traces: 'otlp' } } } });
     const all = environments(template);

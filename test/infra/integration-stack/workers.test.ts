@@ -21,7 +21,7 @@ describe('DCMS worker event sources', () => {
     });
   });
 
-  it('sizes every queue\'s maxReceiveCount as a safety net far beyond a day of waiting out an outage', () => {
+  it("sizes every queue's maxReceiveCount as a safety net far beyond a day of waiting out an outage", () => {
     // 3 × (6 ladder steps + 86,400 s / 300 s between circuit trials): an unhealthy DCMS never reaches it.
     expect(safetyNetReceiveCount(DEFAULT_RETRY_POLICY)).toBe(882);
     for (const description of Object.values(QUEUES)) expect(description.maxReceiveCount).toBe(882);
@@ -130,7 +130,10 @@ describe('workers in each stage', () => {
   it('prod reserves each worker exactly its event source’s maxConcurrency; dev reserves nothing', () => {
     const reserved = (stage: typeof dev) =>
       Object.fromEntries(
-        Object.values(stage.template.findResources('AWS::Lambda::Function')).map((fn) => [String(fn.Properties.FunctionName).replace(`${stage.settings.resourcePrefix}-`, ''), fn.Properties.ReservedConcurrentExecutions]),
+        Object.values(stage.template.findResources('AWS::Lambda::Function')).map((fn) => [
+          String(fn.Properties.FunctionName).replace(`${stage.settings.resourcePrefix}-`, ''),
+          fn.Properties.ReservedConcurrentExecutions,
+        ]),
       );
     const ceilings = (stage: typeof dev) =>
       Object.fromEntries(

@@ -22,11 +22,7 @@ describe('input validation and PII', () => {
   it('keeps the mobile, tokens and bodies out of every error message', async () => {
     stack.sandbox.setFaults({ script: [{ path: 'getCustomerDetail', fault: 'error', times: 10 }] });
     const client = stack.client();
-    const calls = [
-      () => client.getCustomerDetail(ASHA.mobile),
-      () => client.getCardSettings(ASHA.mobile, ROHAN.card),
-      () => client.setCardLock(ASHA.mobile, ASHA.blockedCard, 'UNLOCKED'),
-    ];
+    const calls = [() => client.getCustomerDetail(ASHA.mobile), () => client.getCardSettings(ASHA.mobile, ROHAN.card), () => client.setCardLock(ASHA.mobile, ASHA.blockedCard, 'UNLOCKED')];
     for (const call of calls) {
       const failure = call();
       await expect(failure).rejects.toMatchObject({ name: 'IntegrationError', message: expect.stringMatching(/^Card91 \w+ failed: HTTP \d{3} \(C91_\d{3}\)$/) });

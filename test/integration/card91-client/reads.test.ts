@@ -86,8 +86,6 @@ describe('M9, M10: loads and trips', () => {
       maxLoadLimit: '13000',
     });
     expect(new Set(trips.map((trip) => trip.orgId)).size).toBe(2);
-    expect((await client.getTrips(ASHA.mobile, { customerId: ASHA.customerId, page: 3, perPage: 2 })).map((trip) => trip.mctcTripId)).toEqual([
-      'TRIP240906101637354ID19777390',
-    ]);
+    expect((await client.getTrips(ASHA.mobile, { customerId: ASHA.customerId, page: 3, perPage: 2 })).map((trip) => trip.mctcTripId)).toEqual(['TRIP240906101637354ID19777390']);
   });
 });

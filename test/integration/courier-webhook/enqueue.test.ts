@@ -79,4 +79,3 @@ describe('courier webhook over HTTP: enqueue', () => {
     await expect(send('grinning \u{1F600}')).resolves.toMatchObject({ MessageId: expect.any(String) });
   });
 });
-

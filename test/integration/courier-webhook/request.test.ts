@@ -39,7 +39,12 @@ describe('courier webhook over HTTP: requests', () => {
 
   it('answers a courier that is not configured exactly as a known courier with a bad signature, so courier names cannot be enumerated', async () => {
     const webhook = await startWebhook();
-    const seen = (answer: Awaited<ReturnType<typeof webhook.post>>) => ({ status: answer.status, text: answer.text, contentType: answer.headers.get('content-type'), cacheControl: answer.headers.get('cache-control') });
+    const seen = (answer: Awaited<ReturnType<typeof webhook.post>>) => ({
+      status: answer.status,
+      text: answer.text,
+      contentType: answer.headers.get('content-type'),
+      cacheControl: answer.headers.get('cache-control'),
+    });
     const unknown = await webhook.post('fedex', genericEvent('4240181604'), { secrets: [OTHER] });
     const forged = await webhook.post('acme-courier', genericEvent('4240181604'), { secrets: [OTHER] });
     expect(seen(unknown)).toEqual(seen(forged));

@@ -42,9 +42,7 @@ describe('courier webhook over HTTP: signatures', () => {
 
   it('accepts both keys of a rotation, alone or together, and nothing else', async () => {
     const webhook = await startWebhook();
-    const answers = await Promise.all(
-      [[PREVIOUS], [CURRENT], [CURRENT, PREVIOUS], [OTHER, CURRENT], [OTHER]].map((secrets, i) => webhook.post('rotating', genericEvent(`4240184${i}`), { secrets })),
-    );
+    const answers = await Promise.all([[PREVIOUS], [CURRENT], [CURRENT, PREVIOUS], [OTHER, CURRENT], [OTHER]].map((secrets, i) => webhook.post('rotating', genericEvent(`4240184${i}`), { secrets })));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 401]);
     // The previous key of one courier is nobody else's key.
     expect((await webhook.post('acme-courier', genericEvent('42401845'), { secrets: [PREVIOUS] })).status).toBe(401);

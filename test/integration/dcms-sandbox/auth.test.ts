@@ -5,8 +5,7 @@ import { call, exceptionOf, expectEnvelope } from './sandbox-setup.js';
 
 describe('DCMS sandbox with auth', () => {
   let sandbox: RunningDcmsSandbox;
-  const authenticate = (body: unknown) =>
-    fetch(`${sandbox.url}/api/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const authenticate = (body: unknown) => fetch(`${sandbox.url}/api/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     sandbox = await startDcmsSandbox({ port: 0, auth: { users: { api_user: 's3cret' }, tokenTtlSeconds: 0.3 } });

@@ -22,7 +22,15 @@ describe('DCMS sandbox: POST /inventory/update/deliveryStatus', () => {
     // httpStatus BAD_REQUEST, and the extra fields of a serialised Java exception.
     expect(body.result[1]).not.toHaveProperty('result');
     expect(body.result[1]).toMatchObject({ kitNo: '234', status: '500' });
-    expect(body.result[1]!.exception).toMatchObject({ errorCode: 'MCC007', httpStatus: 'BAD_REQUEST', fieldError: ['Invalid Kit No'], cause: null, localizedMessage: null, message: null, suppressed: [] });
+    expect(body.result[1]!.exception).toMatchObject({
+      errorCode: 'MCC007',
+      httpStatus: 'BAD_REQUEST',
+      fieldError: ['Invalid Kit No'],
+      cause: null,
+      localizedMessage: null,
+      message: null,
+      suppressed: [],
+    });
     expect(sandbox.stats()).toMatchObject({ deliveryUpdates: 2, deliveryKitFailures: 1 });
   });
 

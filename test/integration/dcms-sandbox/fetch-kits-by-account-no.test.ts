@@ -5,8 +5,7 @@ import { exceptionOf, kitsOf, expectEnvelope, sandbox, post, card, useDcmsSandbo
 
 useDcmsSandbox();
 
-const byAccount = (accountNo: unknown, query = '?isAllCardsRequired=true', options?: CallOptions) =>
-  post(`/kit-manager/fetchKitsByAccountNo${query}`, { accountNo }, options);
+const byAccount = (accountNo: unknown, query = '?isAllCardsRequired=true', options?: CallOptions) => post(`/kit-manager/fetchKitsByAccountNo${query}`, { accountNo }, options);
 
 describe('DCMS sandbox: POST /kit-manager/fetchKitsByAccountNo', () => {
   it('answers one object for the account: its holders, each with its kits (no accountNo on them)', async () => {

@@ -23,8 +23,23 @@ describe('DCMS sandbox: POST /kit-manager/fetchKitsByEntityId', () => {
     ]);
     expect(answer.text).toContain('"accountNo":"8642135"');
     expect(Object.keys(kits[0]!)).toEqual([
-      'accountNo', 'kitNo', 'cardType', 'cardStatus', 'entityId', 'bin', 'cardCategory', 'cardNumber', 'encryptedCardNumber',
-      'networkType', 'productId', 'productName', 'expDate', 'tierType', 'createdDate', 'changedDate', 'cardActivationDate',
+      'accountNo',
+      'kitNo',
+      'cardType',
+      'cardStatus',
+      'entityId',
+      'bin',
+      'cardCategory',
+      'cardNumber',
+      'encryptedCardNumber',
+      'networkType',
+      'productId',
+      'productName',
+      'expDate',
+      'tierType',
+      'createdDate',
+      'changedDate',
+      'cardActivationDate',
     ]);
     expect(kits[0]).toMatchObject({ cardStatus: 'INACTIVE', entityId: '675676', cardActivationDate: null });
     expect(kits[0]!.cardNumber).toMatch(/^608040XXXXXX\d{4}$/);

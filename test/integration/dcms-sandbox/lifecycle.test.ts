@@ -21,7 +21,11 @@ describe('DCMS sandbox lifecycle', () => {
   });
 
   it('close() ends hung and slow requests instead of waiting for them', async () => {
-    const settled = (answer: Promise<Answer>) => answer.then((value) => value, (error: unknown) => error);
+    const settled = (answer: Promise<Answer>) =>
+      answer.then(
+        (value) => value,
+        (error: unknown) => error,
+      );
     const sandbox = await startDcmsSandbox({ port: 0, faults: { script: [{ endpoint: '/viewCustomer', fault: 'hang', times: 1 }] } });
     const hung = settled(call(sandbox.url, '/viewCustomer', { entityId: 'x' }));
     const slowSandbox = await startDcmsSandbox({ port: 0, faults: { latencyMs: 60_000 } });

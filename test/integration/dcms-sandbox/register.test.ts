@@ -15,10 +15,7 @@ describe('DCMS sandbox: POST /register', () => {
   });
 
   it('issues an insta-card when kitInfo is present', async () => {
-    const answer = await post(
-      '/register',
-      customer('675676', { deliveryAddress: 'PERMANENT', kitInfo: [{ accountNo: '8642135', cardType: 'VIRTUAL' }] }),
-    );
+    const answer = await post('/register', customer('675676', { deliveryAddress: 'PERMANENT', kitInfo: [{ accountNo: '8642135', cardType: 'VIRTUAL' }] }));
     expect(answer.status).toBe(200);
     const [kit] = kitsOf(answer);
     expect(kit).toMatchObject({ accountNo: '8642135', cardType: 'VIRTUAL', entityId: '675676', productId: '2003_VIRTUAL' });
@@ -58,9 +55,7 @@ describe('DCMS sandbox: POST /register refusals', () => {
     const exception = exceptionOf(answer);
     expect(exception).toMatchObject({ errorCode: 'invalid.input.request', httpStatus: 'BAD_REQUEST', languageCode: 'en' });
     const fields = (exception.fieldError as string[]).map((entry) => entry.split(':')[0]);
-    expect(fields.sort()).toEqual(
-      ['accountInfo', 'addressInfo', 'communicationInfo', 'deliveryAddress', 'dob', 'entityType', 'firstName', 'gender', 'kycInfo'].sort(),
-    );
+    expect(fields.sort()).toEqual(['accountInfo', 'addressInfo', 'communicationInfo', 'deliveryAddress', 'dob', 'entityType', 'firstName', 'gender', 'kycInfo'].sort());
     expect(sandbox.stats().tenants).toEqual({});
   });
 

@@ -73,5 +73,4 @@ export function useDcmsSandbox(): void {
 export const post = (path: string, body: unknown, options?: CallOptions) => call(url, path, body, options);
 
 /** `/registerCard` for one card of the customer, on our account unless told otherwise. */
-export const card = (entityId: string, accountNo = '8642135', cardType = 'PHYSICAL') =>
-  post('/registerCard', { entityId, deliveryAddress: 'PERMANENT', kitInfo: [{ accountNo, cardType }] });
+export const card = (entityId: string, accountNo = '8642135', cardType = 'PHYSICAL') => post('/registerCard', { entityId, deliveryAddress: 'PERMANENT', kitInfo: [{ accountNo, cardType }] });

@@ -41,9 +41,9 @@ describe('DCMS sandbox: scripted faults that apply nothing', () => {
   it('hang: never answers, the client times out, nothing applied', async () => {
     sandbox.setFaults({ script: [{ endpoint: '/registerCard', fault: 'hang', times: 1 }] });
     const started = Date.now();
-    await expect(
-      post('/registerCard', { entityId: '676765', kitInfo: [{ accountNo: '1', cardType: 'PHYSICAL' }] }, { signal: AbortSignal.timeout(300) }),
-    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(post('/registerCard', { entityId: '676765', kitInfo: [{ accountNo: '1', cardType: 'PHYSICAL' }] }, { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(sandbox.stats().tenants[TENANT]?.kits).toBe(0);
     expect(sandbox.stats().calls['/registerCard']).toEqual({ 'fault:hang': 1 });

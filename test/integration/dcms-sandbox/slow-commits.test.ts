@@ -13,9 +13,9 @@ describe('DCMS sandbox: slow commits', () => {
   it('slowCommit: applied slowCommitMs after it was received, whether the caller waited or not', async () => {
     sandbox.setFaults({ slowCommitMs: 600, script: [{ endpoint: '/registerCard', fault: 'slowCommit', times: 2 }] });
     const started = Date.now();
-    await expect(
-      post('/registerCard', { entityId: '676765', kitInfo: [{ accountNo: '8642135', cardType: 'PHYSICAL' }] }, { signal: AbortSignal.timeout(150) }),
-    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(post('/registerCard', { entityId: '676765', kitInfo: [{ accountNo: '8642135', cardType: 'PHYSICAL' }] }, { signal: AbortSignal.timeout(150) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
     // The caller has given up; a read now finds nothing, and the call is still pending.
     expect((await post('/kit-manager/fetchKitsByEntityId', { entityId: '676765' })).body.result).toEqual([]);
     expect(sandbox.stats().pendingCalls).toBe(1);

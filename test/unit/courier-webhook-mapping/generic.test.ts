@@ -8,10 +8,9 @@ describe('courier mapping: generic', () => {
 
   it('reads one event or a batch', () => {
     expect(events(readCourierPayload(event(), settings(generic), OPTIONS), generic)).toHaveLength(1);
-    expect(events(readCourierPayload({ events: [event(), event({ status: 'BANK', occurredAt: '2024-04-16T11:11:00+05:30' })] }, settings(generic), OPTIONS), generic).map((e) => e.data.status)).toEqual([
-      'DELIVERED',
-      'BANK',
-    ]);
+    expect(
+      events(readCourierPayload({ events: [event(), event({ status: 'BANK', occurredAt: '2024-04-16T11:11:00+05:30' })] }, settings(generic), OPTIONS), generic).map((e) => e.data.status),
+    ).toEqual(['DELIVERED', 'BANK']);
   });
 
   it('gives one instant the same id however its offset is written', () => {
