@@ -30,9 +30,9 @@ export default defineConfig({
     // twice as many files at once as a 2-core machine has cores keeps both cores busy.
     maxWorkers: 4,
     /*
-     * v8 coverage of the code that runs in Lambda. Off until `@vitest/coverage-v8` (the version of
-     * vitest) is a devDependency: `npx vitest run --coverage` then measures it and fails below the
-     * thresholds, which are to be set a little under the first measured figures.
+     * v8 coverage of the code that runs in Lambda, measured by `npm test` (`--coverage`): the
+     * thresholds sit a little under the figures measured over the unit, integration and simulator
+     * projects (94.2% statements, 88.4% branches, 95.4% functions, 96.0% lines).
      */
     coverage: {
       provider: 'v8',
@@ -40,10 +40,7 @@ export default defineConfig({
       // shared/tooling/ serves the local stack and the operator CLI, never a Lambda.
       exclude: ['shared/tooling/**'],
       reporter: ['text-summary', 'json-summary'],
-      thresholds: {
-        'functions/**': { lines: 80, branches: 70, functions: 80, statements: 80 },
-        'shared/**': { lines: 80, branches: 70, functions: 80, statements: 80 },
-      },
+      thresholds: { statements: 92, branches: 86, functions: 93, lines: 94 },
     },
     projects: [
       // No emulators: `npm run test:unit` (`--project unit`) needs neither Java nor fauxqs.
