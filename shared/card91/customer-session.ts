@@ -68,9 +68,11 @@ export class CustomerSessions {
 
   private async performLogin(mobile: string, options: CallOptions): Promise<Session> {
     const method = 'loginWithToken';
-    const sdkAuthToken = await this.mintSdkAuthToken(method, mobile);
-    // The login changes no card state and a repeat just issues another token: retried like a read.
-    const answer = await this.options.transport.execute({ method, kind: 'read', httpMethod: 'POST', path: LOGIN_PATH, body: { mobile, sdkAuthToken, orgId: this.options.orgId } }, undefined, options);
+    // The login changes no card state and a repeat just issues another token: retried like a read,
+    // each attempt with a token of its own (our auth webhook accepts a token once, and Card91 may
+    // have presented the first one before its answer was lost).
+    const body = async () => ({ mobile, sdkAuthToken: await this.mintSdkAuthToken(method, mobile), orgId: this.options.orgId });
+    const answer = await this.options.transport.execute({ method, kind: 'read', httpMethod: 'POST', path: LOGIN_PATH, bodyPerAttempt: body }, undefined, options);
     const token = answer.headers.get('jwt_token')?.trim();
     if (token === undefined || token === '') {
       throw new IntegrationError({

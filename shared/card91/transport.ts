@@ -31,6 +31,8 @@ export interface RequestSpec {
   path: string;
   query?: Record<string, string | number>;
   body?: unknown;
+  /** A body built anew for each attempt (a login's sdkAuthToken works once: a retry needs a fresh one). */
+  bodyPerAttempt?: () => Promise<unknown>;
 }
 
 export interface Answer {
@@ -64,6 +66,7 @@ export class Card91Transport {
   }
 
   private async attemptOnce(spec: RequestSpec, token: string | undefined): Promise<Answer> {
+    if (spec.bodyPerAttempt) spec = { ...spec, body: await spec.bodyPerAttempt() };
     const url = new URL(this.options.baseUrl + spec.path);
     for (const [name, value] of Object.entries(spec.query ?? {})) url.searchParams.set(name, String(value));
     const headers: Record<string, string> = { accept: 'application/json' };

@@ -40,6 +40,22 @@ function clientAnswering(answer: (exchange: Exchange) => Response, options: Part
 const loginOk = (token = 'C91IP_opaque') => new Response(JSON.stringify(CUSTOMER), { status: 200, headers: { Jwt_token: token } });
 
 describe('Card91Client wire details: requests', () => {
+  it('logs in again after a lost answer with a new sdkAuthToken, since the first may have been used', async () => {
+    let minted = 0;
+    let attempts = 0;
+    const { client, exchanges } = clientAnswering(
+      ({ url }) => {
+        if (!url.endsWith('/login/token')) return new Response('{"limits": []}', { status: 200 });
+        attempts += 1;
+        return attempts === 1 ? new Response('busy', { status: 503 }) : loginOk();
+      },
+      { sdkAuthTokenProvider: async () => `sdk-token-${++minted}`, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    );
+    await client.getCardSettings(MOBILE, 'CID240715054310293ID17085600');
+    const tokens = exchanges.filter(({ url }) => url.endsWith('/login/token')).map(({ init }) => (JSON.parse(String(init.body)) as { sdkAuthToken: string }).sdkAuthToken);
+    expect(tokens).toEqual(['sdk-token-1', 'sdk-token-2']);
+  });
+
   it('keeps the base URL’s path prefix, sends the M1 body and then the bearer token with exact paths', async () => {
     const { client, exchanges } = clientAnswering(({ url }) => (url.endsWith('/login/token') ? loginOk() : new Response('{"limits": []}', { status: 200 })));
     await client.getCardSettings(MOBILE, 'CID240715054310293ID17085600');
