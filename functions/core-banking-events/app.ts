@@ -7,6 +7,7 @@ import { ALL_SAFEGUARDS } from '../../shared/protocol/safeguards.js';
 import { businessKeys } from '../../shared/persistence/idempotency.js';
 import { fifoBatchHandler, type RecordContext } from '../../shared/worker/record-batch.js';
 import type { DcmsWorkerRuntime } from '../../shared/worker/dcms-runtime.js';
+import { coveredCards } from './first-issue.js';
 import { registerCard } from './register-card.js';
 import { registerCustomer } from './register-customer.js';
 import type { RegistrationContext, RegistrationOutcome } from './registration.js';
@@ -41,6 +42,9 @@ export function createCoreBankingHandler(runtime: DcmsWorkerRuntime) {
       for (const kit of outcome.kits) {
         await runtime.ledger.recordIssued({ tenant: event.tenant, kitNo: kit.kitNo, entityId: outcome.entityId, accountNo: kit.accountNo, cardType: kit.cardType });
       }
+      // Only once the registration's outcome is known, and its kits recorded, does the ledger cover the customer.
+      const cards = event.type === CUSTOMER_CREATED ? coveredCards(event, outcome.kits) : undefined;
+      if (cards) await runtime.customers.recordCovered(event.tenant, outcome.entityId, cards);
       return outcome;
     },
     { persistenceStore: runtime.idempotency.persistenceStore, config: runtime.idempotency.config, keyPrefix: 'core-banking' },
@@ -53,6 +57,8 @@ export function createCoreBankingHandler(runtime: DcmsWorkerRuntime) {
       mayHaveBeenSent: mayHaveBeenSent(record),
       deadline,
       pendingSends: runtime.pendingSends,
+      customers: runtime.customers,
+      issueLedger: safeguards.issueLedger,
       writeOnce: { settleWindowMs: safeguards.settleWindow ? runtime.env.SETTLE_WINDOW_SECONDS * 1_000 : 0, writeAheadMarker: safeguards.writeAheadMarker },
       clock: Date.now,
     };

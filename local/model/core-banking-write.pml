@@ -2,7 +2,10 @@
  * The core-banking write protocol for one business key (one account -> DCMS /registerCard), as
  * implemented by shared/protocol/write-once/machine.ts (decide) and run.ts (its driver), with the
  * marker port of shared/persistence/pending-sends.ts, for functions/core-banking-events/register-card.ts
- * (checkFirst: the customer's kits are always read first; no "already exists" answer is trusted).
+ * (no "already exists" answer is trusted). A delivery that finds no marker may send without reading
+ * the customer's kits (UNREAD_FIRST): first-issue.ts lets only a first delivery, for a covered
+ * customer of a tenant that issues nowhere else, do so; the model lets any delivery, so the
+ * safety shown here does not rest on telling a first delivery from a later one.
  * Checked property: DCMS applies at most one /registerCard effect (cards <= 1).
  *
  * The Powertools idempotency record around the call is left out: every delivery may run at any
@@ -35,6 +38,9 @@
 #endif
 #ifndef CLEAR_AFTER_EFFECT
 #define CLEAR_AFTER_EFFECT 1 /* 1: the marker is removed after a send that succeeded or a read that found the card (machine.ts); 0: only after a refusal */
+#endif
+#ifndef UNREAD_FIRST
+#define UNREAD_FIRST 1       /* 1: a delivery that finds no marker may send without reading first (first-issue.ts) */
 #endif
 #define DELIVERIES 3        /* deliveries of the one event (SQS at-least-once, redeliveries, a redrive) */
 #define WORKERS 2
@@ -116,7 +122,8 @@ proctype Worker(byte w) {
        seen[w] = marker; seenAge[w] = markerAge; seenSkew[w] = markerSkew; st[w] = READ;
        if
        :: marker != 0 -> printf("t=%d w%d: marker %d found: leaveBy = t=%d\n", realTime, w, marker, realTime - markerAge + markerSkew)
-       :: else -> printf("t=%d w%d: no marker\n", realTime, w)
+       :: marker == 0 -> printf("t=%d w%d: no marker\n", realTime, w)
+       :: marker == 0 && UNREAD_FIRST -> printf("t=%d w%d: no marker: sends without reading first\n", realTime, w); st[w] = PUT_MARKER
        fi
      }
   :: atomic {

@@ -72,6 +72,26 @@ export class SimDcms {
     this.kits.set(`${tenant}#${kitNo}`, { kitNo, entityId: 'SEEDED', accountNo: '0', cardType: 'PHYSICAL' });
   }
 
+  /** A customer registered outside this integration, with a card it already holds. */
+  seedCustomer(tenant: string, entityId: string, card: { accountNo: string; cardType: string }): void {
+    this.customers.set(`${tenant}#${entityId}`, { entityId, firstName: 'PRE', lastName: 'EXISTING', dob: '1980-01-01' });
+    this.issue(tenant, entityId, card.accountNo, card.cardType);
+  }
+
+  /**
+   * A branch issues a card for this account, as soon as the customer exists and unless it holds one
+   * already (a branch looks before it issues); `then` runs once it did or did not.
+   */
+  issueElsewhere(tenant: string, card: { entityId: string; accountNo: string; cardType: string }, then: () => void): void {
+    if (!this.customers.has(`${tenant}#${card.entityId}`)) return this.world.schedule(1_000, PLATFORM, () => this.issueElsewhere(tenant, card, then));
+    const held = this.kitsOf(tenant, card.entityId).some((k) => k.accountNo === card.accountNo && k.cardType === card.cardType);
+    if (!held) {
+      this.world.log(`DCMS: a branch issued a card for ${card.entityId}/${card.accountNo}`);
+      this.issue(tenant, card.entityId, card.accountNo, card.cardType);
+    }
+    then();
+  }
+
   statusOf(tenant: string, kitNo: string): string | undefined {
     return this.ledger.statuses.findLast((s) => s.tenant === tenant && s.kitNo === kitNo)?.status;
   }

@@ -64,7 +64,9 @@ interface Platforms {
   store: SimStore;
 }
 
-const tenants = new TenantDirectory([{ tenant: SIM_TENANT, business: SIM_TENANT, businessId: '687', businessType: SIM_TENANT, rateLimit: { perSecond: 100, burst: 200 } }]);
+/** The simulated tenant; it declares that this integration alone issues its cards unless the scenario has a branch issuing some. */
+const tenantsFor = (issuesElsewhere: boolean) =>
+  new TenantDirectory([{ tenant: SIM_TENANT, business: SIM_TENANT, businessId: '687', businessType: SIM_TENANT, rateLimit: { perSecond: 100, burst: 200 }, verifyBeforeFirstIssue: issuesElsewhere }]);
 
 /**
  * N instances of each worker, each the real handler (functions/*) over a runtime whose ports are
@@ -73,8 +75,9 @@ const tenants = new TenantDirectory([{ tenant: SIM_TENANT, business: SIM_TENANT,
  * an invocation killed by its timeout at any await point (its records come back, nothing else of
  * it runs), instances reused from one batch to the next.
  */
-export function startFleet(platforms: Platforms, options: { instances: number; skewsMs: number[]; killRate: () => number; safeguards: Safeguards }): Fleet {
+export function startFleet(platforms: Platforms, options: { instances: number; skewsMs: number[]; killRate: () => number; safeguards: Safeguards; issuesElsewhere: boolean }): Fleet {
   const { world } = platforms;
+  const tenants = tenantsFor(options.issuesElsewhere);
   const dlqs = {
     coreBanking: new SimQueue(world, { name: 'core-banking-dlq', fifo: true, maxReceiveCount: Infinity, visibilityTimeoutMs: 30_000 }),
     courier: new SimQueue(world, { name: 'courier-dlq', fifo: false, maxReceiveCount: Infinity, visibilityTimeoutMs: 30_000 }),
@@ -125,6 +128,7 @@ export function startFleet(platforms: Platforms, options: { instances: number; s
     dcms: platforms.dcms as unknown as DcmsClient,
     ledger: platforms.store.ledgerPort as unknown as KitLedger,
     pendingSends: platforms.store.markerPort as never,
+    customers: platforms.store.coveragePort,
   });
   const card91Runtime = (): Card91WorkerRuntime => ({ ...base('cardControls'), env: {} as Card91WorkerEnv, card91: platforms.card91 as unknown as Card91Client });
 

@@ -8,7 +8,7 @@ import { NO_STORE_FAULTS, SimStore } from './store.js';
 import { EPOCH, PLATFORM, World } from './world.js';
 
 /** The safeguards `--disable` can switch off, one per promise they keep. */
-export const SAFEGUARD_NAMES = ['settle-window', 'write-ahead-marker', 'newest-scan', 'card-order', 'retry-history'] as const;
+export const SAFEGUARD_NAMES = ['settle-window', 'write-ahead-marker', 'newest-scan', 'card-order', 'retry-history', 'issue-ledger'] as const;
 export type SafeguardName = (typeof SAFEGUARD_NAMES)[number];
 
 export interface SeedResult {
@@ -56,23 +56,37 @@ async function simulate(seed: number, world: World, disabled: ReadonlySet<Safegu
   card91.faults = plan.faults.card91;
   for (const kitNo of plan.kits) dcms.seedKit(SIM_TENANT, kitNo);
   for (const cardId of plan.cards) card91.seedCard(cardId);
+  if (plan.preRegistered) dcms.seedCustomer(SIM_TENANT, plan.preRegistered.entityId, plan.preRegistered);
 
   const safeguards: Safeguards = {
     ...ALL_SAFEGUARDS,
     settleWindow: !disabled.has('settle-window'),
     writeAheadMarker: !disabled.has('write-ahead-marker'),
     cardOrder: !disabled.has('card-order'),
+    issueLedger: !disabled.has('issue-ledger'),
   };
   let faulty = true;
-  const fleet = startFleet({ world, dcms, card91, store }, { instances: plan.instances, skewsMs: plan.skewsMs, killRate: () => (faulty ? plan.faults.killRate : 0), safeguards });
+  const fleet = startFleet(
+    { world, dcms, card91, store },
+    { instances: plan.instances, skewsMs: plan.skewsMs, killRate: () => (faulty ? plan.faults.killRate : 0), safeguards, issuesElsewhere: plan.issuesElsewhere },
+  );
 
+  // Events held until a branch issued their card: the run is not over while one is still held.
+  let heldForBranch = 0;
   for (const item of plan.feed) {
-    world.schedule(item.at, PLATFORM, () => {
+    const send = () => {
       for (let copy = 0; copy < (item.twice ? 2 : 1); copy++) {
         world.log(`feed: ${item.event.type} ${item.event.id}${copy ? ' (again)' : ''}`);
         fleet.queues[item.queue].send({ body: JSON.stringify(item.event), groupId: groupOf(item), deduplicationId: item.event.id });
       }
-    });
+    };
+    const data = item.event.data as { entityId: string; accountNo: string; cardType: string };
+    if (item.afterBranchIssue) heldForBranch += 1;
+    const afterBranch = () => {
+      heldForBranch -= 1;
+      send();
+    };
+    world.schedule(item.at, PLATFORM, () => (item.afterBranchIssue ? dcms.issueElsewhere(SIM_TENANT, data, afterBranch) : send()));
   }
   world.schedule(plan.faultsUntilMs, PLATFORM, () => {
     world.log('faults stop');
@@ -83,7 +97,7 @@ async function simulate(seed: number, world: World, disabled: ReadonlySet<Safegu
   });
 
   const settledAfter = EPOCH + plan.faultsUntilMs + QUIET_AFTER_FAULTS_MS;
-  const settled = () => world.now >= settledAfter && Object.values(fleet.queues).every((q) => q.size === 0);
+  const settled = () => world.now >= settledAfter && heldForBranch === 0 && Object.values(fleet.queues).every((q) => q.size === 0);
   try {
     await world.run(EPOCH + HORIZON_MS, settled);
   } finally {

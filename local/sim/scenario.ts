@@ -15,6 +15,8 @@ export interface Feed {
   at: number;
   /** Sent twice (a producer's retry): the queue's deduplication or the workers' idempotency must absorb it. */
   twice: boolean;
+  /** Sent only once a branch has issued this account's card in DCMS (a tenant that issues outside this integration). */
+  afterBranchIssue?: boolean;
 }
 
 export interface Scenario {
@@ -28,6 +30,10 @@ export interface Scenario {
   cards: string[];
   /** Accounts whose customer never comes: they wait out their budget, then go to the DLQ. */
   orphans: Array<{ entityId: string; accountNo: string }>;
+  /** A customer registered outside this integration, holding a card for an account whose event comes. */
+  preRegistered: { entityId: string; accountNo: string; cardType: 'PHYSICAL' } | undefined;
+  /** The tenant's cards are also issued by its branches (it sets `verifyBeforeFirstIssue`). */
+  issuesElsewhere: boolean;
   faults: { dcms: DcmsFaults; store: StoreFaults; card91: Card91Faults; killRate: number };
   /** Faults stop here (virtual ms after the start); the run goes on until everything settles. */
   faultsUntilMs: number;
@@ -60,15 +66,25 @@ export function scenario(seed: number, random: Random): Scenario {
 
   const customers = random.int(1, 3);
   const orphans: Scenario['orphans'] = [];
+  const issuesElsewhere = random.chance(0.25);
   for (let i = 0; i < customers; i++) {
     const entityId = `E${seed}-${i}`;
     const p = person(entityId, i);
     const when = at();
     const accountFirst = random.chance(0.3);
-    push('coreBanking', customerCreated(SIM_TENANT, p, random.chance(0.5) ? { cardType: 'VIRTUAL' } : undefined), accountFirst ? when + 1_000 : when);
+    const insta = random.chance(0.5);
+    push('coreBanking', customerCreated(SIM_TENANT, p, insta ? { cardType: 'VIRTUAL' } : undefined), accountFirst ? when + 1_000 : when);
+    // The bank also opens the insta-card's account as an account (its own event, its own id): the card exists already.
+    if (insta && random.chance(0.4)) push('coreBanking', accountOpened(SIM_TENANT, entityId, p.accountNo, 'VIRTUAL'), when + random.int(1_001, 5_000));
     const accounts = random.int(0, 2);
-    for (let a = 0; a < accounts; a++) push('coreBanking', accountOpened(SIM_TENANT, entityId, String(6_000_000 + i * 10 + a), 'PHYSICAL'), accountFirst ? when : when + random.int(1, 3_000));
+    for (let a = 0; a < accounts; a++) {
+      const afterBranchIssue = issuesElsewhere && random.chance(0.5);
+      push('coreBanking', accountOpened(SIM_TENANT, entityId, String(6_000_000 + i * 10 + a), 'PHYSICAL'), accountFirst ? when : when + random.int(1, 3_000));
+      if (afterBranchIssue) feed.at(-1)!.afterBranchIssue = true;
+    }
   }
+  const preRegistered = random.chance(0.3) ? { entityId: `E${seed}-pre`, accountNo: '8000001', cardType: 'PHYSICAL' as const } : undefined;
+  if (preRegistered) push('coreBanking', accountOpened(SIM_TENANT, preRegistered.entityId, preRegistered.accountNo, preRegistered.cardType));
   if (random.chance(0.25)) {
     const orphan = { entityId: `E${seed}-orphan`, accountNo: '7000001' };
     orphans.push(orphan);
@@ -101,6 +117,8 @@ export function scenario(seed: number, random: Random): Scenario {
     kits,
     cards,
     orphans,
+    preRegistered,
+    issuesElsewhere,
     faults: {
       dcms: {
         errorRate: rate(0.2),

@@ -1,5 +1,6 @@
 import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError, IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, type IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import type { CoveragePort, CustomerCoverage } from '../../shared/persistence/customer-ledger.js';
 import type { KitClaim, KitHistoryEntry, KitScan } from '../../shared/persistence/kit-ledger.js';
 import type { RetryHistory } from '../../shared/protocol/retry/schedule.js';
 import type { MarkerPort } from '../../shared/protocol/write-once/run.js';
@@ -45,7 +46,7 @@ interface KitItem {
  * The simulated DynamoDB: the items the workers keep (write-ahead markers, retry histories, the
  * kit ledger, the idempotency records) with the conditional writes their real stores make, each
  * call taking its latency on the world's timeline and failing as DynamoDB fails. The ports below
- * stand where PendingSends, RetryHistoryStore, KitLedger and Powertools' DynamoDB layer stand in Lambda.
+ * stand where PendingSends, RetryHistoryStore, KitLedger, CustomerLedger and Powertools' DynamoDB layer stand in Lambda.
  */
 export class SimStore {
   faults: StoreFaults = NO_STORE_FAULTS;
@@ -55,6 +56,7 @@ export class SimStore {
   private readonly histories = new Map<string, { attempts: number; firstFailedAt: number; budgets: Map<number, number> }>();
   private readonly kits = new Map<string, KitItem>();
   private readonly records = new Map<string, IdempotencyRecord>();
+  private readonly coverages = new Map<string, CustomerCoverage>();
 
   constructor(
     private readonly world: World,
@@ -89,6 +91,12 @@ export class SimStore {
       this.op(() => {
         if (this.markers.get(key) === sentAt) this.markers.delete(key);
       }).catch(() => undefined),
+  };
+
+  /** CustomerLedger's contract. */
+  readonly coveragePort: CoveragePort = {
+    coverage: (tenant, entityId) => this.op(() => this.coverages.get(`${tenant}#${entityId}`)),
+    recordCovered: (tenant, entityId, cards) => this.op(() => void this.coverages.set(`${tenant}#${entityId}`, { coveredSince: new Date(this.world.now).toISOString(), cards: [...cards] })),
   };
 
   /** RetryHistoryStore's contract, its fallback included. */

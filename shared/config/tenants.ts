@@ -18,6 +18,14 @@ export const tenantSettings = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an HTTP header name')
     .optional(),
+  /**
+   * Whether a first card is always checked against DCMS (`fetchKitsByEntityId`) before
+   * `/registerCard`. Set it false only for a tenant whose cards this integration alone issues (no
+   * branch, portal or batch issuance in the same DCMS tenant): a first card for a customer our
+   * ledger covers is then sent without that read. Default true: a wrong false issues a second card,
+   * a wrong true costs one read per card (docs/RELIABILITY.md, "Reading before a first card").
+   */
+  verifyBeforeFirstIssue: z.boolean().default(true),
 });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 
@@ -29,8 +37,9 @@ export const tenantsDocument = z
 export class TenantDirectory {
   private readonly byName: Map<string, TenantSettings>;
 
-  constructor(tenants: readonly TenantSettings[]) {
-    this.byName = new Map(tenants.map((t) => [t.tenant, t]));
+  /** Settings as configured: what the schema defaults (the read before a first card) is filled in. */
+  constructor(tenants: readonly z.input<typeof tenantSettings>[]) {
+    this.byName = new Map(tenants.map((t) => [t.tenant, tenantSettings.parse(t)]));
   }
 
   static parse(json: string): TenantDirectory {

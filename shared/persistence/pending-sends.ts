@@ -1,16 +1,15 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MarkerPort } from '../protocol/write-once/run.js';
 
-/** A marker outlives any settle window and any retry budget many times over; TTL removes it after that. */
-const MARKER_TTL_SECONDS = 7 * 86_400;
-
 /**
  * Write-ahead markers for writes that must never happen twice (DCMS `/register`, `/registerCard`),
  * the write-once protocol's marker port (shared/protocol/write-once): the latest instant a send of
- * a business key may leave is stored *before* the request may leave, and removed once its outcome
- * is known. A marker still there means a send may have reached the platform and may yet commit (a
- * slow commit, a dropped answer, a worker that died mid-call), whichever delivery and whichever
- * instance finds it. Writes and removals are conditional on the value the delivery read or wrote,
+ * a business key may leave is stored *before* the request may leave. A marker means a send may have
+ * reached the platform and may yet commit (a slow commit, a dropped answer, a worker that died
+ * mid-call), whichever delivery and whichever instance finds it, and it is kept: only a refusal,
+ * after which nothing can commit, removes it. It has no TTL: a first card for a covered customer
+ * is sent without reading DCMS when no marker says otherwise (customer-ledger.ts), so a marker must
+ * last as long as a record or a re-sent event of its business key can come back. Writes and removals are conditional on the value the delivery read or wrote,
  * so the marker is also the lock that keeps two deliveries from both sending.
  * Items: `SEND#<business key>` / `PENDING` in the state table.
  */
@@ -36,7 +35,7 @@ export class PendingSends implements MarkerPort {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { ...this.key(businessKey), sentAt: { N: String(sentAt) }, expiresAt: { N: String(Math.floor(sentAt / 1_000) + MARKER_TTL_SECONDS) } },
+          Item: { ...this.key(businessKey), sentAt: { N: String(sentAt) } },
           ...(expected === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'sentAt = :expected', ExpressionAttributeValues: { ':expected': { N: String(expected) } } }),

@@ -10,6 +10,8 @@ export interface Safeguards {
   writeAheadMarker: boolean;
   /** A card control that must be retried holds back the later ones of its card. */
   cardOrder: boolean;
+  /** A first card goes without a read only for a customer our ledger covers, of a tenant that issues nowhere else. */
+  issueLedger: boolean;
 }
 
-export const ALL_SAFEGUARDS: Safeguards = { settleWindow: true, writeAheadMarker: true, cardOrder: true };
+export const ALL_SAFEGUARDS: Safeguards = { settleWindow: true, writeAheadMarker: true, cardOrder: true, issueLedger: true };

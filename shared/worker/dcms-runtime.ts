@@ -4,17 +4,19 @@ import { loadEnv } from '../config/queue-worker-env.js';
 import { DEFAULT_TIMEOUTS_MS, DcmsClient, type DcmsCallInfo } from '../dcms/client.js';
 import type { OutcomeObserver } from '../observability/telemetry.js';
 import { recordDcmsCall } from '../observability/telemetry.js';
+import { CustomerLedger, type CoveragePort } from '../persistence/customer-ledger.js';
 import { KitLedger } from '../persistence/kit-ledger.js';
 import { PendingSends } from '../persistence/pending-sends.js';
 import { FleetRateLimiter } from '../resilience/fleet-rate-limiter.js';
 import { createQueueWorkerRuntime, type QueueWorkerRuntime } from './queue-runtime.js';
 
-/** A DCMS worker: the queue-worker runtime plus the DCMS client and the kit ledger. */
+/** A DCMS worker: the queue-worker runtime plus the DCMS client, the kit and customer ledgers and the write-ahead markers. */
 export interface DcmsWorkerRuntime extends QueueWorkerRuntime {
   env: DcmsWorkerEnv;
   dcms: DcmsClient;
   ledger: KitLedger;
   pendingSends: PendingSends;
+  customers: CoveragePort;
 }
 
 export interface DcmsRuntimeOptions {
@@ -43,7 +45,14 @@ export function createDcmsWorkerRuntime(source: NodeJS.ProcessEnv = process.env,
       options.onDcmsCall?.(call);
     },
   });
-  return { ...base, env, dcms, ledger: new KitLedger(base.dynamo, env.STATE_TABLE), pendingSends: new PendingSends(base.dynamo, env.STATE_TABLE) };
+  return {
+    ...base,
+    env,
+    dcms,
+    ledger: new KitLedger(base.dynamo, env.STATE_TABLE),
+    pendingSends: new PendingSends(base.dynamo, env.STATE_TABLE),
+    customers: new CustomerLedger(base.dynamo, env.STATE_TABLE),
+  };
 }
 
 const cappedTimeouts = (cap: number) => Object.fromEntries(Object.entries(DEFAULT_TIMEOUTS_MS).map(([operation, ms]) => [operation, Math.min(ms, cap)]));

@@ -7,7 +7,7 @@ import { DLQ_ATTRIBUTES } from '../../shared/messaging/dead-letter.js';
 import { accountOpened, customerCreated } from '../support/events.js';
 import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
 
-const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } };
+const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 }, verifyBeforeFirstIssue: true };
 const attribute = (message: { MessageAttributes?: Record<string, { StringValue?: string }> }, name: string) => message.MessageAttributes?.[name]?.StringValue;
 
 /** A settle window of a few seconds keeps the tests of unknown outcomes short; production waits 120 s. */

@@ -5,7 +5,7 @@ import { DcmsClient, type DcmsCallInfo } from '../../shared/dcms/client.js';
 import { toRegisterCard, toRegisterCustomer } from '../../shared/dcms/mapping.js';
 import { customerCreated } from '../support/events.js';
 
-const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } };
+const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 }, verifyBeforeFirstIssue: true };
 const FAST = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20, minAttemptMs: 0 };
 const customer = (entityId: string, extra: Record<string, unknown> = {}) => toRegisterCustomer(customerCreatedData.parse({ ...customerCreated(entityId).data, ...extra }), ACME);
 

@@ -34,6 +34,7 @@ describe('the simulator can fail: each safeguard switched off is caught', () => 
     ['card-order', ["a card's controls apply in the order sent"]],
     ['retry-history', ['no record calls DCMS more often than its retry schedule allows']],
     ['write-ahead-marker', ['one card per account and card type']],
+    ['issue-ledger', ['one card per account and card type']],
   ] as const)(
     'without %s',
     async (safeguard, caught) => {

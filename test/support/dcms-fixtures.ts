@@ -3,7 +3,7 @@ import { toRegisterCustomer } from '../../shared/dcms/mapping.js';
 import { customerCreatedData } from '../../shared/contracts/index.js';
 import { customerCreated } from './events.js';
 
-const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } };
+const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 }, verifyBeforeFirstIssue: true };
 
 /** Registers customers with an insta-card straight on the sandbox and returns the kit numbers it issued. */
 export async function issueKits(dcmsUrl: string, count: number, prefix = 'K'): Promise<string[]> {

@@ -163,6 +163,8 @@ export interface WorkerHarnessOptions {
   env?: NodeJS.ProcessEnv;
   /** Worker instances on the queue, each with its own runtime (breaker, clients), as Lambda runs them. Default 1. */
   instances?: number;
+  /** The tenants document (TENANTS_JSON); default TEST_TENANTS. */
+  tenantsJson?: string;
 }
 
 /** A DCMS worker (core-banking or courier events) on its queue, calling the DCMS sandbox. */
@@ -175,7 +177,7 @@ export async function startWorkerHarness(queue: DcmsWorkerQueue, options: Worker
     serviceName,
     batchSize: options.batchSize,
     handlers: (aws) => {
-      const env = { ...localWorkerEnv({ resources: aws.resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson: TEST_TENANTS, fast: true }), ...options.env };
+      const env = { ...localWorkerEnv({ resources: aws.resources, queue, serviceName, dcmsBaseUrl: dcms.url, tenantsJson: options.tenantsJson ?? TEST_TENANTS, fast: true }), ...options.env };
       runtimes.push(...Array.from({ length: options.instances ?? 1 }, () => createDcmsWorkerRuntime(env)));
       return runtimes.map((runtime) => (queue === 'coreBanking' ? createCoreBankingHandler(runtime) : createCourierHandler(runtime)));
     },

@@ -5,7 +5,7 @@ import { parseDcmsJson, stringifyDcmsJson } from '../../shared/dcms/json-codec.j
 import { toDeliveryStatusRequest, toRegisterCard, toRegisterCustomer } from '../../shared/dcms/mapping.js';
 import { customerCreated } from '../support/events.js';
 
-const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 } };
+const ACME = { tenant: 'ACME_BANK', business: 'ACME_BANK', businessId: '687', businessType: 'ACME_BANK', rateLimit: { perSecond: 100, burst: 200 }, verifyBeforeFirstIssue: true };
 
 describe('event → DCMS request mapping', () => {
   it('maps a customer to the /register shape of the reference example, tenant settings from configuration', () => {
