@@ -2,7 +2,7 @@ import { createCoreBankingHandler } from '../../functions/core-banking-events/ap
 import { createResources, type LocalResources } from '../../local/emulators.js';
 import { SqsPoller } from '../../local/event-source/sqs-poller.js';
 import { localWorkerEnv } from '../../local/worker-env.js';
-import { startDcmsSandbox, type FaultSettings } from '../../sandbox/dcms/server.js';
+import { startDcmsSandbox, type DcmsSandboxStats, type FaultSettings } from '../../sandbox/dcms/server.js';
 import { QUEUES } from '../../shared/config/resources.js';
 import type { RateLimit } from '../../shared/resilience/rate-limiter.js';
 import type { Lane } from '../../shared/resilience/tenant-rate-limiter.js';
@@ -37,8 +37,8 @@ export interface Lanes {
   realtimeQueueUrl: string;
   run: LaneRun;
   start(): void;
-  /** Stops every instance and the sandbox; the second cards DCMS issued. */
-  stop(): Promise<number>;
+  /** Stops every instance and the sandbox; what DCMS holds then (its effects per tenant, the second cards it issued). */
+  stop(): Promise<DcmsSandboxStats>;
 }
 
 /**
@@ -93,9 +93,9 @@ export async function startLanes(aws: BenchAws, options: LaneOptions): Promise<L
     start: () => workers.forEach((worker) => worker.start()),
     stop: async () => {
       await Promise.all(workers.map((worker) => worker.stop()));
-      const duplicateCards = dcms.stats().duplicateCards;
+      const stats = dcms.stats();
       await dcms.close();
-      return duplicateCards;
+      return stats;
     },
   };
 }

@@ -21,7 +21,7 @@ import { CallCounter } from './stats.js';
 import { SandboxStore } from './store.js';
 
 export { faultSettingsSchema, parseFaultSettingsJson, FAULT_KINDS, DEFAULT_SLOW_COMMIT_MS, type FaultKind, type FaultSettings } from './faults.js';
-export { dcmsSandboxStatsSchema, type DcmsSandboxStats } from './stats.js';
+export { dcmsSandboxStatsSchema, tenantCountsSchema, type DcmsSandboxStats, type TenantCounts } from './stats.js';
 export { DCMS_ENDPOINTS, type DcmsEndpoint } from './endpoints.js';
 export type { KitRecord as SandboxKit, DeliveryChange, SandboxKitState, CardsIssuedTwice } from './store.js';
 

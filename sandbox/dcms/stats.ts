@@ -9,16 +9,28 @@ import * as z from 'zod';
  * - `"fault:<name>"`        an injected fault: error, hang, throttle, commitThenFail, commitThenDrop,
  *                           slowCommit, ackWithoutCommit
  *
+ * `tenants[tenant]` is what DCMS holds for each tenant: its customers and kits (every kit issued,
+ * second cards included), and the delivery statuses applied to its kits (one per kit an accepted
+ * `/inventory/update/deliveryStatus` set, so a kit moved through three statuses counts three). Together
+ * they are the run's effects on DCMS, what calls per effect divides by.
+ *
  * `duplicateCards` counts every card issued for a (tenant, entityId, accountNo, cardType) that
  * already had one, whether through `/register` (insta-card) or `/registerCard`: the workers must
- * keep it at zero. `deliveryUpdates` counts kits whose delivery status was set;
+ * keep it at zero. `deliveryUpdates` counts delivery statuses applied (all tenants);
  * `deliveryKitFailures` counts per-kit MCC007 answers. `pendingCalls` counts calls received and
  * not yet applied or refused (waiting out latency or a slow commit): DCMS's state may still change
  * while it is above zero.
  */
+export const tenantCountsSchema = z.object({
+  customers: z.number().int(),
+  kits: z.number().int(),
+  deliveryStatuses: z.number().int(),
+});
+export type TenantCounts = z.infer<typeof tenantCountsSchema>;
+
 export const dcmsSandboxStatsSchema = z.object({
   calls: z.record(z.string(), z.record(z.string(), z.number().int())),
-  tenants: z.record(z.string(), z.object({ customers: z.number().int(), kits: z.number().int() })),
+  tenants: z.record(z.string(), tenantCountsSchema),
   duplicateCards: z.number().int(),
   deliveryUpdates: z.number().int(),
   deliveryKitFailures: z.number().int(),

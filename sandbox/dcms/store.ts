@@ -1,5 +1,6 @@
 import type { CardFactory, IssuedCard } from './issuance.js';
 import type { KitRequest, RegisterRequest } from './schemas.js';
+import type { TenantCounts } from './stats.js';
 
 export interface CustomerRecord {
   profile: RegisterRequest;
@@ -58,11 +59,8 @@ class TenantData {
   readonly kits = new Map<string, KitRecord>();
   /** Kits issued per (entityId, accountNo, cardType): more than one means a second card. */
   readonly kitsPerKey = new Map<string, string[]>();
-}
-
-export interface TenantCounts {
-  customers: number;
-  kits: number;
+  /** Delivery statuses applied to its kits, one per kit per accepted update. */
+  deliveryStatuses = 0;
 }
 
 /** Per-tenant sandbox state plus the counters that only the data can tell (duplicates, deliveries). */
@@ -152,14 +150,16 @@ export class SandboxStore {
 
   /** Sets an absolute delivery status; false when the tenant has no such kit. No transition rules (docs/reference/dcms.md §3.3). */
   setDeliveryStatus(tenant: string, kitNo: string, status: string): boolean {
-    const kit = this.tenants.get(tenant)?.kits.get(kitNo);
-    if (kit === undefined) {
+    const data = this.tenants.get(tenant);
+    const kit = data?.kits.get(kitNo);
+    if (data === undefined || kit === undefined) {
       this.counters.deliveryKitFailures += 1;
       return false;
     }
     kit.deliveryStatus = status;
     kit.deliveryHistory.push({ status, at: this.now().toISOString() });
     this.counters.deliveryUpdates += 1;
+    data.deliveryStatuses += 1;
     return true;
   }
 
@@ -216,7 +216,7 @@ export class SandboxStore {
   }
 
   tenantCounts(): Record<string, TenantCounts> {
-    return Object.fromEntries([...this.tenants].map(([tenant, data]) => [tenant, { customers: data.customers.size, kits: data.kits.size }]));
+    return Object.fromEntries([...this.tenants].map(([tenant, data]) => [tenant, { customers: data.customers.size, kits: data.kits.size, deliveryStatuses: data.deliveryStatuses }]));
   }
 
   get duplicateCards(): number {

@@ -97,5 +97,9 @@ describe('npm start --once --feed', () => {
     expect(summary.card91.sandbox?.logins.accepted).toBeGreaterThanOrEqual(1);
     expect(summary.card91.calls.find((call) => call.endpoint === 'setCardLock' && call.outcome === '200')?.calls).toBe(1);
     expect(summary.dynamodb.writes).toBeGreaterThan(0);
+    // Calls per effect, the effects counted in the sandbox: C001 to C004 registered, C001's and C003's insta-cards, C002's and C004's cards.
+    const totalCalls = summary.dcms.calls.reduce((sum, call) => sum + call.calls, 0);
+    expect(summary.dcms).toMatchObject({ totalCalls, effects: { customers: 4, kits: 4, deliveryStatuses: 0 }, effectsCountedBy: 'sandbox', callsPerEffect: Math.round((totalCalls / 8) * 100) / 100 });
+    expect(output).toContain(`DCMS calls per effect: ${(Math.round((totalCalls / 8) * 100) / 100).toFixed(2)} (${totalCalls} calls, 8 effects: 4 customers, 4 kits, 0 delivery statuses;`);
   }, 120_000);
 });

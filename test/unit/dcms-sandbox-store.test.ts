@@ -74,4 +74,22 @@ describe('DCMS sandbox store', () => {
     expect(store.accountHolders('ACME_BANK', '999')).toBeUndefined();
     expect(store.accountHolders('GLOBEX_BANK', '100')).toBeUndefined();
   });
+
+  it('counts what each tenant holds: customers, kits, and every delivery status applied to its kits (the run’s effects)', () => {
+    const store = new SandboxStore(new CardFactory(clock), clock);
+    const acme = store.addCustomer('ACME_BANK', profile('E1', [{ accountNo: '100' }]));
+    store.addCustomer('GLOBEX_BANK', profile('E1', [{ accountNo: '100' }]));
+    const [kit] = store.issueCards('ACME_BANK', acme, [
+      { accountNo: '100', cardType: 'PHYSICAL' },
+      { accountNo: '100', cardType: 'VIRTUAL' },
+    ]);
+    store.setDeliveryStatus('ACME_BANK', kit!.kitNo, 'IN_TRANSIT');
+    store.setDeliveryStatus('ACME_BANK', kit!.kitNo, 'DELIVERED');
+    // Refused (the tenant does not have the kit): nothing applied, nothing counted.
+    expect(store.setDeliveryStatus('GLOBEX_BANK', kit!.kitNo, 'DELIVERED')).toBe(false);
+    expect(store.tenantCounts()).toEqual({ ACME_BANK: { customers: 1, kits: 2, deliveryStatuses: 2 }, GLOBEX_BANK: { customers: 1, kits: 0, deliveryStatuses: 0 } });
+    expect(store.deliveryUpdates).toBe(2);
+    store.reset();
+    expect(store.tenantCounts()).toEqual({});
+  });
 });

@@ -2,6 +2,7 @@ import type { QueueKey } from '../../../shared/config/resources.js';
 import type { EventOutcome, OutcomeReport } from '../../../shared/observability/telemetry.js';
 import type { SendResult } from '../../../shared/tooling/sender.js';
 import { LOCAL_RETRY_BUDGET_SECONDS } from '../../worker-env.js';
+import { addEffects, effectsClaimedBy, NO_EFFECTS, type DcmsEffects } from './dcms-effects.js';
 
 /** Outcomes that end a record's life; `retried` is not one (the record comes back). */
 export type FinalOutcome = Exclude<EventOutcome, 'retried'>;
@@ -24,6 +25,8 @@ interface TrackedMessage {
   line?: number;
   eventId?: string;
   eventType?: string;
+  /** The effects on DCMS it has if its worker reports it succeeded or reconciled. */
+  claims?: DcmsEffects;
   retries: number;
   /** Its last return to the queue, while it has no final outcome: what it waits for, and until when. */
   wait?: Wait;
@@ -117,6 +120,8 @@ export interface AccountingResult {
   otherMessages: number;
   /** Records that waited (went back to SQS at least once), by reason. */
   waits: WaitSummary[];
+  /** The effects on DCMS of the fed events their workers report succeeded or reconciled: the workers' word, not DCMS's. */
+  claimedEffects: DcmsEffects;
   /** Every input has exactly one final outcome and every dead-lettered one is in its DLQ. */
   complete: boolean;
 }
@@ -148,7 +153,7 @@ export class Accounting {
       this.inputs.push({ line, queue, ...(eventId !== undefined && { eventId }), messageId: result.messageId, sqsDuplicate });
       if (sqsDuplicate) continue;
       const tracked = known ?? { queue, fed: true, retries: 0, finalOutcomes: [] };
-      Object.assign(tracked, { fed: true, queue, line, ...(eventId !== undefined && { eventId }), ...(eventType !== undefined && { eventType }) });
+      Object.assign(tracked, { fed: true, queue, line, claims: effectsClaimedBy(result.message), ...(eventId !== undefined && { eventId }), ...(eventType !== undefined && { eventType }) });
       this.messages.set(result.messageId, tracked);
     }
   }
@@ -235,6 +240,7 @@ export class Accounting {
       settledMoreThanOnce: [],
       otherMessages: 0,
       waits: [],
+      claimedEffects: NO_EFFECTS,
       complete: false,
     };
     const count = (queue: QueueKey, outcome: InputOutcome) => {
@@ -267,6 +273,7 @@ export class Accounting {
         count(tracked.queue, 'deadLettered');
       } else if (tracked.final) {
         count(tracked.queue, tracked.final.outcome as FinalOutcome);
+        if (tracked.claims && (tracked.final.outcome === 'succeeded' || tracked.final.outcome === 'reconciled')) result.claimedEffects = addEffects(result.claimedEffects, tracked.claims);
       } else if (sighting) {
         // No report from a worker, but in the DLQ: the queue's redrive policy moved it (the worker never settled it).
         result.deadLettered.push({ ...identity, ...defined({ category: sighting.category, code: sighting.code, reason: sighting.reason }), dlqMessageId: sighting.dlqMessageId, by: 'sqs' });

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { QUEUES, type QueueKey } from '../../../shared/config/resources.js';
 import { INPUT_OUTCOMES, type InputOutcome } from './accounting.js';
+import { describeCallsPerEffect } from './calls-per-effect.js';
 import type { RunSummary } from './summary.js';
 import type { PlatformVerification } from './verification.js';
 
@@ -70,7 +71,7 @@ function waitsTable(summary: RunSummary, table: MakeTable): string | undefined {
   return waits.toString();
 }
 
-/** The calls the functions made to DCMS, and what the sandbox saw of them. */
+/** The calls the functions made to DCMS, what the sandbox saw of them, and the calls per effect under the table. */
 function dcmsTable(summary: RunSummary, table: MakeTable): string {
   const dcms = table(['DCMS calls: endpoint', 'outcome', 'calls', 'p50 ms', 'p95 ms'], { colAligns: ['left', 'left', 'right', 'right', 'right'] });
   for (const row of summary.dcms.calls) dcms.push([row.endpoint, row.outcome, row.calls, row.p50Ms, row.p95Ms]);
@@ -86,7 +87,7 @@ function dcmsTable(summary: RunSummary, table: MakeTable): string {
       },
     ]);
   }
-  return dcms.toString();
+  return `${dcms.toString()}\n${describeCallsPerEffect(summary.dcms)}`;
 }
 
 /** The calls the functions made to Card91, and the logins the sandbox had our auth webhook decide; undefined when Card91 played no part. */

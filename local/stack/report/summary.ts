@@ -4,6 +4,7 @@ import type { QueueKey } from '../../../shared/config/resources.js';
 import { maskText } from '../../../shared/observability/masking.js';
 import type { AccountingResult, DeadLetteredEvent, InputOutcome, WaitSummary } from './accounting.js';
 import type { CallCount } from './call-log.js';
+import { runCallsPerEffect, type DcmsCallsPerEffect } from './calls-per-effect.js';
 import type { OperationCount } from './operation-counter.js';
 import { platformAgrees, type PlatformVerification } from './verification.js';
 
@@ -45,7 +46,8 @@ export interface RunSummary {
     refused: AccountingResult['refused'];
     settledMoreThanOnce: AccountingResult['settledMoreThanOnce'];
   };
-  dcms: {
+  /** With calls per effect: every request the workers sent to DCMS over what DCMS holds because of the run (calls-per-effect.ts). */
+  dcms: DcmsCallsPerEffect & {
     url: string;
     calls: CallCount[];
     /** What the local sandbox observed (absent with DCMS_BASE_URL). `duplicateCards` must be 0. */
@@ -149,7 +151,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       refused: accounting.refused.map((r) => ({ ...r, reason: maskText(r.reason) })),
       settledMoreThanOnce: accounting.settledMoreThanOnce,
     },
-    dcms: { url: input.dcmsUrl, calls: input.dcmsCalls, ...(sandbox && { sandbox }) },
+    dcms: { url: input.dcmsUrl, calls: input.dcmsCalls, ...runCallsPerEffect(input.dcmsCalls, input.sandbox, accounting.claimedEffects), ...(sandbox && { sandbox }) },
     card91: { url: input.card91Url, calls: input.card91Calls, ...(card91Sandbox && { sandbox: card91Sandbox }) },
     dynamodb: {
       reads: input.dynamo.filter((o) => o.kind === 'read').reduce((sum, o) => sum + o.calls, 0),
