@@ -16,7 +16,7 @@
  * DCMS calls each bulk instance kept in flight (what DCMS_DUTY_CYCLE is measured from). The second
  * run puts both tenants on a 50 req/s tier, which must stay under its limit too.
  *
- *   npm run bench -- throughput [--events 2000] [--bulk N] [--realtime 2] [--trickle 2] [--bulk-share 0.8] [--skip-slow]
+ *   npm run bench -- throughput [--events 2000] [--bulk N] [--realtime 2] [--trickle 2] [--bulk-share 0.8] [--skip-slow] [--verify-first-issue]
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     /** DCMS_BULK_SHARE of the bulk instances; unset: the workers' default. */
     'bulk-share': { type: 'string' },
     'skip-slow': { type: 'boolean', default: false },
+    /** Tenant A reads DCMS before every first card, as a tenant whose branches also issue cards does. */
+    'verify-first-issue': { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(args.events);
@@ -83,7 +85,8 @@ async function trickleUntilLoaded(lanes: Lanes, run: LaneRun, events: number): P
 
 async function run(label: string, prefix: string, limit: RateLimit, events: number) {
   const bulkInstances = Number(args.bulk ?? dcmsMaxConcurrency([{ rateLimit: limit }], DCMS_LOAD.coreBankingBulk, MEAN_LATENCY_MS));
-  const tenants = [TENANT_A, TENANT_B].map((tenant) => ({ tenant, business: tenant, businessId: '687', businessType: tenant, rateLimit: limit }));
+  // A migrating bank loads a book only this integration issues cards for, unless --verify-first-issue.
+  const tenants = [TENANT_A, TENANT_B].map((tenant) => ({ tenant, business: tenant, businessId: '687', businessType: tenant, rateLimit: limit, verifyBeforeFirstIssue: args['verify-first-issue'] }));
   const lanes = await startLanes(aws, { prefix, limit, faults: LATENCY, tenants, bulkInstances, realtimeInstances: Number(args.realtime), bulkShare: args['bulk-share'] });
   await enqueue(lanes.bulkQueueUrl, book(TENANT_A, 'A', events));
   const started = performance.now();

@@ -59,6 +59,9 @@ describe('DCMS calls per effect', () => {
     const printed = renderSummary(summary, { color: false });
     expect(printed).toContain('DCMS calls per effect: 1.25 (20 calls, 16 effects: 6 customers, 6 kits, 4 delivery statuses; effects counted in the DCMS sandbox)');
     expect(printed.indexOf('DCMS calls per effect')).toBeGreaterThan(printed.indexOf('DCMS calls: endpoint'));
+    // Registrations alone: every call but the delivery statuses, over the customers and cards.
+    expect(summary.dcms.registrations).toEqual({ calls: 16, effects: 12, callsPerEffect: 1.33 });
+    expect(printed).toContain('registrations alone: 1.33 (16 calls for 12 customers and cards)');
   });
 
   it('is n/a, not a division by zero, when the run left nothing in DCMS', () => {
@@ -90,6 +93,7 @@ describe('DCMS calls per effect', () => {
     });
     expect(summary.dcms).toMatchObject({ totalCalls: 5, effects: { customers: 2, kits: 2, deliveryStatuses: 1 }, effectsCountedBy: 'workers', callsPerEffect: 1 });
     expect(summary.dcms.sandbox).toBeUndefined();
+    expect(summary.dcms.registrations).toEqual({ calls: 4, effects: 4, callsPerEffect: 1 });
     expect(renderSummary(summary, { color: false })).toContain(
       'DCMS calls per effect: 1.00 (5 calls, 5 effects: 2 customers, 2 kits, 1 delivery status; effects as the workers reported them: no sandbox to count them in)',
     );
