@@ -97,7 +97,7 @@ async function run(label: string, prefix: string, limit: RateLimit, events: numb
   const cpu = process.cpuUsage(cpuBefore);
   while (lanes.run.latencies.length < trickled && performance.now() - started < seconds * 1_000 + 30_000) await sleep(50);
   const dcms = await lanes.stop();
-  const facts = { limit, events, seconds, bulkInstances, duplicateCards: dcms.duplicateCards, effectsA: sandboxEffects(dcms, TENANT_A), workerCpuMs: (cpu.user + cpu.system) / 1_000 };
+  const facts = { limit, events, seconds, bulkInstances, duplicateCards: dcms.duplicateCards, effectsA: sandboxEffects(dcms.holdings, TENANT_A), workerCpuMs: (cpu.user + cpu.system) / 1_000 };
   return summarise(label, facts, lanes.run);
 }
 

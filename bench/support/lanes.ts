@@ -2,7 +2,7 @@ import { createCoreBankingHandler } from '../../functions/core-banking-events/ap
 import { createResources, type LocalResources } from '../../local/emulators.js';
 import { SqsPoller } from '../../local/event-source/sqs-poller.js';
 import { localWorkerEnv } from '../../local/worker-env.js';
-import { startDcmsSandbox, type DcmsSandboxStats, type FaultSettings } from '../../sandbox/dcms/server.js';
+import { startDcmsSandbox, type DcmsSandboxStats, type FaultSettings, type TenantHoldings } from '../../sandbox/dcms/server.js';
 import { QUEUES } from '../../shared/config/resources.js';
 import type { RateLimit } from '../../shared/resilience/rate-limiter.js';
 import type { Lane } from '../../shared/resilience/tenant-rate-limiter.js';
@@ -38,7 +38,8 @@ export interface Lanes {
   run: LaneRun;
   start(): void;
   /** Stops every instance and the sandbox; what DCMS holds then (its effects per tenant, the second cards it issued). */
-  stop(): Promise<DcmsSandboxStats>;
+  /** Stops the lanes: the sandbox's stats and what it holds per tenant, at the end. */
+  stop(): Promise<DcmsSandboxStats & { holdings: Record<string, TenantHoldings> }>;
 }
 
 /**
@@ -93,7 +94,7 @@ export async function startLanes(aws: BenchAws, options: LaneOptions): Promise<L
     start: () => workers.forEach((worker) => worker.start()),
     stop: async () => {
       await Promise.all(workers.map((worker) => worker.stop()));
-      const stats = dcms.stats();
+      const stats = { ...dcms.stats(), holdings: dcms.holdings() };
       await dcms.close();
       return stats;
     },

@@ -21,7 +21,7 @@ import { CallCounter } from './stats.js';
 import { SandboxStore } from './store.js';
 
 export { faultSettingsSchema, parseFaultSettingsJson, FAULT_KINDS, DEFAULT_SLOW_COMMIT_MS, type FaultKind, type FaultSettings } from './faults.js';
-export { dcmsSandboxStatsSchema, tenantCountsSchema, type DcmsSandboxStats, type TenantCounts } from './stats.js';
+export { dcmsSandboxStatsSchema, tenantCountsSchema, tenantHoldingsSchema, type DcmsSandboxStats, type TenantCounts, type TenantHoldings } from './stats.js';
 export { DCMS_ENDPOINTS, type DcmsEndpoint } from './endpoints.js';
 export type { KitRecord as SandboxKit, DeliveryChange, SandboxKitState, CardsIssuedTwice } from './store.js';
 
@@ -102,6 +102,7 @@ function sandboxControls(store: SandboxStore, deps: PipelineDeps): SandboxContro
       deliveryKitFailures: store.deliveryKitFailures,
       pendingCalls: deps.lifecycle.pendingCalls,
     }),
+    holdings: () => store.holdings(),
     kit: (tenant, kitNo) => store.kit(tenant, kitNo),
     kits: () => store.kits(),
     cardsIssuedTwice: () => store.cardsIssuedTwice(),

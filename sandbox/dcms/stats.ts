@@ -10,9 +10,10 @@ import * as z from 'zod';
  *                           slowCommit, ackWithoutCommit
  *
  * `tenants[tenant]` is what DCMS holds for each tenant: its customers and kits (every kit issued,
- * second cards included), and the delivery statuses applied to its kits (one per kit an accepted
- * `/inventory/update/deliveryStatus` set, so a kit moved through three statuses counts three). Together
- * they are the run's effects on DCMS, what calls per effect divides by.
+ * second cards included). `GET /__admin/holdings` adds, per tenant, the delivery statuses applied
+ * to its kits (one per kit an accepted `/inventory/update/deliveryStatus` set, so a kit moved
+ * through three statuses counts three): together, the run's effects on DCMS, what calls per effect
+ * divides by.
  *
  * `duplicateCards` counts every card issued for a (tenant, entityId, accountNo, cardType) that
  * already had one, whether through `/register` (insta-card) or `/registerCard`: the workers must
@@ -24,9 +25,12 @@ import * as z from 'zod';
 export const tenantCountsSchema = z.object({
   customers: z.number().int(),
   kits: z.number().int(),
-  deliveryStatuses: z.number().int(),
 });
 export type TenantCounts = z.infer<typeof tenantCountsSchema>;
+
+/** What DCMS holds for a tenant because of the calls it received: its customers, kits and the delivery statuses applied to them. */
+export const tenantHoldingsSchema = tenantCountsSchema.extend({ deliveryStatuses: z.number().int() });
+export type TenantHoldings = z.infer<typeof tenantHoldingsSchema>;
 
 export const dcmsSandboxStatsSchema = z.object({
   calls: z.record(z.string(), z.record(z.string(), z.number().int())),

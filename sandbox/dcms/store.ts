@@ -1,6 +1,6 @@
 import type { CardFactory, IssuedCard } from './issuance.js';
 import type { KitRequest, RegisterRequest } from './schemas.js';
-import type { TenantCounts } from './stats.js';
+import type { TenantCounts, TenantHoldings } from './stats.js';
 
 export interface CustomerRecord {
   profile: RegisterRequest;
@@ -216,6 +216,10 @@ export class SandboxStore {
   }
 
   tenantCounts(): Record<string, TenantCounts> {
+    return Object.fromEntries([...this.tenants].map(([tenant, data]) => [tenant, { customers: data.customers.size, kits: data.kits.size }]));
+  }
+
+  holdings(): Record<string, TenantHoldings> {
     return Object.fromEntries([...this.tenants].map(([tenant, data]) => [tenant, { customers: data.customers.size, kits: data.kits.size, deliveryStatuses: data.deliveryStatuses }]));
   }
 

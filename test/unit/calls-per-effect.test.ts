@@ -6,7 +6,7 @@ import type { CallCount } from '../../local/stack/report/call-log.js';
 import { callsPerEffect } from '../../local/stack/report/calls-per-effect.js';
 import { buildSummary, type SummaryInput } from '../../local/stack/report/summary.js';
 import { renderSummary } from '../../local/stack/report/summary-table.js';
-import type { DcmsSandboxStats } from '../../sandbox/dcms/server.js';
+import type { DcmsSandboxStats, TenantHoldings } from '../../sandbox/dcms/server.js';
 import { routeLine } from '../../shared/tooling/routing.js';
 
 const AT = new Date('2026-11-20T10:00:00Z');
@@ -23,16 +23,20 @@ const CALLS = [
   call('deliveryStatus', '200', 4),
 ];
 
-const sandboxStats = (tenants: DcmsSandboxStats['tenants']): DcmsSandboxStats => ({
-  calls: {},
-  tenants,
-  duplicateCards: 0,
-  deliveryUpdates: Object.values(tenants).reduce((sum, t) => sum + t.deliveryStatuses, 0),
-  deliveryKitFailures: 0,
-  pendingCalls: 0,
+/** A sandbox's stats and what it holds per tenant, as the run's summary reads them. */
+const sandboxStats = (holdings: Record<string, TenantHoldings>): { sandbox: DcmsSandboxStats; sandboxHoldings: Record<string, TenantHoldings> } => ({
+  sandbox: {
+    calls: {},
+    tenants: Object.fromEntries(Object.entries(holdings).map(([tenant, { customers, kits }]) => [tenant, { customers, kits }])),
+    duplicateCards: 0,
+    deliveryUpdates: Object.values(holdings).reduce((sum, t) => sum + t.deliveryStatuses, 0),
+    deliveryKitFailures: 0,
+    pendingCalls: 0,
+  },
+  sandboxHoldings: holdings,
 });
 
-const summaryOf = (input: { dcmsCalls: CallCount[]; sandbox?: DcmsSandboxStats; accounting?: AccountingResult }) => {
+const summaryOf = (input: { dcmsCalls: CallCount[]; sandbox?: ReturnType<typeof sandboxStats>; accounting?: AccountingResult }) => {
   const base: SummaryInput = {
     accounting: input.accounting ?? new Accounting().settle(new Map()),
     startedAt: AT,
@@ -46,7 +50,7 @@ const summaryOf = (input: { dcmsCalls: CallCount[]; sandbox?: DcmsSandboxStats; 
     dynamo: [],
     logFile: '/tmp/f.log',
   };
-  return buildSummary({ ...base, ...(input.sandbox && { sandbox: input.sandbox }) });
+  return buildSummary({ ...base, ...input.sandbox });
 };
 
 describe('DCMS calls per effect', () => {

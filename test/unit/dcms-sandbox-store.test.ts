@@ -87,7 +87,8 @@ describe('DCMS sandbox store', () => {
     store.setDeliveryStatus('ACME_BANK', kit!.kitNo, 'DELIVERED');
     // Refused (the tenant does not have the kit): nothing applied, nothing counted.
     expect(store.setDeliveryStatus('GLOBEX_BANK', kit!.kitNo, 'DELIVERED')).toBe(false);
-    expect(store.tenantCounts()).toEqual({ ACME_BANK: { customers: 1, kits: 2, deliveryStatuses: 2 }, GLOBEX_BANK: { customers: 1, kits: 0, deliveryStatuses: 0 } });
+    expect(store.tenantCounts()).toEqual({ ACME_BANK: { customers: 1, kits: 2 }, GLOBEX_BANK: { customers: 1, kits: 0 } });
+    expect(store.holdings()).toEqual({ ACME_BANK: { customers: 1, kits: 2, deliveryStatuses: 2 }, GLOBEX_BANK: { customers: 1, kits: 0, deliveryStatuses: 0 } });
     expect(store.deliveryUpdates).toBe(2);
     store.reset();
     expect(store.tenantCounts()).toEqual({});

@@ -40,15 +40,15 @@ const DELIVERY_STATUS = 'deliveryStatus';
  * The run's figure: effects counted in the DCMS sandbox when the run had one (its own state, not
  * what the workers claim), else (DCMS_BASE_URL) the effects the workers reported.
  */
-export function runCallsPerEffect(calls: readonly CallCount[], sandbox: Pick<DcmsSandboxStats, 'tenants'> | undefined, claimed: DcmsEffects): DcmsCallsPerEffect {
+export function runCallsPerEffect(calls: readonly CallCount[], holdings: Record<string, DcmsEffects> | undefined, claimed: DcmsEffects): DcmsCallsPerEffect {
   const totalCalls = countCalls(calls);
-  const effects = sandbox ? sandboxEffects(sandbox) : claimed;
+  const effects = holdings ? sandboxEffects(holdings) : claimed;
   const registrationCalls = countCalls(calls.filter((row) => row.endpoint !== DELIVERY_STATUS));
   const registrationEffects = { ...effects, deliveryStatuses: 0 };
   return {
     totalCalls,
     effects,
-    effectsCountedBy: sandbox ? 'sandbox' : 'workers',
+    effectsCountedBy: holdings ? 'sandbox' : 'workers',
     callsPerEffect: callsPerEffect(totalCalls, effects),
     registrations: { calls: registrationCalls, effects: totalEffects(registrationEffects), callsPerEffect: callsPerEffect(registrationCalls, registrationEffects) },
   };

@@ -1,4 +1,4 @@
-import type { DcmsSandboxStats, TenantCounts } from '../../../sandbox/dcms/server.js';
+import type { TenantHoldings } from '../../../sandbox/dcms/server.js';
 import { ACCOUNT_OPENED, COURIER_KIT_STATUS, CUSTOMER_CREATED, customerCreatedEvent } from '../../../shared/contracts/index.js';
 import type { RoutedMessage } from '../../../shared/tooling/routing.js';
 
@@ -8,7 +8,7 @@ import type { RoutedMessage } from '../../../shared/tooling/routing.js';
  * applied to a kit (`/inventory/update/deliveryStatus` accepted for that kit). Reads change nothing
  * and are no effect. Shaped as the DCMS sandbox counts a tenant's holdings.
  */
-export type DcmsEffects = TenantCounts;
+export type DcmsEffects = TenantHoldings;
 
 /** Where the effects were counted: the DCMS sandbox's own state, or the workers' outcomes when the run used another DCMS. */
 export type EffectsSource = 'sandbox' | 'workers';
@@ -28,9 +28,9 @@ export const totalEffects = (effects: DcmsEffects): number => effects.customers 
  * so a card issued by a write whose answer was lost counts, and an answer that claimed a write the
  * sandbox never applied does not. The sandbox starts empty with each run, so it holds the run's effects.
  */
-export function sandboxEffects(stats: Pick<DcmsSandboxStats, 'tenants'>, tenant?: string): DcmsEffects {
-  const tenants = tenant === undefined ? Object.values(stats.tenants) : [stats.tenants[tenant] ?? NO_EFFECTS];
-  return tenants.reduce(addEffects, NO_EFFECTS);
+export function sandboxEffects(holdings: Record<string, DcmsEffects>, tenant?: string): DcmsEffects {
+  const held = tenant === undefined ? Object.values(holdings) : [holdings[tenant] ?? NO_EFFECTS];
+  return held.reduce(addEffects, NO_EFFECTS);
 }
 
 function parseJson(text: string): unknown {

@@ -41,7 +41,7 @@ export async function summarizeRun(stack: LocalStack, processing: Processing, ti
     drainedAt: processing.drainedAt ?? new Date(),
     dcmsUrl: stack.dcms.url,
     dcmsCalls: stack.dcmsCalls.snapshot(),
-    ...(sandboxStats && { sandbox: sandboxStats }),
+    ...(sandbox && sandboxStats && { sandbox: sandboxStats, sandboxHoldings: sandbox.holdings() }),
     card91Url: stack.card91.url,
     card91Calls: stack.card91Calls.snapshot(),
     ...(stack.card91.sandbox && { card91Sandbox: stack.card91.sandbox.stats() }),

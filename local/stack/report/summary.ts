@@ -5,6 +5,7 @@ import { maskText } from '../../../shared/observability/masking.js';
 import type { AccountingResult, DeadLetteredEvent, InputOutcome, WaitSummary } from './accounting.js';
 import type { CallCount } from './call-log.js';
 import { runCallsPerEffect, type DcmsCallsPerEffect } from './calls-per-effect.js';
+import type { DcmsEffects } from './dcms-effects.js';
 import type { OperationCount } from './operation-counter.js';
 import { platformAgrees, type PlatformVerification } from './verification.js';
 
@@ -80,6 +81,8 @@ export interface SummaryInput {
   dcmsUrl: string;
   dcmsCalls: CallCount[];
   sandbox?: DcmsSandboxStats;
+  /** What the sandbox holds per tenant (its customers, kits and delivery statuses): the run's effects. */
+  sandboxHoldings?: Record<string, DcmsEffects>;
   card91Url: string;
   card91Calls: CallCount[];
   card91Sandbox?: Card91SandboxStats;
@@ -151,7 +154,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       refused: accounting.refused.map((r) => ({ ...r, reason: maskText(r.reason) })),
       settledMoreThanOnce: accounting.settledMoreThanOnce,
     },
-    dcms: { url: input.dcmsUrl, calls: input.dcmsCalls, ...runCallsPerEffect(input.dcmsCalls, input.sandbox, accounting.claimedEffects), ...(sandbox && { sandbox }) },
+    dcms: { url: input.dcmsUrl, calls: input.dcmsCalls, ...runCallsPerEffect(input.dcmsCalls, input.sandboxHoldings, accounting.claimedEffects), ...(sandbox && { sandbox }) },
     card91: { url: input.card91Url, calls: input.card91Calls, ...(card91Sandbox && { sandbox: card91Sandbox }) },
     dynamodb: {
       reads: input.dynamo.filter((o) => o.kind === 'read').reduce((sum, o) => sum + o.calls, 0),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import { faultSettingsSchema, type FaultSettings } from '../faults.js';
 import { fieldErrors } from '../schemas.js';
-import type { DcmsSandboxStats } from '../stats.js';
+import type { DcmsSandboxStats, TenantHoldings } from '../stats.js';
 import type { CardsIssuedTwice, KitRecord, SandboxKitState } from '../store.js';
 
 /** What tests and operators may see and change of a sandbox, here and on a running one (server.ts). */
@@ -11,6 +11,8 @@ export interface SandboxControls {
   setFaults(settings: FaultSettings): void;
   faults(): FaultSettings;
   stats(): DcmsSandboxStats;
+  /** What DCMS holds per tenant: customers, kits, delivery statuses applied (also `GET /__admin/holdings`). */
+  holdings(): Record<string, TenantHoldings>;
   /** Clears data, stats, rate-limit buckets and faults. */
   reset(): void;
   /** One kit of one tenant, with its delivery status history; undefined when unknown. */
@@ -31,6 +33,8 @@ const cardStatusBody = z.strictObject({ cardStatus: z.string().regex(/^[A-Z_]{1,
  */
 export function mountAdmin(app: FastifyInstance, controls: SandboxControls): void {
   app.get('/__admin/stats', async () => controls.stats());
+
+  app.get('/__admin/holdings', async () => controls.holdings());
 
   app.get('/__admin/faults', async () => ({ faults: controls.faults() }));
 

@@ -31,7 +31,8 @@ describe('DCMS sandbox: POST /inventory/update/deliveryStatus', () => {
       message: null,
       suppressed: [],
     });
-    expect(sandbox.stats()).toMatchObject({ deliveryUpdates: 2, deliveryKitFailures: 1, tenants: { [TENANT]: { customers: 1, kits: 2, deliveryStatuses: 2 } } });
+    expect(sandbox.stats()).toMatchObject({ deliveryUpdates: 2, deliveryKitFailures: 1, tenants: { [TENANT]: { customers: 1, kits: 2 } } });
+    expect(sandbox.holdings()).toEqual({ [TENANT]: { customers: 1, kits: 2, deliveryStatuses: 2 } });
   });
 
   it('keeps the status and its history per kit', async () => {

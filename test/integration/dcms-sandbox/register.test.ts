@@ -11,7 +11,7 @@ describe('DCMS sandbox: POST /register', () => {
     expect(answer.status).toBe(200);
     expectEnvelope(answer);
     expect(answer.body).toEqual({ result: { entityId: '675676', kitInfo: [] }, exception: null, pagination: null });
-    expect(sandbox.stats().tenants).toEqual({ [TENANT]: { customers: 1, kits: 0, deliveryStatuses: 0 } });
+    expect(sandbox.stats().tenants).toEqual({ [TENANT]: { customers: 1, kits: 0 } });
   });
 
   it('issues an insta-card when kitInfo is present', async () => {
@@ -29,7 +29,7 @@ describe('DCMS sandbox: POST /register', () => {
     const second = await post('/register', customer('2', insta));
     expect(second.status).toBe(400);
     expect(exceptionOf(second).errorCode).toBe('invalid.kit.info');
-    expect(sandbox.stats().tenants[TENANT]).toEqual({ customers: 1, kits: 1, deliveryStatuses: 0 });
+    expect(sandbox.stats().tenants[TENANT]).toEqual({ customers: 1, kits: 1 });
   });
 });
 
