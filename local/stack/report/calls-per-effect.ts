@@ -1,4 +1,3 @@
-import type { DcmsSandboxStats } from '../../../sandbox/dcms/server.js';
 import type { CallCount } from './call-log.js';
 import { sandboxEffects, totalEffects, type DcmsEffects, type EffectsSource } from './dcms-effects.js';
 
